@@ -1,0 +1,140 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { MeshIntent } from './intent';
+import { MeshNamespace, MeshNamespaceProps } from './namespace';
+import { compare } from './order';
+import {
+  ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MtlsMode, ResolvedPlatform, resolvePlatform,
+} from './platform';
+import { Manifest, renderMesh } from './render';
+import { MeshService } from './service';
+import { collectProblems } from './validation/checks';
+import { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
+
+/** Properties of a {@link Mesh}. */
+export interface MeshProps {
+  /** Cluster DNS domain, as in `<svc>.<ns>.svc.<cluster-domain>`. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Istio trust domain of workload identities (`<trust-domain>/ns/<ns>/sa/<sa>`). @default 'cluster.local' */
+  readonly trustDomain?: string;
+  /** mTLS mode of the mesh's namespaces. @default MtlsMode.STRICT */
+  readonly mtls?: MtlsMode;
+  /** The Istio control plane. @default - istiod in istio-system, port 15012 */
+  readonly controlPlane?: ControlPlaneSettings;
+  /** The cluster DNS. @default - kube-dns in kube-system, port 53 */
+  readonly dns?: DnsSettings;
+  /** The Istio ingress gateway. @default - istio-ingressgateway in istio-system */
+  readonly ingressGateway?: IngressGatewaySettings;
+  /** The Kubernetes API server, for services that hold API grants. @default - none */
+  readonly apiServer?: ApiServerSettings;
+  /** Labels added to every emitted object. @default - only the mesh's own labels */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const MESH_SYMBOL = Symbol.for('cdk8s-mesh-policy.Mesh');
+const MANIFESTS_ID = 'Manifests';
+
+/**
+ * A service mesh declaration: one cdk8s Chart holding the namespaces, services and access rules,
+ * which synthesizes NetworkPolicies, RBAC, Istio PeerAuthentication and AuthorizationPolicy and
+ * the Namespaces, ServiceAccounts and Services they protect. One chart for the whole mesh keeps
+ * synth linear (cdk8s re-validates the whole app for every chart).
+ */
+export class Mesh extends Chart {
+  public static isMesh(x: unknown): x is Mesh {
+    return x !== null && typeof x === 'object' && MESH_SYMBOL in x;
+  }
+
+  /** The mesh a construct belongs to. */
+  public static of(construct: IConstruct): Mesh {
+    for (let scope: IConstruct | undefined = construct; scope; scope = scope.node.scope) {
+      if (Mesh.isMesh(scope)) return scope;
+    }
+    throw new Error(`${construct.node.path} is not inside a Mesh`);
+  }
+
+  /** Platform settings with defaults applied. */
+  public readonly platform: ResolvedPlatform;
+  /** Labels on every emitted object. */
+  public readonly commonLabels: Readonly<Record<string, string>>;
+  /** @internal */
+  public readonly _intent: MeshIntent;
+  private materializedVersion?: string;
+  private problemCache?: { readonly version: string; readonly problems: readonly ValidationProblem[] };
+
+  constructor(scope: Construct, id: string, props: MeshProps = {}) {
+    super(scope, id, { disableResourceNameHashes: true });
+    Object.defineProperty(this, MESH_SYMBOL, { value: true });
+    this.platform = resolvePlatform(props);
+    this.commonLabels = { ...(props.labels ?? {}), 'app.kubernetes.io/managed-by': 'cdk8s-mesh-policy', 'app.kubernetes.io/part-of': id };
+    this._intent = new MeshIntent();
+    // cdk8s validates the whole tree before it serializes any chart: the one moment at which
+    // every declaration is known, so the objects are rendered then, in a deterministic order.
+    this.node.addValidation({ validate: () => this.validateAndMaterialize() });
+  }
+
+  /** Declares a namespace of the mesh. */
+  public addNamespace(name: string, props: MeshNamespaceProps = {}): MeshNamespace {
+    return new MeshNamespace(this, name, props);
+  }
+
+  /** The namespaces of the mesh, by name. */
+  public get namespaces(): MeshNamespace[] {
+    return this.node.children.filter(MeshNamespace.isMeshNamespace).sort((a, b) => compare(a.name, b.name));
+  }
+
+  /** All services of the mesh, by namespace and name. */
+  public get services(): MeshService[] {
+    return this.namespaces.flatMap((ns) => ns.services);
+  }
+
+  /** Every problem of the declaration (errors and warnings), in a stable order. */
+  public problems(): ValidationProblem[] {
+    const version = this.declarationVersion();
+    if (this.problemCache?.version !== version) this.problemCache = { version, problems: collectProblems(this) };
+    return [...this.problemCache.problems];
+  }
+
+  /** Errors found at one construct path, for the validation of that construct. @internal */
+  public _errorsAt(path: string): string[] {
+    return this.problems().filter((p) => p.severity === Severity.ERROR && p.path === path).map((p) => p.message);
+  }
+
+  /**
+   * The Kubernetes objects of the mesh as plain JSON, in output order. Throws a
+   * {@link MeshValidationError} listing every error when the declaration is invalid.
+   */
+  public toManifests(): Manifest[] {
+    const errors = this.problems().filter((p) => p.severity === Severity.ERROR);
+    if (errors.length > 0) throw new MeshValidationError(errors);
+    return renderMesh(this);
+  }
+
+  /**
+   * The mesh's own errors; and, when the whole declaration is valid, its ApiObjects. The
+   * namespaces and services report their own errors, so cdk8s prints each under its path.
+   */
+  private validateAndMaterialize(): string[] {
+    const problems = this.problems();
+    if (!problems.some((p) => p.severity === Severity.ERROR)) this.materialize(problems);
+    return this._errorsAt(this.node.path);
+  }
+
+  /** Replaces the ApiObjects of the chart by the current rendering, once per declaration state. */
+  private materialize(problems: readonly ValidationProblem[]): void {
+    const version = this.declarationVersion();
+    if (version === this.materializedVersion) return;
+    this.materializedVersion = version;
+    for (const warning of problems) process.stderr.write(`Warning: [${warning.path}] ${warning.message}\n`);
+    this.node.tryRemoveChild(MANIFESTS_ID);
+    const holder = new Construct(this, MANIFESTS_ID);
+    for (const manifest of renderMesh(this)) {
+      new ApiObject(holder, `${manifest.kind}:${manifest.metadata.namespace ?? ''}:${manifest.metadata.name}`, manifest);
+    }
+  }
+
+  /** Identifies the state of the declaration: declarations only ever add. */
+  private declarationVersion(): string {
+    return `${this._intent.version}:${this.namespaces.length}:${this.services.length}`;
+  }
+}

@@ -1,0 +1,87 @@
+import type { MeshService } from './service';
+
+/** How an IP-block peer's traffic arrives at the sidecar of the destination. */
+export enum PeerTransport {
+  /** The peer speaks Istio mTLS (e.g. a VM or another cluster's workload with a sidecar). */
+  MTLS = 'MTLS',
+  /**
+   * The peer sends plaintext (anything outside the mesh). Under STRICT mTLS the destination ports
+   * it may use get a port-level PERMISSIVE exception, and Istio allows it by source IP only.
+   */
+  PLAINTEXT = 'PLAINTEXT',
+}
+
+/** What a peer is, as the renderers see it. */
+export type MeshPeerConfig =
+  | { readonly kind: 'service'; readonly service: MeshService }
+  | { readonly kind: 'namespace'; readonly namespace: string }
+  | { readonly kind: 'ingressGateway' }
+  | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[]; readonly transport?: PeerTransport };
+
+/**
+ * Something that can be allowed to talk to a mesh service, or be talked to: another mesh service
+ * (any namespace), a whole namespace, the ingress gateway, or an IP block outside the cluster.
+ */
+export interface IMeshPeer {
+  /** Describes the peer for the renderers. */
+  toMeshPeer(): MeshPeerConfig;
+}
+
+/** Options of {@link Peer.ipBlock}. */
+export interface IpBlockPeerOptions {
+  /** CIDRs inside `cidr` that are excluded. @default - none */
+  readonly except?: readonly string[];
+  /**
+   * How the peer's traffic arrives. Required when the peer calls a service under STRICT mTLS:
+   * IP blocks are usually outside the mesh and send plaintext, which STRICT silently rejects
+   * unless the port gets a PERMISSIVE exception (`PeerTransport.PLAINTEXT`).
+   * @default - unspecified: an error under STRICT mTLS, plaintext under PERMISSIVE
+   */
+  readonly transport?: PeerTransport;
+}
+
+/** Factories of peers that are not mesh services or mesh namespaces. */
+export class Peer {
+  /** The Istio ingress gateway configured on the mesh (`MeshProps.ingressGateway`). */
+  public static ingressGateway(): IMeshPeer {
+    return { toMeshPeer: () => ({ kind: 'ingressGateway' }) };
+  }
+
+  /** Every pod of a namespace that the mesh does not manage (e.g. `monitoring`). */
+  public static namespace(name: string): IMeshPeer {
+    return { toMeshPeer: () => ({ kind: 'namespace', namespace: name }) };
+  }
+
+  /** Addresses outside the cluster, e.g. `Peer.ipBlock('203.0.113.0/24', { transport: PeerTransport.PLAINTEXT })`. */
+  public static ipBlock(cidr: string, options: IpBlockPeerOptions = {}): IMeshPeer {
+    const config: MeshPeerConfig = {
+      kind: 'ipBlock',
+      cidr,
+      except: [...(options.except ?? [])].sort(),
+      transport: options.transport,
+    };
+    return { toMeshPeer: () => config };
+  }
+
+  private constructor() {}
+}
+
+/** A stable identity of a peer, used to merge repeated declarations. @internal */
+export function peerKey(peer: MeshPeerConfig): string {
+  switch (peer.kind) {
+    case 'service': return `service:${peer.service.namespaceName}/${peer.service.name}`;
+    case 'namespace': return `namespace:${peer.namespace}`;
+    case 'ingressGateway': return 'ingressGateway';
+    case 'ipBlock': return `ipBlock:${peer.cidr}!${peer.except.join(',')}!${peer.transport ?? ''}`;
+  }
+}
+
+/** How a peer reads in messages: `service web/frontend`, `ipBlock 10.0.0.0/8`. @internal */
+export function describePeer(peer: MeshPeerConfig): string {
+  switch (peer.kind) {
+    case 'service': return `service ${peer.service.namespaceName}/${peer.service.name}`;
+    case 'namespace': return `namespace ${peer.namespace}`;
+    case 'ingressGateway': return 'the ingress gateway';
+    case 'ipBlock': return `ipBlock ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(', ')}` : ''}`;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What the mesh needs to know about the cluster it runs in. Every field has the default of a
+ * standard Istio installation on a standard Kubernetes cluster.
+ */
+
+/** Mutual TLS mode of the mesh's namespaces (Istio PeerAuthentication). */
+export enum MtlsMode {
+  /** Only mTLS is accepted: every caller has a verified identity. */
+  STRICT = 'STRICT',
+  /** mTLS and plaintext are accepted; for migrating workloads into the mesh. */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** A set of pods in a namespace, found by labels. */
+export interface PodsRef {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels of the pods. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The mesh control plane, which every sidecar must reach. */
+export interface ControlPlaneSettings {
+  /** @default 'istio-system' */
+  readonly namespace?: string;
+  /** @default { app: 'istiod' } */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** xDS and certificate signing port of istiod. @default 15012 */
+  readonly port?: number;
+  /**
+   * Istio revision; when set, namespaces get `istio.io/rev: <revision>` instead of
+   * `istio-injection: enabled`.
+   * @default - the default revision (`istio-injection: enabled`)
+   */
+  readonly revision?: string;
+}
+
+/** The cluster DNS, which every pod must reach to resolve `<svc>.<ns>.svc.<cluster-domain>`. */
+export interface DnsSettings {
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default { 'k8s-app': 'kube-dns' } */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Container port of the DNS pods (UDP and TCP are both opened). @default 53 */
+  readonly port?: number;
+}
+
+/** The Istio ingress gateway, a peer that services can accept traffic from. */
+export interface IngressGatewaySettings {
+  /** @default 'istio-system' */
+  readonly namespace?: string;
+  /** @default 'istio-ingressgateway-service-account' */
+  readonly serviceAccount?: string;
+  /** @default { istio: 'ingressgateway' } */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The Kubernetes API server, reached by services that hold API grants. */
+export interface ApiServerSettings {
+  /**
+   * CIDRs of the API server endpoints (`kubectl get endpoints kubernetes -n default`). NetworkPolicy
+   * sees the endpoint address after the `kubernetes` Service is translated, so the ClusterIP is
+   * not enough.
+   * @default - none; required once a service holds an API grant
+   */
+  readonly cidrs?: readonly string[];
+  /** Port of the API server endpoints. @default 443 */
+  readonly port?: number;
+}
+
+/** Platform settings with every default filled in. @internal */
+export interface ResolvedPlatform {
+  readonly clusterDomain: string;
+  readonly trustDomain: string;
+  readonly mtlsMode: MtlsMode;
+  readonly controlPlane: PodsRef & { readonly port: number; readonly revision?: string };
+  readonly dns: PodsRef & { readonly port: number };
+  readonly ingressGateway: PodsRef & { readonly serviceAccount: string };
+  readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+}
+
+/** Inputs of {@link resolvePlatform}. @internal */
+export interface PlatformInputs {
+  readonly clusterDomain?: string;
+  readonly trustDomain?: string;
+  readonly mtls?: MtlsMode;
+  readonly controlPlane?: ControlPlaneSettings;
+  readonly dns?: DnsSettings;
+  readonly ingressGateway?: IngressGatewaySettings;
+  readonly apiServer?: ApiServerSettings;
+}
+
+/** @internal */
+export function resolvePlatform(props: PlatformInputs): ResolvedPlatform {
+  return {
+    clusterDomain: props.clusterDomain ?? 'cluster.local',
+    trustDomain: props.trustDomain ?? 'cluster.local',
+    mtlsMode: props.mtls ?? MtlsMode.STRICT,
+    controlPlane: {
+      namespace: props.controlPlane?.namespace ?? 'istio-system',
+      labels: props.controlPlane?.labels ?? { app: 'istiod' },
+      port: props.controlPlane?.port ?? 15012,
+      revision: props.controlPlane?.revision,
+    },
+    dns: {
+      namespace: props.dns?.namespace ?? 'kube-system',
+      labels: props.dns?.labels ?? { 'k8s-app': 'kube-dns' },
+      port: props.dns?.port ?? 53,
+    },
+    ingressGateway: {
+      namespace: props.ingressGateway?.namespace ?? 'istio-system',
+      serviceAccount: props.ingressGateway?.serviceAccount ?? 'istio-ingressgateway-service-account',
+      labels: props.ingressGateway?.labels ?? { istio: 'ingressgateway' },
+    },
+    apiServer: {
+      cidrs: props.apiServer?.cidrs ?? [],
+      port: props.apiServer?.port ?? 443,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Mesh } from '../mesh';
+import type { MeshNamespace } from '../namespace';
+import { MeshPlan } from '../plan';
+import { allowNothingPolicy, namespacePeerAuthentication, plaintextPortsPeerAuthentication, serviceAuthorizationPolicy } from './istio';
+import { Manifest } from './manifest';
+import {
+  defaultDenyPolicy, namespaceEgressPolicy, platformEgressPolicy, serviceEgressPolicy, serviceIngressPolicy,
+} from './network-policies';
+import { grantObjects } from './rbac';
+import { namespaceObject, serviceAccountObjects, serviceObject } from './workload-objects';
+
+export { Manifest } from './manifest';
+
+/** Kinds in the order they are written: what a kind refers to comes before it. */
+const KIND_ORDER = ['Namespace', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy', 'Role', 'RoleBinding'];
+
+function renderNamespace(plan: MeshPlan, namespace: MeshNamespace): Manifest[] {
+  const labels = plan.mesh.commonLabels;
+  const ns = namespace.name;
+  const services = namespace.services;
+  const objects: Array<Manifest | undefined> = [
+    namespaceObject(plan, namespace, labels),
+    ...serviceAccountObjects(plan, namespace, labels),
+    ...services.map((s) => serviceObject(s, labels)),
+    defaultDenyPolicy(ns, labels),
+    platformEgressPolicy(plan, ns, labels),
+    namespaceEgressPolicy(plan, namespace, labels),
+    ...services.flatMap((s) => [serviceIngressPolicy(plan, s, labels), serviceEgressPolicy(plan, s, labels)]),
+    namespacePeerAuthentication(plan, ns, labels),
+    ...services.map((s) => plaintextPortsPeerAuthentication(plan, s, labels)),
+    allowNothingPolicy(ns, labels),
+    ...services.map((s) => serviceAuthorizationPolicy(plan, s, labels)),
+    ...grantObjects(plan, ns, labels),
+  ];
+  const rank = (m: Manifest) => KIND_ORDER.indexOf(m.kind);
+  return objects
+    .filter((m): m is Manifest => m !== undefined)
+    .sort((a, b) => rank(a) - rank(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** Every object of the mesh, namespace by namespace, in a deterministic order. */
+export function renderMesh(mesh: Mesh): Manifest[] {
+  const plan = new MeshPlan(mesh);
+  return plan.namespaces.flatMap((namespace) => renderNamespace(plan, namespace));
+}

@@ -1,0 +1,90 @@
+import type { ExternalEgressEdge } from '../intent';
+import type { Mesh } from '../mesh';
+import { describePeer, MeshPeerConfig } from '../peer';
+import { resolveEdge } from '../plan';
+import { MtlsMode } from '../platform';
+import { ProblemList } from './problem';
+import { cidrContains, parseCidr } from './syntax';
+
+const HTTP_METHOD = /^[A-Z]+$/;
+
+/** Istio path syntax: exact, `prefix*`, `*suffix` or `*`; a `*` elsewhere is taken literally. */
+function isIstioPath(path: string): boolean {
+  const inner = path.replace(/^\*/, '').replace(/\*$/, '');
+  return path.length > 0 && !inner.includes('*') && (path.startsWith('/') || path.startsWith('*'));
+}
+
+function checkIpBlock(problems: ProblemList, path: string, peer: Extract<MeshPeerConfig, { kind: 'ipBlock' }>): void {
+  const cidr = parseCidr(peer.cidr);
+  if (!cidr) {
+    problems.error(path, `ipBlock '${peer.cidr}' is not a CIDR; write it as '203.0.113.0/24' or '2001:db8::/32'`);
+    return;
+  }
+  for (const text of peer.except) {
+    const except = parseCidr(text);
+    if (!except || !cidrContains(cidr, except) || except.prefix === cidr.prefix) {
+      problems.error(path, `except '${text}' of ipBlock '${peer.cidr}' must be a CIDR strictly inside it (the API server rejects it otherwise)`);
+    }
+  }
+}
+
+/** A peer must belong to the same mesh as the destination; ours are validated with the mesh. */
+function checkPeerBelongs(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPeerConfig): void {
+  if (peer.kind === 'service' && peer.service.namespace.mesh !== mesh) {
+    problems.error(path, `peer ${peer.service.node.path} belongs to another Mesh; peers must be services of this mesh (declare the service here, e.g. with Ownership.EXTERNAL)`);
+  }
+}
+
+/** Checks of the edges written with allowFrom/allowTo. */
+export function checkEdges(problems: ProblemList, mesh: Mesh): void {
+  const strict = mesh.platform.mtlsMode === MtlsMode.STRICT;
+  for (const edge of mesh._intent.ingressEdges) {
+    const path = edge.destination.node.path;
+    const peer = describePeer(edge.peer);
+    const { ports, unknownPortNames } = resolveEdge(edge);
+    checkPeerBelongs(problems, mesh, path, edge.peer);
+    if (edge.peer.kind === 'service' && edge.peer.service === edge.destination) {
+      problems.error(path, 'allows itself; a service reaches its own pods without a policy, remove the self edge');
+    }
+    const declared = edge.destination.ports.map((p) => `'${p.name}'`).join(', ') || 'none';
+    for (const name of unknownPortNames) problems.error(path, `allows ${peer} on port '${name}', which the service does not declare (ports: ${declared})`);
+    const httpFields = edge.methods.length > 0 || edge.paths.length > 0;
+    if (ports.length === 0 && unknownPortNames.length === 0) {
+      const why = httpFields ? 'has no HTTP or gRPC port for the methods/paths' : 'declares no ports';
+      problems.error(path, `allows ${peer}, but the service ${why}; add ports to the service or name them in the edge`);
+    }
+    if (httpFields) {
+      for (const port of ports.filter((p) => !p.isHttp)) {
+        problems.error(path, `allows ${peer} methods/paths on port '${port.name}', which is ${port.protocol}: Istio ignores the whole ALLOW rule on non-HTTP ports; split the edge, or declare the port with MeshPort.http/grpc`);
+      }
+    }
+    for (const method of edge.methods) {
+      if (!HTTP_METHOD.test(method)) problems.error(path, `method '${method}' for ${peer} never matches: Istio compares methods case-sensitively; write it in capitals, e.g. '${method.toUpperCase()}'`);
+    }
+    for (const requestPath of edge.paths) {
+      if (!isIstioPath(requestPath)) problems.error(path, `path '${requestPath}' for ${peer} is not Istio path syntax; use an exact path '/a/b', a prefix '/a/*', a suffix '*.json' or '*'`);
+    }
+    for (const port of ports.filter((p) => !p.isMeshAuthorized)) {
+      problems.warning(path, `allows ${peer} on UDP port '${port.name}': Istio sidecars do not intercept UDP, so only the NetworkPolicy (by pod labels, not identity) enforces it`);
+    }
+    if (edge.peer.kind === 'ipBlock') {
+      checkIpBlock(problems, path, edge.peer);
+      if (strict && edge.peer.transport === undefined) {
+        problems.error(path, `allows ${peer}, but STRICT mTLS silently rejects callers without a sidecar; pass { transport: PeerTransport.PLAINTEXT } to open a port-level PERMISSIVE exception, PeerTransport.MTLS if the peer has a sidecar, or route it through Peer.ingressGateway()`);
+      }
+    }
+  }
+  for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, edge);
+}
+
+function checkExternalEgress(problems: ProblemList, edge: ExternalEgressEdge): void {
+  const path = edge.consumer.node.path;
+  checkIpBlock(problems, path, edge.peer);
+  for (const name of edge.unresolvedPortNames) {
+    problems.error(path, `allows egress to ${describePeer(edge.peer)} on port '${name}', but an IP block has no named ports; pass MeshPort values, e.g. MeshPort.tcp(443)`);
+  }
+  if (edge.ports.length === 0 && edge.unresolvedPortNames.length === 0) {
+    problems.error(path, `allows egress to ${describePeer(edge.peer)} without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)`);
+  }
+}
+
