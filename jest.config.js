@@ -3,8 +3,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type checking happens once in `npm test` (tsc -p tsconfig.json); ts-jest only transpiles.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // Type checking happens once in `npm test` (tsc -p tsconfig.json); with `isolatedModules` in
+    // tsconfig.json, ts-jest only transpiles each file.
+    '^.+\\.ts$': 'ts-jest',
   },
   testEnvironment: 'node',
   testTimeout: 60000,

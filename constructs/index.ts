@@ -1,13 +1,19 @@
-export { Mesh, MeshProps } from './mesh';
-export { MeshNamespace, MeshNamespaceProps } from './namespace';
-export { MeshService, MeshServiceProps } from './service';
-export { MeshPort, MeshPortOptions, PortProtocol } from './port';
-export { IMeshPeer, IpBlockPeerOptions, MeshPeerConfig, Peer, PeerTransport } from './peer';
-export { AccessOptions } from './intent';
-export { ApiGrant, ApiGrantOptions } from './grant';
+export { Mesh } from './mesh';
+export type { MeshProps } from './mesh';
+export { MeshNamespace } from './namespace';
+export type { MeshNamespaceProps } from './namespace';
+export { MeshService } from './service';
+export type { MeshServiceProps } from './service';
+export { MeshPort, PortProtocol } from './port';
+export type { MeshPortOptions } from './port';
+export { Peer, PeerTransport } from './peer';
+export type { IMeshPeer, IpBlockPeerOptions, MeshPeerConfig } from './peer';
+export type { AccessOptions } from './intent';
+export { ApiGrant } from './grant';
+export type { ApiGrantOptions } from './grant';
 export { Ownership } from './ownership';
-export {
-  ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MtlsMode, PodsRef, ResolvedPlatform,
-} from './platform';
-export { Manifest } from './render/manifest';
-export { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
+export { MtlsMode } from './platform';
+export type { ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, PodsRef, ResolvedPlatform } from './platform';
+export type { Manifest } from './render/manifest';
+export { MeshValidationError, Severity } from './validation/problem';
+export type { ValidationProblem } from './validation/problem';

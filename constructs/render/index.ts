@@ -9,7 +9,7 @@ import {
 import { grantObjects } from './rbac';
 import { namespaceObject, serviceAccountObjects, serviceObject } from './workload-objects';
 
-export { Manifest } from './manifest';
+export type { Manifest } from './manifest';
 
 /** Kinds in the order they are written: what a kind refers to comes before it. */
 const KIND_ORDER = ['Namespace', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PeerAuthentication', 'AuthorizationPolicy', 'Role', 'RoleBinding'];

@@ -2,44 +2,41 @@ import type { MeshService } from '../service';
 
 type Selector = Readonly<Record<string, string>>;
 
+const selectorKey = (entries: ReadonlyArray<readonly [string, string]>) => JSON.stringify([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Every non-empty subset of a selector's labels (selectors have a handful of labels). */
+function subsets(selector: Selector): Array<Array<[string, string]>> {
+  const entries = Object.entries(selector);
+  if (entries.length > 12) return [entries]; // no real selector has this many labels; only equality is checked then
+  const result: Array<Array<[string, string]>> = [];
+  for (let mask = 1; mask < 1 << entries.length; mask++) result.push(entries.filter((_, bit) => mask & (1 << bit)));
+  return result;
+}
+
 /**
- * Pairs of services whose selectors can match the same pod: two `matchLabels` maps overlap
- * unless they require different values for a shared key. Linear in practice: services are
- * grouped by their set of keys, and two groups are joined on their shared keys by hashing, so
- * 10,000 services with `{app: <name>}` cost 10,000 hash lookups, not 50 million comparisons.
+ * Pairs [general, specific] of services where every pod of `specific` is also selected by
+ * `general`, because general's labels are a subset of specific's: those pods would carry both
+ * services' policies. (Selectors on different keys could also meet on a pod labelled for both,
+ * but that takes a deliberate label and is not reported.) Linear: each service looks up the
+ * subsets of its own labels in an index of all selectors.
  */
 export function findOverlappingSelectors(services: readonly MeshService[]): Array<[MeshService, MeshService]> {
-  const byKeySet = new Map<string, MeshService[]>();
+  const index = new Map<string, MeshService[]>();
   for (const service of services) {
-    if (Object.keys(service.selector).length === 0) continue; // reported as an empty selector
-    const keySet = Object.keys(service.selector).sort().join('\u0000');
-    byKeySet.set(keySet, [...(byKeySet.get(keySet) ?? []), service]);
+    const key = selectorKey(Object.entries(service.selector));
+    index.set(key, [...(index.get(key) ?? []), service]);
   }
-  const groups = [...byKeySet.entries()].map(([keySet, members]) => ({ keys: keySet.split('\u0000'), members }));
   const pairs: Array<[MeshService, MeshService]> = [];
-  for (let i = 0; i < groups.length; i++) {
-    for (let j = i; j < groups.length; j++) {
-      const shared = groups[i].keys.filter((k) => groups[j].keys.includes(k));
-      joinOn(shared, groups[i].members, i === j ? undefined : groups[j].members, pairs);
+  for (const specific of services) {
+    if (Object.keys(specific.selector).length === 0) continue; // reported as an empty selector
+    for (const subset of subsets(specific.selector)) {
+      for (const general of index.get(selectorKey(subset)) ?? []) {
+        const sameSelector = subset.length === Object.keys(specific.selector).length;
+        // Equal selectors are reported once, on the later-declared-by-name service.
+        if (general === specific || (sameSelector && general.name > specific.name)) continue;
+        pairs.push([general, specific]);
+      }
     }
   }
   return pairs;
-}
-
-const projection = (selector: Selector, keys: readonly string[]) => JSON.stringify(keys.map((k) => selector[k]));
-
-/** Pairs that agree on every shared key, within one group (right undefined) or across two. */
-function joinOn(shared: readonly string[], left: readonly MeshService[], right: readonly MeshService[] | undefined, out: Array<[MeshService, MeshService]>): void {
-  const index = new Map<string, MeshService[]>();
-  for (const service of left) {
-    const key = projection(service.selector, shared);
-    const bucket = index.get(key) ?? [];
-    if (right === undefined) for (const earlier of bucket) out.push([earlier, service]);
-    bucket.push(service);
-    index.set(key, bucket);
-  }
-  if (right === undefined) return;
-  for (const service of right) {
-    for (const match of index.get(projection(service.selector, shared)) ?? []) out.push([match, service]);
-  }
 }

@@ -60,7 +60,7 @@ export function checkServices(problems: ProblemList, namespace: MeshNamespace): 
     checkLabels(problems, service.node.path, 'selector', service.selector);
   }
   for (const [a, b] of findOverlappingSelectors(services)) {
-    problems.error(b.node.path, `selector ${JSON.stringify(b.selector)} overlaps the selector ${JSON.stringify(a.selector)} of ${a.node.path}: a pod carrying both would get both services' policies; make the selectors disagree on a label`);
+    problems.error(b.node.path, `selector ${JSON.stringify(b.selector)} selects only pods that the selector ${JSON.stringify(a.selector)} of ${a.node.path} selects too: they would get both services' policies; give ${a.node.path} a label that tells the two apart`);
   }
   const bySa = new Map<string, MeshService[]>();
   for (const service of services) bySa.set(service.serviceAccountName, [...(bySa.get(service.serviceAccountName) ?? []), service]);

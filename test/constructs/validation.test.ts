@@ -1,0 +1,182 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { Mesh, MeshPort, MeshValidationError, MtlsMode, Peer, PeerTransport, Severity } from '../../constructs';
+import { problemsAt, testMesh } from '../support/mesh';
+
+function twoServices(props = {}) {
+  const mesh = testMesh(props);
+  const api = mesh.addNamespace('api');
+  const orders = api.addService('orders', { ports: [MeshPort.grpc(50051, { name: 'grpc' }), MeshPort.tcp(5432, { name: 'tcp-pg' }), MeshPort.udp(514, { name: 'udp-log' })] });
+  const client = api.addService('client');
+  return { mesh, api, orders, client };
+}
+
+describe('validation', () => {
+  test('invalid names are reported at the construct with the value', () => {
+    const mesh = testMesh();
+    const ns = mesh.addNamespace('Web_Team');
+    ns.addService('1orders', { serviceAccountName: 'Bad SA' });
+    expect(problemsAt(mesh, 'test/Web_Team')).toEqual([expect.stringMatching(/^error: namespace name 'Web_Team' is not a DNS-1123 label/)]);
+    const serviceProblems = problemsAt(mesh, 'test/Web_Team/1orders');
+    expect(serviceProblems).toContainEqual(expect.stringMatching(/service name '1orders' is not a DNS-1035 label; .*starting with a letter/));
+    expect(serviceProblems).toContainEqual(expect.stringMatching(/serviceAccountName 'Bad SA' is not a DNS-1123 subdomain/));
+  });
+
+  test('ports outside 1-65535 and invalid port names are reported', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.tcp(0, { name: 'tcp-zero' }), MeshPort.http(80, { containerPort: 70000, name: 'HTTP_Web' })] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual(expect.stringMatching(/port 0 of 'tcp-zero' is out of range; use an integer from 1 to 65535/));
+    expect(problems).toContainEqual(expect.stringMatching(/containerPort 70000 of 'HTTP_Web' is out of range/));
+    expect(problems).toContainEqual(expect.stringMatching(/port name 'HTTP_Web' is invalid/));
+  });
+
+  test('an edge to an undeclared port names the port and the declared ones', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['http'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(
+      "error: allows service api/client on port 'http', which the service does not declare (ports: 'grpc', 'tcp-pg', 'udp-log')");
+  });
+
+  test('methods or paths on a TCP port are an error naming the port', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['tcp-pg'], methods: ['GET'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(expect.stringMatching(/allows service api\/client methods\/paths on port 'tcp-pg', which is TCP: Istio ignores the whole ALLOW rule/));
+  });
+
+  test('lowercase methods and malformed paths are reported with the value', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['grpc'], methods: ['post'], paths: ['/a/*/b'] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual(expect.stringMatching(/method 'post' .* write it in capitals, e\.g\. 'POST'/));
+    expect(problems).toContainEqual(expect.stringMatching(/path '\/a\/\*\/b' .* is not Istio path syntax/));
+  });
+
+  test('an edge on a UDP port warns that Istio does not authorize UDP', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['udp-log'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toEqual([expect.stringMatching(/^warning: allows service api\/client on UDP port 'udp-log': Istio sidecars do not intercept UDP/)]);
+  });
+
+  test('an IP-block peer without a declared transport is an error under STRICT mTLS only', () => {
+    const strict = twoServices();
+    strict.orders.allowFrom(Peer.ipBlock('203.0.113.0/24'), { ports: ['grpc'] });
+    expect(problemsAt(strict.mesh, 'test/api/orders')).toContainEqual(expect.stringMatching(/allows ipBlock 203\.0\.113\.0\/24, but STRICT mTLS silently rejects callers without a sidecar; pass \{ transport: PeerTransport\.PLAINTEXT \}/));
+    const permissive = twoServices({ mtls: MtlsMode.PERMISSIVE });
+    permissive.orders.allowFrom(Peer.ipBlock('203.0.113.0/24'), { ports: ['grpc'] });
+    expect(problemsAt(permissive.mesh, 'test/api/orders')).toEqual([]);
+  });
+
+  test('malformed CIDRs and exceptions outside the block are reported', () => {
+    const { mesh, orders } = twoServices();
+    orders.allowFrom(Peer.ipBlock('10.0.0.0/33', { transport: PeerTransport.PLAINTEXT }), { ports: ['grpc'] });
+    orders.allowFrom(Peer.ipBlock('10.1.0.0/16', { except: ['10.2.0.0/24'], transport: PeerTransport.PLAINTEXT }), { ports: ['grpc'] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual(expect.stringMatching(/ipBlock '10\.0\.0\.0\/33' is not a CIDR/));
+    expect(problems).toContainEqual(expect.stringMatching(/except '10\.2\.0\.0\/24' of ipBlock '10\.1\.0\.0\/16' must be a CIDR strictly inside it/));
+  });
+
+  test('two services sharing a ServiceAccount is a warning', () => {
+    const mesh = testMesh();
+    const ns = mesh.addNamespace('api');
+    ns.addService('a', { serviceAccountName: 'shared' });
+    ns.addService('b', { serviceAccountName: 'shared' });
+    expect(problemsAt(mesh, 'test/api/b')).toEqual([expect.stringMatching(/^warning: shares ServiceAccount 'shared' with test\/api\/a/)]);
+  });
+
+  test('a selector that selects a subset of another service pods is an error', () => {
+    const mesh = testMesh();
+    const ns = mesh.addNamespace('api');
+    ns.addService('orders', { selector: { app: 'orders' } });
+    ns.addService('orders-canary', { selector: { app: 'orders', track: 'canary' } });
+    ns.addService('billing', { selector: { team: 'billing' } });
+    expect(problemsAt(mesh, 'test/api/orders-canary')).toEqual([
+      expect.stringMatching(/^error: selector \{"app":"orders","track":"canary"\} selects only pods that the selector \{"app":"orders"\} of test\/api\/orders selects too/),
+    ]);
+    expect(problemsAt(mesh, 'test/api/billing')).toEqual([]);
+  });
+
+  test('an empty selector is an error', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('orders', { selector: {} });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(expect.stringMatching(/selector is empty, so it would select every pod of the namespace/));
+  });
+
+  test('a self edge is an error', () => {
+    const { mesh, orders } = twoServices();
+    orders.allowFrom(orders, { ports: ['grpc'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(expect.stringMatching(/allows itself/));
+  });
+
+  test('a grant in a namespace the mesh does not know is an error naming it', () => {
+    const { mesh, client } = twoServices({ apiServer: { cidrs: ['10.0.0.1/32'] } });
+    client.grantApi('billing', { resources: ['configmaps'], verbs: ['get'] });
+    expect(problemsAt(mesh, 'test/api/client')).toEqual([
+      "error: grants API access in namespace 'billing', which is not a namespace of this mesh; declare it with mesh.addNamespace('billing')",
+    ]);
+  });
+
+  test('a grant without an API server address is an error', () => {
+    const { mesh, api, client } = twoServices();
+    client.grantApi(api, { resources: ['configmaps'], verbs: ['get'] });
+    expect(problemsAt(mesh, 'test/api/client')).toContainEqual(expect.stringMatching(/set MeshProps\.apiServer\.cidrs/));
+  });
+
+  test('a peer from another mesh is an error', () => {
+    const { mesh, orders } = twoServices();
+    const other = new Mesh(Testing.app(), 'other');
+    orders.allowFrom(other.addNamespace('x').addService('intruder'), { ports: ['grpc'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(expect.stringMatching(/peer other\/x\/intruder belongs to another Mesh/));
+  });
+
+  test('a service name that collides with a baseline object name is an error', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('namespace');
+    expect(problemsAt(mesh, 'test/api/namespace')).toContainEqual(expect.stringMatching(/would name a policy 'namespace-egress'/));
+  });
+
+  test('declaring a platform namespace is an error', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('kube-system');
+    expect(problemsAt(mesh, 'test/kube-system')).toEqual([expect.stringMatching(/hosts the platform/)]);
+  });
+
+  test('all problems of a synth are reported together, each under its construct path', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['nope'] });
+    client.grantApi('ghost', { resources: ['pods'], verbs: ['get'] });
+    mesh.addNamespace('Bad');
+    let message = '';
+    try {
+      Testing.synth(mesh);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("[test/api/orders] allows service api/client on port 'nope'");
+    expect(message).toContain("[test/api/client] grants API access in namespace 'ghost'");
+    expect(message).toContain("[test/Bad] namespace name 'Bad'");
+  });
+
+  test('toManifests throws a MeshValidationError carrying every error', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['nope'] });
+    orders.allowFrom(orders, { ports: ['grpc'] });
+    expect(() => mesh.toManifests()).toThrow(MeshValidationError);
+    try {
+      mesh.toManifests();
+    } catch (e) {
+      expect((e as MeshValidationError).problems.map((p) => p.severity)).toEqual([Severity.ERROR, Severity.ERROR]);
+    }
+  });
+
+  test('nothing is written to the output directory when validation fails', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-invalid-'));
+    const app = new App({ outdir });
+    const mesh = new Mesh(app, 'broken');
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.tcp(0)] });
+    expect(() => app.synth()).toThrow(/port 0/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
