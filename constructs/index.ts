@@ -17,3 +17,5 @@ export type { ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatew
 export type { Manifest } from './render/manifest';
 export { MeshValidationError, Severity } from './validation/problem';
 export type { ValidationProblem } from './validation/problem';
+export { MeshApp } from './synth/mesh-app';
+export type { SynthResult } from './synth/mesh-app';

@@ -6,8 +6,10 @@ import { compare } from './order';
 import {
   ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MtlsMode, ResolvedPlatform, resolvePlatform,
 } from './platform';
-import { Manifest, renderMesh } from './render';
+import { Manifest, renderMesh, renderNamespaces } from './render';
 import { MeshService } from './service';
+import { canonicalManifest } from './synth/canonical';
+import { userApiObjects } from './synth/mesh-app';
 import { collectProblems } from './validation/checks';
 import { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
 
@@ -59,8 +61,14 @@ export class Mesh extends Chart {
   public readonly commonLabels: Readonly<Record<string, string>>;
   /** @internal */
   public readonly _intent: MeshIntent;
+  /**
+   * Set by `MeshApp` while it synthesizes: validation then only validates, since MeshApp renders
+   * the objects straight to YAML instead of through ApiObjects. @internal
+   */
+  public _deferMaterialization = false;
   private materializedVersion?: string;
-  private problemCache?: { readonly version: string; readonly problems: readonly ValidationProblem[] };
+  private problemCache?: { readonly version: string; readonly problems: readonly ValidationProblem[]; readonly errorsByPath: Map<string, string[]> };
+  private declaredConstructs = 0;
 
   constructor(scope: Construct, id: string, props: MeshProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -90,14 +98,31 @@ export class Mesh extends Chart {
 
   /** Every problem of the declaration (errors and warnings), in a stable order. */
   public problems(): ValidationProblem[] {
-    const version = this.declarationVersion();
-    if (this.problemCache?.version !== version) this.problemCache = { version, problems: collectProblems(this) };
-    return [...this.problemCache.problems];
+    return [...this.validationState().problems];
   }
 
   /** Errors found at one construct path, for the validation of that construct. @internal */
   public _errorsAt(path: string): string[] {
-    return this.problems().filter((p) => p.severity === Severity.ERROR && p.path === path).map((p) => p.message);
+    return this.validationState().errorsByPath.get(path) ?? [];
+  }
+
+  /** Counts a namespace or service declared in the mesh, so cached results are recomputed. @internal */
+  public _declared(): void {
+    this.declaredConstructs++;
+  }
+
+  /** Problems of the current declaration, computed once per declaration state. */
+  private validationState() {
+    const version = this.declarationVersion();
+    if (this.problemCache?.version !== version) {
+      const problems = collectProblems(this);
+      const errorsByPath = new Map<string, string[]>();
+      for (const p of problems.filter((problem) => problem.severity === Severity.ERROR)) {
+        errorsByPath.set(p.path, [...(errorsByPath.get(p.path) ?? []), p.message]);
+      }
+      this.problemCache = { version, problems, errorsByPath };
+    }
+    return this.problemCache;
   }
 
   /**
@@ -116,7 +141,7 @@ export class Mesh extends Chart {
    */
   private validateAndMaterialize(): string[] {
     const problems = this.problems();
-    if (!problems.some((p) => p.severity === Severity.ERROR)) this.materialize(problems);
+    if (!this._deferMaterialization && !problems.some((p) => p.severity === Severity.ERROR)) this.materialize(problems);
     return this._errorsAt(this.node.path);
   }
 
@@ -125,7 +150,7 @@ export class Mesh extends Chart {
     const version = this.declarationVersion();
     if (version === this.materializedVersion) return;
     this.materializedVersion = version;
-    for (const warning of problems) process.stderr.write(`Warning: [${warning.path}] ${warning.message}\n`);
+    printWarnings(problems);
     this.node.tryRemoveChild(MANIFESTS_ID);
     const holder = new Construct(this, MANIFESTS_ID);
     for (const manifest of renderMesh(this)) {
@@ -133,8 +158,29 @@ export class Mesh extends Chart {
     }
   }
 
+  /**
+   * The documents of this chart in the order and form cdk8s writes them: ApiObjects the user
+   * added to the chart, then the mesh's objects, namespace by namespace. @internal
+   */
+  public *_documents(): Generator<Record<string, unknown>> {
+    const problems = this.problems();
+    const errors = problems.filter((p) => p.severity === Severity.ERROR);
+    if (errors.length > 0) throw new MeshValidationError(errors);
+    printWarnings(problems);
+    for (const apiObject of userApiObjects(this, this.node.tryFindChild(MANIFESTS_ID))) yield apiObject.toJson();
+    for (const manifests of renderNamespaces(this)) {
+      for (const manifest of manifests) yield canonicalManifest(manifest);
+    }
+  }
+
   /** Identifies the state of the declaration: declarations only ever add. */
   private declarationVersion(): string {
-    return `${this._intent.version}:${this.namespaces.length}:${this.services.length}`;
+    return `${this._intent.version}:${this.declaredConstructs}`;
+  }
+}
+
+function printWarnings(problems: readonly ValidationProblem[]): void {
+  for (const warning of problems.filter((p) => p.severity === Severity.WARNING)) {
+    process.stderr.write(`Warning: [${warning.path}] ${warning.message}\n`);
   }
 }

@@ -43,6 +43,7 @@ export class MeshNamespace extends Construct implements IMeshPeer {
     this.mesh = scope;
     this.ownership = props.ownership ?? Ownership.MESH;
     this.labels = { ...(props.labels ?? {}) };
+    this.mesh._declared();
     this.node.addValidation({ validate: () => this.mesh._errorsAt(this.node.path) });
   }
 

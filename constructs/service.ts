@@ -55,6 +55,7 @@ export class MeshService extends Construct implements IMeshPeer {
     this.selector = { ...(props.selector ?? { app: id }) };
     this.serviceAccountName = props.serviceAccountName ?? id;
     this.ownership = props.ownership ?? Ownership.MESH;
+    this.mesh._declared();
     this.node.addValidation({ validate: () => this.mesh._errorsAt(this.node.path) });
   }
 

@@ -38,8 +38,16 @@ function renderNamespace(plan: MeshPlan, namespace: MeshNamespace): Manifest[] {
     .sort((a, b) => rank(a) - rank(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
+/**
+ * The objects of the mesh one namespace at a time, in a deterministic order, so that a writer can
+ * stream a mesh of 50,000 services without holding every object in memory.
+ */
+export function* renderNamespaces(mesh: Mesh): Generator<Manifest[]> {
+  const plan = new MeshPlan(mesh);
+  for (const namespace of plan.namespaces) yield renderNamespace(plan, namespace);
+}
+
 /** Every object of the mesh, namespace by namespace, in a deterministic order. */
 export function renderMesh(mesh: Mesh): Manifest[] {
-  const plan = new MeshPlan(mesh);
-  return plan.namespaces.flatMap((namespace) => renderNamespace(plan, namespace));
+  return [...renderNamespaces(mesh)].flat();
 }
