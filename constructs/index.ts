@@ -19,3 +19,4 @@ export { MeshValidationError, Severity } from './validation/problem';
 export type { ValidationProblem } from './validation/problem';
 export { MeshApp } from './synth/mesh-app';
 export type { SynthResult } from './synth/mesh-app';
+export type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from './declared-access';

@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { DeclaredAccess, declaredAccess } from './declared-access';
 import { MeshIntent } from './intent';
 import { MeshNamespace, MeshNamespaceProps } from './namespace';
 import { compare } from './order';
@@ -123,6 +124,11 @@ export class Mesh extends Chart {
       this.problemCache = { version, problems, errorsByPath };
     }
     return this.problemCache;
+  }
+
+  /** The declared services and edges as plain data, to check the synthesized output against. */
+  public declaredAccess(): DeclaredAccess {
+    return declaredAccess(this);
   }
 
   /**

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench -- [--services N] [--repeat R] [--json]`: builds the standard workload with the
+ * public constructs, synthesizes it, and compares against two baselines measured in the same run
+ * (cdk8s-plus `allowFrom`, and the YAML floor: our objects written with the `yaml` package alone),
+ * then times the analyzer over our output. Every measurement runs in a fresh process, so peak RSS
+ * and JIT state are its own; times are medians of the repeats.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cdk8sPlus, jsonFloor, Measurement, ours, yamlFloor } from './contenders';
+import { writeStandIns } from './stand-ins';
+import { namespaceName, namespaceOf, serviceName, standardWorkload, Workload } from './workload';
+
+const CONTENDERS = { ours, cdk8sPlus, yamlFloor, jsonFloor } as const;
+type ContenderName = keyof typeof CONTENDERS | 'reach' | 'check';
+
+interface Run extends Measurement {
+  readonly totalMs: number;
+  readonly peakRssMiB: number;
+  readonly cpuMs: number;
+}
+
+/** cdk8s spreads a chart's documents as function arguments: past ~120,000 objects it overflows. */
+const CDK8S_PLUS_LIMIT = 10_000;
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function finish(measurement: Measurement): Run {
+  const usage = process.resourceUsage();
+  return {
+    ...measurement,
+    totalMs: Object.values(measurement.phases).reduce((a, b) => a + b, 0),
+    peakRssMiB: usage.maxRSS / 1024,
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+  };
+}
+
+/** Runs the analyzer CLI in this process, so its time and memory are measured like the others. */
+async function analyzer(kind: 'reach' | 'check', dir: string, workload: Workload): Promise<Measurement> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cli = require('../cli/main') as { run: (argv: string[], io: unknown) => Promise<number> | number };
+  const out = fs.createWriteStream(path.join(dir, `${kind}.out`));
+  const io = { stdout: (s: string) => out.write(s), stderr: (s: string) => process.stderr.write(s) };
+  const [edge] = workload.edges;
+  const workloadName = (s: number) => `${namespaceName(namespaceOf(workload, s))}/${serviceName(s)}`;
+  const argv = kind === 'reach'
+    ? ['reach', dir, '--format', 'json']
+    : ['check', dir, '--from', workloadName(edge.consumer), '--to', workloadName(edge.destination), '--port', '8080', '--format', 'json'];
+  const start = performance.now();
+  const code = await cli.run(argv, io);
+  const phases = { [kind]: performance.now() - start };
+  await new Promise((resolve) => out.end(resolve));
+  if (code !== 0 && kind === 'reach') throw new Error(`mesh-policy reach exited ${code}`);
+  return { phases, objects: 0, bytes: fs.statSync(path.join(dir, `${kind}.out`)).size };
+}
+
+async function child(name: ContenderName, services: number, outdir: string): Promise<void> {
+  const workload = standardWorkload(services);
+  const measurement = name === 'reach' || name === 'check' ? await analyzer(name, outdir, workload) : CONTENDERS[name](workload, outdir);
+  process.stdout.write(JSON.stringify(finish(measurement)));
+}
+
+function measure(name: ContenderName, services: number, outdir: string): Run {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--child', name, '--services', String(services), '--outdir', outdir], {
+    encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status})`);
+  return JSON.parse(result.stdout) as Run;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function summarize(runs: Run[]): Run & { runs: number } {
+  const phases: Record<string, number> = {};
+  for (const phase of Object.keys(runs[0].phases)) phases[phase] = median(runs.map((r) => r.phases[phase]));
+  return {
+    phases,
+    objects: runs[0].objects,
+    bytes: runs[0].bytes,
+    totalMs: median(runs.map((r) => r.totalMs)),
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    runs: runs.length,
+  };
+}
+
+async function main(args: string[]): Promise<void> {
+  const services = Number(option(args, '--services') ?? 5000);
+  const childName = option(args, '--child') as ContenderName | undefined;
+  if (childName) return child(childName, services, option(args, '--outdir')!);
+
+  const repeat = Number(option(args, '--repeat') ?? (services <= 10_000 ? 3 : 1));
+  const workload = standardWorkload(services);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
+  const dir = (name: string, i: number) => path.join(root, `${name}-${i}`);
+  const contenders: ContenderName[] = services <= CDK8S_PLUS_LIMIT ? ['ours', 'yamlFloor', 'jsonFloor', 'cdk8sPlus'] : ['ours', 'yamlFloor', 'jsonFloor'];
+  const results: Record<string, ReturnType<typeof summarize>> = {};
+  for (const name of contenders) {
+    const runs: Run[] = [];
+    // Interleaving would be fairer on a noisy machine, but the floors need ours' output first.
+    for (let i = 0; i < repeat; i++) runs.push(measure(name, services, dir(name, i)));
+    results[name] = summarize(runs);
+  }
+  // Our output has policies, not workloads: the cluster's Deployments are stood in for, so the
+  // analyzer has pods to evaluate (written beside the output, not timed as synth).
+  writeStandIns(workload, path.join(dir('ours', 0), 'workloads.yaml'));
+  for (const name of ['reach', 'check'] as const) {
+    results[name] = summarize(Array.from({ length: repeat }, () => measure(name, services, dir('ours', 0))));
+  }
+  fs.rmSync(root, { recursive: true, force: true });
+
+  const report = {
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    workload: { services, namespaces: workload.namespaces, edges: workload.edges.length },
+    results,
+    ratios: {
+      oursToYamlFloor: results.ours.totalMs / results.yamlFloor.totalMs,
+      cdk8sPlusToOurs: results.cdk8sPlus ? results.cdk8sPlus.totalMs / results.ours.totalMs : undefined,
+      reachToOursSynth: results.reach.totalMs / results.ours.totalMs,
+    },
+  };
+  if (args.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  printTable(report);
+}
+
+function printTable(report: any): void {
+  const { workload, results, ratios, machine } = report;
+  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`standard workload: ${workload.services} services, ${workload.namespaces} namespaces, ${workload.edges} edges (seed 42)`);
+  console.log(`machine: ${machine.cpus} cores, ${machine.memoryGiB} GiB, ${machine.cpu}, Node ${machine.node}; median of ${results.ours.runs} run(s)\n`);
+  console.log('contender            objects     bytes      phases                                   total    peak RSS');
+  for (const [name, r] of Object.entries<any>(results)) {
+    const phases = Object.entries<number>(r.phases).map(([p, ms]) => `${p} ${fmt(ms)}`).join(', ');
+    console.log(`${name.padEnd(20)} ${String(r.objects || '').padStart(7)} ${String(r.bytes).padStart(11)}  ${phases.padEnd(40)} ${fmt(r.totalMs).padStart(8)} ${r.peakRssMiB.toFixed(0).padStart(6)} MiB`);
+  }
+  console.log('');
+  console.log(`ours / YAML floor:        ${ratios.oursToYamlFloor.toFixed(2)}x  (target <= 1.3x)`);
+  if (ratios.cdk8sPlusToOurs !== undefined) console.log(`cdk8s-plus / ours:        ${ratios.cdk8sPlusToOurs.toFixed(1)}x  (target >= 5x)`);
+  else console.log(`cdk8s-plus / ours:        not run above ${CDK8S_PLUS_LIMIT} services (cdk8s overflows the stack past ~120,000 objects in a chart)`);
+  console.log(`analyzer reach / synth:   ${ratios.reachToOursSynth.toFixed(2)}x  (target < 1x)`);
+  console.log(`check, one request:       ${fmt(results.check.cpuMs)} process CPU time (target < 1 s)`);
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});
