@@ -4,9 +4,7 @@ import { DeclaredAccess, declaredAccess } from './declared-access';
 import { MeshIntent } from './intent';
 import { MeshNamespace, MeshNamespaceProps } from './namespace';
 import { compare } from './order';
-import {
-  ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MtlsMode, ResolvedPlatform, resolvePlatform,
-} from './platform';
+import { PlatformProps, ResolvedPlatform, resolvePlatform } from './platform';
 import { Manifest, renderMesh, renderNamespaces } from './render';
 import { MeshService } from './service';
 import { canonicalManifest } from './synth/canonical';
@@ -14,22 +12,8 @@ import { userApiObjects } from './synth/mesh-app';
 import { collectProblems } from './validation/checks';
 import { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
 
-/** Properties of a {@link Mesh}. */
-export interface MeshProps {
-  /** Cluster DNS domain, as in `<svc>.<ns>.svc.<cluster-domain>`. @default 'cluster.local' */
-  readonly clusterDomain?: string;
-  /** Istio trust domain of workload identities (`<trust-domain>/ns/<ns>/sa/<sa>`). @default 'cluster.local' */
-  readonly trustDomain?: string;
-  /** mTLS mode of the mesh's namespaces. @default MtlsMode.STRICT */
-  readonly mtls?: MtlsMode;
-  /** The Istio control plane. @default - istiod in istio-system, port 15012 */
-  readonly controlPlane?: ControlPlaneSettings;
-  /** The cluster DNS. @default - kube-dns in kube-system, port 53 */
-  readonly dns?: DnsSettings;
-  /** The Istio ingress gateway. @default - istio-ingressgateway in istio-system */
-  readonly ingressGateway?: IngressGatewaySettings;
-  /** The Kubernetes API server, for services that hold API grants. @default - none */
-  readonly apiServer?: ApiServerSettings;
+/** Properties of a {@link Mesh}: the platform it runs on, and labels. */
+export interface MeshProps extends PlatformProps {
   /** Labels added to every emitted object. @default - only the mesh's own labels */
   readonly labels?: Readonly<Record<string, string>>;
 }

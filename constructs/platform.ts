@@ -79,19 +79,26 @@ export interface ResolvedPlatform {
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
 }
 
-/** Inputs of {@link resolvePlatform}. @internal */
-export interface PlatformInputs {
+/** Platform settings of a mesh (part of `MeshProps`). */
+export interface PlatformProps {
+  /** Cluster DNS domain, as in `<svc>.<ns>.svc.<cluster-domain>`. @default 'cluster.local' */
   readonly clusterDomain?: string;
+  /** Istio trust domain of workload identities (`<trust-domain>/ns/<ns>/sa/<sa>`). @default 'cluster.local' */
   readonly trustDomain?: string;
+  /** mTLS mode of the mesh's namespaces. @default MtlsMode.STRICT */
   readonly mtls?: MtlsMode;
+  /** The Istio control plane. @default - istiod in istio-system, port 15012 */
   readonly controlPlane?: ControlPlaneSettings;
+  /** The cluster DNS. @default - kube-dns in kube-system, port 53 */
   readonly dns?: DnsSettings;
+  /** The Istio ingress gateway. @default - istio-ingressgateway in istio-system */
   readonly ingressGateway?: IngressGatewaySettings;
+  /** The Kubernetes API server, for services that hold API grants. @default - none */
   readonly apiServer?: ApiServerSettings;
 }
 
 /** @internal */
-export function resolvePlatform(props: PlatformInputs): ResolvedPlatform {
+export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
   return {
     clusterDomain: props.clusterDomain ?? 'cluster.local',
     trustDomain: props.trustDomain ?? 'cluster.local',

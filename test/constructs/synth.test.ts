@@ -12,6 +12,18 @@ import { onlineBoutique } from '../../main';
 const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-synth-'));
 const readDir = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 
+/** The files that MeshApp and cdk8s's App write for the same declaration. */
+function synthBoth(build: (app: App) => void): { fast: Record<string, string>; plain: Record<string, string> } {
+  const [fastDir, plainDir] = [tmpdir(), tmpdir()];
+  const fastApp = new MeshApp({ outdir: fastDir });
+  build(fastApp);
+  fastApp.synth();
+  const plainApp = new App({ outdir: plainDir });
+  build(plainApp);
+  plainApp.synth();
+  return { fast: readDir(fastDir), plain: readDir(plainDir) };
+}
+
 /** Strings that YAML treats specially (numbers, YAML 1.1 booleans, indicators) next to ordinary ones. */
 const trickyString = fc.oneof(
   fc.constantFrom('8080', '0', '1e3', '0x1F', '1.5', '-', '*', '*.json', '/api/*', 'yes', 'No', 'on', 'Y', 'n', 'null', '~', 'true',
@@ -61,15 +73,9 @@ describe('canonical manifests', () => {
 
 describe('MeshApp', () => {
   test('writes byte-identical files to cdk8s App for the embedded example', () => {
-    const [fast, plain] = [tmpdir(), tmpdir()];
-    const fastApp = new MeshApp({ outdir: fast });
-    onlineBoutique(fastApp);
-    fastApp.synth();
-    const plainApp = new App({ outdir: plain });
-    onlineBoutique(plainApp);
-    plainApp.synth();
-    expect(readDir(fast)).toEqual(readDir(plain));
-    expect(Object.keys(readDir(fast))).toEqual(['online-boutique.k8s.yaml']);
+    const { fast, plain } = synthBoth(onlineBoutique);
+    expect(fast).toEqual(plain);
+    expect(Object.keys(fast)).toEqual(['online-boutique.k8s.yaml']);
   });
 
   test('keeps ApiObjects the user adds to the mesh chart and other charts, in cdk8s order', () => {
@@ -80,15 +86,9 @@ describe('MeshApp', () => {
       new k8s.KubeConfigMap(mesh, 'settings', { metadata: { name: 'settings', namespace: 'api' }, data: { mode: 'on' } });
       new k8s.KubeConfigMap(new Chart(app, 'extras'), 'more', { metadata: { name: 'more' }, data: { script: 'line1\nline2' } });
     };
-    const [fast, plain] = [tmpdir(), tmpdir()];
-    const fastApp = new MeshApp({ outdir: fast });
-    build(fastApp);
-    fastApp.synth();
-    const plainApp = new App({ outdir: plain });
-    build(plainApp);
-    plainApp.synth();
-    expect(readDir(fast)).toEqual(readDir(plain));
-    expect(readDir(fast)['mesh.k8s.yaml'].startsWith('apiVersion: v1\nkind: ConfigMap')).toBe(true);
+    const { fast, plain } = synthBoth(build);
+    expect(fast).toEqual(plain);
+    expect(fast['mesh.k8s.yaml'].startsWith('apiVersion: v1\nkind: ConfigMap')).toBe(true);
   });
 
   test('reports every validation error the way cdk8s does and writes nothing', () => {
