@@ -116,13 +116,14 @@ export class Mesh extends Chart {
   }
 
   /**
-   * The Kubernetes objects of the mesh as plain JSON, in output order. Throws a
+   * The Kubernetes objects of the mesh as plain JSON, in output order and in the form cdk8s
+   * writes them (keys sorted, `apiVersion`, `kind`, `metadata` first). Throws a
    * {@link MeshValidationError} listing every error when the declaration is invalid.
    */
   public toManifests(): Manifest[] {
     const errors = this.problems().filter((p) => p.severity === Severity.ERROR);
     if (errors.length > 0) throw new MeshValidationError(errors);
-    return renderMesh(this);
+    return renderMesh(this).map((manifest) => canonicalManifest(manifest) as unknown as Manifest);
   }
 
   /**

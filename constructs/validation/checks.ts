@@ -16,6 +16,8 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   for (const [what, labels] of [['controlPlane.labels', controlPlane.labels], ['dns.labels', dns.labels], ['ingressGateway.labels', ingressGateway.labels]] as const) {
     checkLabels(problems, path, what, labels);
   }
+  // Every object carries these labels, the mesh id among them (app.kubernetes.io/part-of).
+  checkLabels(problems, path, 'label', mesh.commonLabels);
   for (const cidr of apiServer.cidrs) {
     if (!parseCidr(cidr)) problems.error(path, `apiServer.cidrs entry '${cidr}' is not a CIDR; write the endpoint address as '10.0.0.1/32'`);
   }
@@ -46,6 +48,7 @@ function checkGrants(problems: ProblemList, mesh: Mesh): void {
     }
     if (grant.resources.length === 0) problems.error(path, `grant in '${grant.namespaceName}' names no resources; list them, e.g. ['configmaps']`);
     if (grant.verbs.length === 0) problems.error(path, `grant in '${grant.namespaceName}' names no verbs; list them, e.g. ['get', 'list', 'watch']`);
+    if (grant.apiGroups.length === 0) problems.error(path, `grant in '${grant.namespaceName}' has apiGroups [], which the API server rejects; omit apiGroups for the core group, or name the groups, e.g. ['apps']`);
     for (const verb of grant.verbs) {
       if (verb !== '*' && !/^[a-z]+$/.test(verb)) problems.error(path, `verb '${verb}' of the grant in '${grant.namespaceName}' is not an API verb; use lowercase verbs such as 'get', 'list', 'watch'`);
     }

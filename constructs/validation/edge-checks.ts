@@ -4,7 +4,7 @@ import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
 import { MtlsMode } from '../platform';
 import { ProblemList } from './problem';
-import { cidrContains, parseCidr } from './syntax';
+import { cidrContains, isDns1123Label, parseCidr } from './syntax';
 
 const HTTP_METHOD = /^[A-Z]+$/;
 
@@ -28,10 +28,13 @@ function checkIpBlock(problems: ProblemList, path: string, peer: Extract<MeshPee
   }
 }
 
-/** A peer must belong to the same mesh as the destination; ours are validated with the mesh. */
-function checkPeerBelongs(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPeerConfig): void {
+/** A service peer must belong to the same mesh; a namespace peer must be a valid namespace name. */
+function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPeerConfig): void {
   if (peer.kind === 'service' && peer.service.namespace.mesh !== mesh) {
     problems.error(path, `peer ${peer.service.node.path} belongs to another Mesh; peers must be services of this mesh (declare the service here, e.g. with Ownership.EXTERNAL)`);
+  }
+  if (peer.kind === 'namespace' && !isDns1123Label(peer.namespace)) {
+    problems.error(path, `peer namespace '${peer.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
   }
 }
 
@@ -42,7 +45,7 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
     const path = edge.destination.node.path;
     const peer = describePeer(edge.peer);
     const { ports, unknownPortNames } = resolveEdge(edge);
-    checkPeerBelongs(problems, mesh, path, edge.peer);
+    checkPeer(problems, mesh, path, edge.peer);
     if (edge.peer.kind === 'service' && edge.peer.service === edge.destination) {
       problems.error(path, 'allows itself; a service reaches its own pods without a policy, remove the self edge');
     }
