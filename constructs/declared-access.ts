@@ -1,6 +1,8 @@
 import type { Mesh } from './mesh';
 import { sortBy } from './order';
 import { resolveEdge } from './plan';
+import type { PeerTransport } from './peer';
+import type { MtlsMode } from './platform';
 import type { PortProtocol } from './port';
 
 /** A service as declared, for tools that check the synthesized output against the intent. */
@@ -17,7 +19,7 @@ export type DeclaredPeer =
   | { readonly kind: 'service'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'namespace'; readonly namespace: string }
   | { readonly kind: 'ingressGateway'; readonly namespace: string; readonly serviceAccount: string; readonly labels: Readonly<Record<string, string>> }
-  | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[] };
+  | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[]; readonly transport?: PeerTransport };
 
 /** One declared edge: `from` may call `to` on these container ports (and HTTP operations). */
 export interface DeclaredEdge {
@@ -37,6 +39,7 @@ export interface DeclaredEdge {
  */
 export interface DeclaredAccess {
   readonly trustDomain: string;
+  readonly mtlsMode: MtlsMode;
   readonly services: readonly DeclaredService[];
   readonly edges: readonly DeclaredEdge[];
 }
@@ -56,7 +59,7 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
     const from: DeclaredPeer = peer.kind === 'service' ? { kind: 'service', namespace: peer.service.namespaceName, name: peer.service.name }
       : peer.kind === 'namespace' ? { kind: 'namespace', namespace: peer.namespace }
         : peer.kind === 'ingressGateway' ? { kind: 'ingressGateway', namespace: platform.ingressGateway.namespace, serviceAccount: platform.ingressGateway.serviceAccount, labels: { ...platform.ingressGateway.labels } }
-          : { kind: 'ipBlock', cidr: peer.cidr, except: [...peer.except] };
+          : { kind: 'ipBlock', cidr: peer.cidr, except: [...peer.except], ...(peer.transport ? { transport: peer.transport } : {}) };
     return {
       from,
       to: `${edge.destination.namespaceName}/${edge.destination.name}`,
@@ -65,5 +68,5 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
       paths: [...edge.paths],
     };
   });
-  return { trustDomain: platform.trustDomain, services, edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`) };
+  return { trustDomain: platform.trustDomain, mtlsMode: platform.mtlsMode, services, edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`) };
 }

@@ -20,3 +20,4 @@ export type { ValidationProblem } from './validation/problem';
 export { MeshApp } from './synth/mesh-app';
 export type { SynthResult } from './synth/mesh-app';
 export type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from './declared-access';
+export { DECLARED_ACCESS_ENV } from './synth/declared-access-file';

@@ -8,6 +8,7 @@ import { PlatformProps, ResolvedPlatform, resolvePlatform } from './platform';
 import { Manifest, renderMesh, renderNamespaces } from './render';
 import { MeshService } from './service';
 import { canonicalManifest } from './synth/canonical';
+import { recordDeclaredAccess } from './synth/declared-access-file';
 import { userApiObjects } from './synth/mesh-app';
 import { collectProblems } from './validation/checks';
 import { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
@@ -142,6 +143,7 @@ export class Mesh extends Chart {
     if (version === this.materializedVersion) return;
     this.materializedVersion = version;
     printWarnings(problems);
+    recordDeclaredAccess([this]);
     this.node.tryRemoveChild(MANIFESTS_ID);
     const holder = new Construct(this, MANIFESTS_ID);
     for (const manifest of renderMesh(this)) {
@@ -158,6 +160,7 @@ export class Mesh extends Chart {
     const errors = problems.filter((p) => p.severity === Severity.ERROR);
     if (errors.length > 0) throw new MeshValidationError(errors);
     printWarnings(problems);
+    recordDeclaredAccess([this]);
     for (const apiObject of userApiObjects(this, this.node.tryFindChild(MANIFESTS_ID))) yield apiObject.toJson();
     for (const manifests of renderNamespaces(this)) {
       for (const manifest of manifests) yield canonicalManifest(manifest);

@@ -1,0 +1,148 @@
+import type { AccessRequest } from '../../analyzer';
+import { cidrContains, parseCidr } from '../../analyzer/model/cidr';
+import type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from '../../constructs';
+import { GATEWAY_WORKLOAD, OUTSIDER } from './stand-ins';
+
+/** Who a probe comes from. */
+type Actor =
+  | { readonly kind: 'service'; readonly service: DeclaredService; readonly name: string }
+  | { readonly kind: 'gateway'; readonly name: string }
+  | { readonly kind: 'outsider'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'ip'; readonly address: string; readonly name: string };
+
+/** A request and what each layer must answer, by the declaration alone. */
+export interface Probe {
+  readonly request: AccessRequest;
+  /** NetworkPolicy alone: a declared edge covers the port. */
+  readonly network: boolean;
+  /** Istio alone: a declared edge covers the port and the HTTP operation; UDP is not intercepted. */
+  readonly mesh: boolean;
+}
+
+/** Istio path matching: exact, `prefix*`, `*suffix`, or `*` for any path. */
+export function istioPathMatches(pattern: string, path: string): boolean {
+  if (pattern === '*') return path.length > 0;
+  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return path.endsWith(pattern.slice(1));
+  return path === pattern;
+}
+
+/** A path that the pattern matches. */
+function samplePath(pattern: string): string {
+  if (pattern === '*') return '/probe';
+  if (pattern.endsWith('*')) return `${pattern.slice(0, -1)}probe`;
+  if (pattern.startsWith('*')) return `/probe${pattern.slice(1)}`;
+  return pattern;
+}
+
+/** The first few addresses of a CIDR outside its exceptions (IPv4 only; undefined otherwise). */
+export function addressInside(cidr: string, except: readonly string[]): string | undefined {
+  const block = parseCidr(cidr);
+  if (!block || block.family !== 4) return undefined;
+  const excluded = except.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
+  const size = 2n ** BigInt(32 - block.prefix);
+  for (let offset = size > 2n ? 1n : 0n; offset < size && offset < 64n; offset++) {
+    const value = block.network + offset;
+    const address = [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+    if (!excluded.some((c) => cidrContains(c, address))) return address;
+  }
+  return undefined;
+}
+
+const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
+
+function actors(declared: DeclaredAccess): Actor[] {
+  const list: Actor[] = declared.services.map((service) => ({ kind: 'service', service, name: `${service.namespace}/${service.name}` }));
+  const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
+  if (gateway?.kind === 'ingressGateway') list.push({ kind: 'gateway', name: `${gateway.namespace}/${GATEWAY_WORKLOAD}` });
+  list.push({ kind: 'outsider', namespace: OUTSIDER.namespace, name: `${OUTSIDER.namespace}/${OUTSIDER.name}` });
+  const blocks = declared.edges.map((e) => e.from).filter((f): f is Extract<DeclaredPeer, { kind: 'ipBlock' }> => f.kind === 'ipBlock');
+  for (const block of blocks) {
+    // An IP block whose peers speak mTLS has sidecars outside the cluster, which requests from
+    // `ip:` cannot stand for; only plaintext peers are probed.
+    if (block.transport === 'MTLS') continue;
+    const address = addressInside(block.cidr, block.except);
+    if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
+  }
+  const outside = OUTSIDE_ADDRESSES.find((a) => !blocks.some((b) => { const c = parseCidr(b.cidr); return c !== undefined && cidrContains(c, a); }));
+  if (outside) list.push({ kind: 'ip', address: outside, name: `ip:${outside}` });
+  return list;
+}
+
+/** Whether the peer of an edge includes the actor, as NetworkPolicy or as Istio sees it. */
+function peerCovers(peer: DeclaredPeer, actor: Actor, declared: DeclaredAccess, layer: 'network' | 'mesh'): boolean {
+  switch (peer.kind) {
+    case 'service': return actor.kind === 'service' && actor.service.namespace === peer.namespace && actor.service.name === peer.name;
+    case 'namespace': return (actor.kind === 'service' && actor.service.namespace === peer.namespace) || (actor.kind === 'outsider' && actor.namespace === peer.namespace);
+    case 'ingressGateway': return actor.kind === 'gateway';
+    case 'ipBlock': {
+      if (actor.kind !== 'ip') return false;
+      const block = parseCidr(peer.cidr);
+      const inside = block !== undefined && cidrContains(block, actor.address)
+        && !peer.except.some((e) => { const c = parseCidr(e); return c !== undefined && cidrContains(c, actor.address); });
+      // Plaintext passes STRICT mTLS only where a PLAINTEXT peer opened a port-level exception.
+      return inside && (layer === 'network' || declared.mtlsMode === 'PERMISSIVE' || peer.transport === 'PLAINTEXT');
+    }
+  }
+}
+
+const operationAllowed = (edge: DeclaredEdge, method: string | undefined, path: string | undefined) =>
+  (edge.methods.length === 0 || (method !== undefined && edge.methods.includes(method)))
+  && (edge.paths.length === 0 || (path !== undefined && edge.paths.some((p) => istioPathMatches(p, path))));
+
+/** Methods that probe for an undeclared method: the first one no edge declares is used. */
+const SPARE_METHODS = ['PATCH', 'OPTIONS', 'TRACE', 'DELETE', 'PUT'];
+const UNDECLARED_PATH = '/mesh-policy/undeclared';
+
+/**
+ * HTTP operations worth asking about a port: every declared method with every declared path (a
+ * sample the pattern matches), and each crossed with an undeclared method or path, so that a
+ * policy that lost its method or path restriction is caught.
+ */
+function operations(edges: readonly DeclaredEdge[]): Array<{ method: string; path: string }> {
+  const methods = new Set(['GET', ...edges.flatMap((e) => e.methods)]);
+  methods.add(SPARE_METHODS.find((m) => !methods.has(m)) ?? 'PATCH');
+  const paths = new Set(['/', UNDECLARED_PATH, ...edges.flatMap((e) => e.paths.map(samplePath))]);
+  const ops: Array<{ method: string; path: string }> = [];
+  for (const method of [...methods].sort()) for (const path of [...paths].sort()) ops.push({ method, path });
+  return ops;
+}
+
+/**
+ * Every question whose answer the declaration fixes: from every declared service, the gateway,
+ * an outsider pod, addresses of declared IP blocks and one outside address, to every port of
+ * every declared service; HTTP ports with the declared operations and undeclared ones.
+ */
+export function probes(declared: DeclaredAccess): Probe[] {
+  const result: Probe[] = [];
+  const edgesTo = new Map<string, DeclaredEdge[]>();
+  for (const edge of declared.edges) edgesTo.set(edge.to, [...(edgesTo.get(edge.to) ?? []), edge]);
+  const everyone = actors(declared);
+  // Egress lockdown: no declared service may reach a pod outside the declaration (whose own
+  // namespace has no policies), while its Istio layer, having no policies, lets anything in.
+  for (const actor of everyone.filter((a) => a.kind === 'service')) {
+    result.push({ request: { from: actor.name, to: `${OUTSIDER.namespace}/${OUTSIDER.name}`, port: OUTSIDER.port, protocol: 'TCP' }, network: false, mesh: true });
+  }
+  for (const destination of declared.services) {
+    const to = `${destination.namespace}/${destination.name}`;
+    for (const port of destination.ports) {
+      const onPort = (edgesTo.get(to) ?? []).filter((e) => e.containerPorts.includes(port.containerPort));
+      const http = port.protocol === 'HTTP' || port.protocol === 'HTTP2' || port.protocol === 'GRPC';
+      const udp = port.protocol === 'UDP';
+      for (const actor of everyone) {
+        if (actor.kind === 'service' && actor.service === destination) continue;
+        const network = onPort.some((e) => peerCovers(e.from, actor, declared, 'network'));
+        const meshCovering = onPort.filter((e) => peerCovers(e.from, actor, declared, 'mesh'));
+        const base = { from: actor.name, to, port: port.containerPort, protocol: udp ? 'UDP' as const : 'TCP' as const };
+        if (!http) {
+          result.push({ request: base, network, mesh: udp || meshCovering.some((e) => operationAllowed(e, undefined, undefined)) });
+          continue;
+        }
+        for (const { method, path } of operations(onPort)) {
+          result.push({ request: { ...base, method, path }, network, mesh: meshCovering.some((e) => operationAllowed(e, method, path)) });
+        }
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,52 @@
+import type { LoadedObject } from '../../analyzer';
+import type { DeclaredAccess } from '../../constructs';
+
+/** Where probes from outside the declaration come from: a pod in a namespace of its own. */
+export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', port: 8080 } as const;
+/** Name of the stand-in ingress gateway workload. */
+export const GATEWAY_WORKLOAD = 'istio-ingressgateway';
+
+const standIn = (object: Record<string, unknown>, index: number): LoadedObject => ({
+  object: object as LoadedObject['object'],
+  source: { file: '<stand-in workloads>', document: index },
+});
+
+function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: unknown[]): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { serviceAccountName: serviceAccount, containers: [{ name: 'app', image: 'stand-in', ports }] } },
+    },
+  };
+}
+
+/**
+ * The workloads the manifests are written for, stood in by Deployments built from the
+ * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
+ * gateway when an edge names it, and an outsider that no edge names (with a port, so that egress
+ * towards it is probed too). Namespaces that the
+ * manifests do not contain (declared `Ownership.EXTERNAL`) are assumed to exist with injection on.
+ */
+export function standInObjects(declared: DeclaredAccess, manifests: readonly LoadedObject[]): LoadedObject[] {
+  const present = new Set(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => (m.object.metadata as { name?: string })?.name));
+  const objects: Array<Record<string, unknown>> = [];
+  const namespaces = new Set([...declared.services.map((s) => s.namespace), OUTSIDER.namespace]);
+  for (const namespace of [...namespaces].sort()) {
+    if (present.has(namespace)) continue;
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
+  }
+  for (const service of declared.services) {
+    const ports = service.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' }));
+    objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
+  }
+  const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
+  if (gateway?.kind === 'ingressGateway') {
+    // Gateways are Envoy proxies themselves; Istio's gateway injection is requested by pod label.
+    objects.push(deployment(gateway.namespace, GATEWAY_WORKLOAD, { ...gateway.labels, 'sidecar.istio.io/inject': 'true' }, gateway.serviceAccount, []));
+  }
+  objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
+  return objects.map(standIn);
+}

@@ -1,0 +1,20 @@
+import * as fs from 'fs';
+import type { Mesh } from '../mesh';
+
+/**
+ * When set, synth also writes each mesh's declared access (services and edges, as plain JSON) to
+ * this file, keyed by the mesh's construct path. `mesh-policy verify` and the cdk8s validation
+ * plugin run the app with it to learn the intent that the manifests must implement. It never
+ * goes to the output directory, which `kubectl apply -f` reads.
+ */
+export const DECLARED_ACCESS_ENV = 'MESH_POLICY_DECLARED_ACCESS';
+
+/** Adds the meshes' declared access to the file named by the environment, if any. @internal */
+export function recordDeclaredAccess(meshes: readonly Mesh[]): void {
+  const file = process.env[DECLARED_ACCESS_ENV];
+  if (!file || meshes.length === 0) return;
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as { meshes?: Record<string, unknown> } : {};
+  const recorded = { ...(existing.meshes ?? {}) };
+  for (const mesh of meshes) recorded[mesh.node.path] = mesh.declaredAccess();
+  fs.writeFileSync(file, `${JSON.stringify({ meshes: recorded }, null, 2)}\n`);
+}

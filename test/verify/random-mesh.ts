@@ -1,0 +1,92 @@
+import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { Mesh, MeshPort, MeshService, MtlsMode, Peer, PeerTransport } from '../../constructs';
+
+/** A mesh described as data, so fast-check can generate, shrink and print it. */
+export interface MeshSpec {
+  readonly mtls: MtlsMode;
+  readonly namespaces: ReadonlyArray<{ readonly services: ReadonlyArray<{ readonly ports: readonly PortSpec[] }> }>;
+  readonly edges: readonly EdgeSpec[];
+}
+
+export interface PortSpec { readonly kind: 'http' | 'grpc' | 'tcp' | 'udp'; readonly containerPort: number }
+
+export interface EdgeSpec {
+  /** Index into all services (modulo their count). */
+  readonly to: number;
+  readonly from: { readonly kind: 'service'; readonly index: number } | { readonly kind: 'namespace'; readonly index: number }
+    | { readonly kind: 'gateway' } | { readonly kind: 'ipBlock'; readonly octet: number };
+  /** Pick a subset of the destination's ports (by bit mask), or all when undefined. */
+  readonly portMask?: number;
+  /** Restrict to GET/POST on `/api/*` or an exact path: only on HTTP ports. */
+  readonly http?: { readonly methods: readonly string[]; readonly paths: readonly string[] };
+}
+
+const portSpec = fc.record({ kind: fc.constantFrom('http', 'grpc', 'tcp', 'udp') as fc.Arbitrary<PortSpec['kind']>, containerPort: fc.integer({ min: 1, max: 65535 }) });
+
+export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
+  mtls: fc.constantFrom(MtlsMode.STRICT, MtlsMode.PERMISSIVE),
+  namespaces: fc.array(fc.record({ services: fc.array(fc.record({ ports: fc.array(portSpec, { maxLength: 3 }) }), { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 3 }),
+  edges: fc.array(fc.record({
+    to: fc.nat(),
+    from: fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('service' as const), index: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('namespace' as const), index: fc.nat() }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'gateway' as const }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ipBlock' as const), octet: fc.integer({ min: 0, max: 3 }) }) },
+    ),
+    portMask: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
+    http: fc.option(fc.record({
+      methods: fc.subarray(['GET', 'POST', 'PUT'], { minLength: 0 }),
+      paths: fc.subarray(['/api/*', '/health', '*.json'], { minLength: 0 }),
+    }), { nil: undefined }),
+  }), { maxLength: 14 }),
+});
+
+const PORT_FACTORY = { http: MeshPort.http, grpc: MeshPort.grpc, tcp: MeshPort.tcp, udp: MeshPort.udp };
+
+/**
+ * Declares the mesh of a spec, skipping what validation would refuse (so every generated mesh
+ * synthesizes): duplicate container ports, self edges, HTTP restrictions without HTTP ports.
+ */
+export function declareMesh(spec: MeshSpec): Mesh {
+  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls });
+  const services: MeshService[] = [];
+  const namespaces = spec.namespaces.map((nsSpec, n) => {
+    const ns = mesh.addNamespace(`ns${n}`);
+    nsSpec.services.forEach((serviceSpec, s) => {
+      const used = new Set<string>();
+      const ports = serviceSpec.ports.flatMap((p, i) => {
+        const transport = p.kind === 'udp' ? 'UDP' : 'TCP';
+        if (used.has(`${transport}/${p.containerPort}`)) return [];
+        used.add(`${transport}/${p.containerPort}`);
+        return [PORT_FACTORY[p.kind](1000 + i, { name: `${p.kind}-p${i}`, containerPort: p.containerPort })];
+      });
+      services.push(ns.addService(`svc${n}x${s}`, { ports }));
+    });
+    return ns;
+  });
+  for (const edge of spec.edges) {
+    const destination = services[edge.to % services.length];
+    const chosen = edge.portMask === undefined ? undefined : destination.ports.filter((_, i) => edge.portMask! & (1 << i));
+    if (chosen !== undefined && chosen.length === 0) continue;
+    const restrict = edge.http && (edge.http.methods.length > 0 || edge.http.paths.length > 0) ? edge.http : undefined;
+    const candidatePorts = chosen ?? destination.ports;
+    if (candidatePorts.length === 0) continue;
+    if (restrict && !candidatePorts.every((p) => p.isHttp)) {
+      if (chosen !== undefined || !destination.ports.some((p) => p.isHttp)) continue;
+    }
+    const options = { ...(chosen ? { ports: chosen.map((p) => p.name) } : {}), ...(restrict ? { methods: [...restrict.methods], paths: [...restrict.paths] } : {}) };
+    switch (edge.from.kind) {
+      case 'service': {
+        const consumer = services[edge.from.index % services.length];
+        if (consumer !== destination) destination.allowFrom(consumer, options);
+        break;
+      }
+      case 'namespace': destination.allowFrom(namespaces[edge.from.index % namespaces.length], options); break;
+      case 'gateway': destination.allowFrom(Peer.ingressGateway(), options); break;
+      case 'ipBlock': destination.allowFrom(Peer.ipBlock(`203.0.${113 + edge.from.octet}.0/24`, { transport: PeerTransport.PLAINTEXT }), options); break;
+    }
+  }
+  return mesh;
+}

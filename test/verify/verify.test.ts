@@ -1,0 +1,89 @@
+import { Testing } from 'cdk8s';
+import { Mesh, MeshPort, Peer, PeerTransport } from '../../constructs';
+import { addressInside, istioPathMatches, probes } from '../../cli/verify/probes';
+import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
+import { onlineBoutique } from '../../main';
+
+type Obj = Record<string, any>;
+const loaded = (objects: readonly object[]) => objects.map((object, document) => ({ object: object as any, source: { file: 'synth', document } }));
+
+function boutique() {
+  const mesh = onlineBoutique(Testing.app());
+  return { manifests: mesh.toManifests() as unknown as Obj[], declared: mesh.declaredAccess() };
+}
+
+/** Verifies the example after `edit` changed its manifests. */
+function verifyEdited(edit: (objects: Obj[]) => Obj[]) {
+  const { manifests, declared } = boutique();
+  return verifyManifests(loaded(edit(JSON.parse(JSON.stringify(manifests)))), declared);
+}
+
+const named = (kind: string, namespace: string, name: string) => (o: Obj) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name;
+
+describe('verify', () => {
+  test('GIVEN the embedded example as synthesized THEN every probe agrees with the declaration', () => {
+    const { manifests, declared } = boutique();
+    const report = verifyManifests(loaded(manifests), declared);
+    expect(report.requests).toBeGreaterThan(300);
+    expect(report.mismatches).toEqual([]);
+  });
+
+  test('GIVEN an ingress NetworkPolicy removed THEN the network layer alone denies declared edges', () => {
+    const report = verifyEdited((objects) => objects.filter((o) => !named('NetworkPolicy', 'shop', 'cartservice-ingress')(o)));
+    const layers = new Set(report.mismatches.map((m) => m.layer));
+    expect(layers).toEqual(new Set(['both', 'network']));
+    expect(report.mismatches.every((m) => m.request.to === 'shop/cartservice' && m.expected)).toBe(true);
+  });
+
+  test('GIVEN the method restriction dropped from an AuthorizationPolicy THEN the mesh layer allows an undeclared method', () => {
+    const report = verifyEdited((objects) => {
+      const policy = objects.find(named('AuthorizationPolicy', 'shop', 'paymentservice-allow'))!;
+      delete policy.spec.rules[0].to[0].operation.methods;
+      return objects;
+    });
+    expect(report.mismatches.map(describeMismatch)).toContainEqual(expect.stringMatching(
+      /^\[mesh\] shop\/checkoutservice -> shop\/paymentservice:50051\/TCP PATCH \/hipstershop.PaymentService\/Charge: declared denied, manifests allow/));
+    expect(report.mismatches.every((m) => m.layer !== 'network')).toBe(true);
+  });
+
+  test('GIVEN the namespace-wide egress policies removed THEN its services may reach pods outside the declaration', () => {
+    // Both select every pod for Egress, so either one alone keeps egress isolated.
+    const report = verifyEdited((objects) => objects.filter((o) => !named('NetworkPolicy', 'ads', 'default-deny')(o) && !named('NetworkPolicy', 'ads', 'allow-platform-egress')(o)));
+    expect(report.mismatches.map(describeMismatch)).toEqual([
+      expect.stringMatching(/^\[both\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/),
+      expect.stringMatching(/^\[network\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/),
+    ]);
+  });
+
+  test('GIVEN an allow-nothing policy removed and a namespace made PERMISSIVE THEN plaintext from outside reaches through the mesh layer', () => {
+    const report = verifyEdited((objects) => objects.filter((o) => !named('AuthorizationPolicy', 'data', 'allow-nothing')(o) && !named('AuthorizationPolicy', 'data', 'redis-cart-allow')(o)));
+    expect(report.mismatches.some((m) => m.layer === 'mesh' && m.request.to === 'data/redis-cart' && !m.expected)).toBe(true);
+  });
+
+  test('GIVEN a plaintext IP-block peer THEN its addresses are probed and allowed only on the declared port', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const ns = mesh.addNamespace('web');
+    ns.addService('site', { ports: [MeshPort.http(8080, { name: 'http' }), MeshPort.tcp(9000, { name: 'tcp-admin' })] })
+      .allowFrom(Peer.ipBlock('198.51.100.0/24', { except: ['198.51.100.0/28'], transport: PeerTransport.PLAINTEXT }), { ports: ['http'] });
+    const questions = probes(mesh.declaredAccess()).filter((p) => p.request.from === 'ip:198.51.100.16');
+    expect(questions.filter((q) => q.request.port === 8080).every((q) => q.network && q.mesh)).toBe(true);
+    expect(questions.filter((q) => q.request.port === 9000).every((q) => !q.network && !q.mesh)).toBe(true);
+    expect(verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess()).mismatches).toEqual([]);
+  });
+});
+
+describe('probe helpers', () => {
+  test('Istio path patterns: exact, prefix, suffix and presence', () => {
+    expect(istioPathMatches('/api/*', '/api/x')).toBe(true);
+    expect(istioPathMatches('/api/*', '/apix')).toBe(false);
+    expect(istioPathMatches('*.json', '/a/b.json')).toBe(true);
+    expect(istioPathMatches('/health', '/health/')).toBe(false);
+    expect(istioPathMatches('*', '/')).toBe(true);
+  });
+
+  test('an address inside a block skips its exceptions', () => {
+    expect(addressInside('10.0.0.0/24', ['10.0.0.0/29'])).toBe('10.0.0.8');
+    expect(addressInside('10.0.0.7/32', [])).toBe('10.0.0.7');
+    expect(addressInside('2001:db8::/32', [])).toBeUndefined();
+  });
+});
