@@ -9,7 +9,7 @@ import { Manifest, renderMesh, renderNamespaces } from './render';
 import { MeshService } from './service';
 import { canonicalManifest } from './synth/canonical';
 import { recordDeclaredAccess } from './synth/declared-access-file';
-import { userApiObjects } from './synth/mesh-app';
+import { userApiObjects } from './synth/user-objects';
 import { collectProblems } from './validation/checks';
 import { MeshValidationError, Severity, ValidationProblem } from './validation/problem';
 
@@ -97,20 +97,6 @@ export class Mesh extends Chart {
     this.declaredConstructs++;
   }
 
-  /** Problems of the current declaration, computed once per declaration state. */
-  private validationState() {
-    const version = this.declarationVersion();
-    if (this.problemCache?.version !== version) {
-      const problems = collectProblems(this);
-      const errorsByPath = new Map<string, string[]>();
-      for (const p of problems.filter((problem) => problem.severity === Severity.ERROR)) {
-        errorsByPath.set(p.path, [...(errorsByPath.get(p.path) ?? []), p.message]);
-      }
-      this.problemCache = { version, problems, errorsByPath };
-    }
-    return this.problemCache;
-  }
-
   /** The declared services and edges as plain data, to check the synthesized output against. */
   public declaredAccess(): DeclaredAccess {
     return declaredAccess(this);
@@ -165,6 +151,20 @@ export class Mesh extends Chart {
     for (const manifests of renderNamespaces(this)) {
       for (const manifest of manifests) yield canonicalManifest(manifest);
     }
+  }
+
+  /** Problems of the current declaration, computed once per declaration state. */
+  private validationState() {
+    const version = this.declarationVersion();
+    if (this.problemCache?.version !== version) {
+      const problems = collectProblems(this);
+      const errorsByPath = new Map<string, string[]>();
+      for (const p of problems.filter((problem) => problem.severity === Severity.ERROR)) {
+        errorsByPath.set(p.path, [...(errorsByPath.get(p.path) ?? []), p.message]);
+      }
+      this.problemCache = { version, problems, errorsByPath };
+    }
+    return this.problemCache;
   }
 
   /** Identifies the state of the declaration: declarations only ever add. */

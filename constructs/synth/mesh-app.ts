@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { App, AppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { Mesh } from '../mesh';
 import { DocumentSink } from './document-sink';
 
@@ -69,11 +68,4 @@ export class MeshApp extends App {
     if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     fs.mkdirSync(this.outdir, { recursive: true });
   }
-}
-
-/** ApiObjects of a chart that the user added (not rendered by the mesh), in cdk8s's order. @internal */
-export function userApiObjects(chart: Chart, renderedRoot: IConstruct | undefined): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    .filter((c) => !renderedRoot || !c.node.scopes.includes(renderedRoot));
 }
