@@ -43,6 +43,12 @@ export interface DnsSettings {
   readonly labels?: Readonly<Record<string, string>>;
   /** Container port of the DNS pods (UDP and TCP are both opened). @default 53 */
   readonly port?: number;
+  /**
+   * Addresses that pods send DNS queries to besides the DNS pods, such as NodeLocal DNSCache's
+   * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns.
+   * @default - none
+   */
+  readonly cidrs?: readonly string[];
 }
 
 /** The Istio ingress gateway, a peer that services can accept traffic from. */
@@ -74,7 +80,7 @@ export interface ResolvedPlatform {
   readonly trustDomain: string;
   readonly mtlsMode: MtlsMode;
   readonly controlPlane: PodsRef & { readonly port: number; readonly revision?: string };
-  readonly dns: PodsRef & { readonly port: number };
+  readonly dns: PodsRef & { readonly port: number; readonly cidrs: readonly string[] };
   readonly ingressGateway: PodsRef & { readonly serviceAccount: string };
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
 }
@@ -113,6 +119,7 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
       namespace: props.dns?.namespace ?? 'kube-system',
       labels: props.dns?.labels ?? { 'k8s-app': 'kube-dns' },
       port: props.dns?.port ?? 53,
+      cidrs: props.dns?.cidrs ?? [],
     },
     ingressGateway: {
       namespace: props.ingressGateway?.namespace ?? 'istio-system',

@@ -48,7 +48,10 @@ export function platformEgressPolicy(plan: MeshPlan, namespace: string, labels: 
     podSelector: {},
     policyTypes: ['Egress'],
     egress: [
-      { to: [podsPeer(dns.namespace, dns.labels)], ports: [{ port: k8s.IntOrString.fromNumber(dns.port), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(dns.port), protocol: 'TCP' }] },
+      {
+        to: [podsPeer(dns.namespace, dns.labels), ...dns.cidrs.map((cidr) => ({ ipBlock: { cidr } }))],
+        ports: [{ port: k8s.IntOrString.fromNumber(dns.port), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(dns.port), protocol: 'TCP' }],
+      },
       { to: [podsPeer(controlPlane.namespace, controlPlane.labels)], ports: [{ port: k8s.IntOrString.fromNumber(controlPlane.port), protocol: 'TCP' }] },
     ],
   });

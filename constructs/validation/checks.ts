@@ -18,8 +18,10 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   }
   // Every object carries these labels, the mesh id among them (app.kubernetes.io/part-of).
   checkLabels(problems, path, 'label', mesh.commonLabels);
-  for (const cidr of apiServer.cidrs) {
-    if (!parseCidr(cidr)) problems.error(path, `apiServer.cidrs entry '${cidr}' is not a CIDR; write the endpoint address as '10.0.0.1/32'`);
+  for (const [what, cidrs] of [['apiServer.cidrs', apiServer.cidrs], ['dns.cidrs', dns.cidrs]] as const) {
+    for (const cidr of cidrs) {
+      if (!parseCidr(cidr)) problems.error(path, `${what} entry '${cidr}' is not a CIDR; write an address as '10.0.0.1/32'`);
+    }
   }
 }
 

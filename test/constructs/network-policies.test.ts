@@ -34,6 +34,13 @@ describe('NetworkPolicy', () => {
     ]);
   });
 
+  test('a node-local DNS cache address is opened for DNS next to the DNS pods', () => {
+    const { mesh } = webAndApi({ dns: { cidrs: ['169.254.20.10/32'] } });
+    const dnsRule = findObject(synth(mesh), 'NetworkPolicy', 'web', 'allow-platform-egress').spec.egress[0];
+    expect(dnsRule.to).toContainEqual({ ipBlock: { cidr: '169.254.20.10/32' } });
+    expect(dnsRule.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+  });
+
   test('a cross-namespace edge opens ingress on the destination for the consumer pods of that namespace, on container ports', () => {
     const { mesh, frontend, orders } = webAndApi();
     orders.allowFrom(frontend, { ports: ['http-metrics'] });

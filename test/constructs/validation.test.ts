@@ -78,6 +78,13 @@ describe('validation', () => {
     expect(problems).toContainEqual(expect.stringMatching(/except '10\.2\.0\.0\/24' of ipBlock '10\.1\.0\.0\/16' must be a CIDR strictly inside it/));
   });
 
+  test('malformed platform CIDRs are reported on the mesh', () => {
+    const mesh = testMesh({ dns: { cidrs: ['169.254.20.10'] }, apiServer: { cidrs: ['10.0.0.1/40'] } });
+    const problems = problemsAt(mesh, 'test');
+    expect(problems).toContainEqual(expect.stringMatching(/dns\.cidrs entry '169\.254\.20\.10' is not a CIDR/));
+    expect(problems).toContainEqual(expect.stringMatching(/apiServer\.cidrs entry '10\.0\.0\.1\/40' is not a CIDR/));
+  });
+
   test('two services sharing a ServiceAccount is a warning', () => {
     const mesh = testMesh();
     const ns = mesh.addNamespace('api');
