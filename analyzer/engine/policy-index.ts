@@ -1,0 +1,99 @@
+import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
+import { MtlsSetting, mtlsSettingsFor } from '../mesh/peer-authentication';
+import { MeshProtocol, declaredPorts } from '../mesh/protocol';
+import { trustDomains } from '../mesh/trust-domain';
+import { labelsSubsetOf } from '../model/labels';
+import { Inventory, Namespace, NetworkPolicy, PeerAuthentication, Service, Workload } from '../model/types';
+import { NetworkDestination, selectsPod } from '../network/network-policy';
+
+/**
+ * The inventory, indexed by namespace and with per-workload answers memoized: which policies select a
+ * workload, its mTLS settings, its declared ports. `check` asks once; `reach` asks once per class of
+ * identical workloads and then evaluates many connections against the same answers.
+ */
+export class PolicyIndex {
+  private readonly networkPoliciesByNamespace = new Map<string, NetworkPolicy[]>();
+  private readonly authorizationByNamespace = new Map<string, CompiledPolicy[]>();
+  private readonly servicesByNamespace = new Map<string, Service[]>();
+  private readonly peerAuthenticationsByNamespace = new Map<string, PeerAuthentication[]>();
+  private readonly memo = new Map<Workload, WorkloadFacts>();
+  private readonly workloadsById = new Map<string, Workload[]>();
+
+  constructor(readonly inventory: Inventory) {
+    const domains = trustDomains(inventory.mesh);
+    for (const policy of inventory.networkPolicies) push(this.networkPoliciesByNamespace, policy.namespace, policy);
+    for (const policy of inventory.authorizationPolicies) {
+      push(this.authorizationByNamespace, policy.namespace, compilePolicy(policy, domains));
+    }
+    for (const service of inventory.services) push(this.servicesByNamespace, service.namespace, service);
+    for (const policy of inventory.peerAuthentications) push(this.peerAuthenticationsByNamespace, policy.namespace, policy);
+    for (const workload of inventory.workloads) push(this.workloadsById, workload.id, workload);
+  }
+
+  /** Pods and controllers named "namespace/name" (a Pod and a controller may share a name). */
+  workloadsNamed(id: string): readonly Workload[] {
+    return this.workloadsById.get(id) ?? [];
+  }
+
+  namespace(name: string): Namespace {
+    return this.inventory.namespaces.get(name) as Namespace;
+  }
+
+  networkPoliciesIn(namespace: string): readonly NetworkPolicy[] {
+    return this.networkPoliciesByNamespace.get(namespace) ?? [];
+  }
+
+  facts(workload: Workload): WorkloadFacts {
+    let facts = this.memo.get(workload);
+    if (!facts) {
+      facts = this.computeFacts(workload);
+      this.memo.set(workload, facts);
+    }
+    return facts;
+  }
+
+  private computeFacts(workload: Workload): WorkloadFacts {
+    const { rootNamespace } = this.inventory.mesh;
+    const policies = this.networkPoliciesIn(workload.namespace).filter((policy) =>
+      selectsPod(policy, workload.namespace, workload.labels));
+    const selecting = (this.servicesByNamespace.get(workload.namespace) ?? []).filter((service) =>
+      service.selector !== undefined && labelsSubsetOf(service.selector, workload.labels));
+    const relevant = <T>(byNamespace: Map<string, T[]>): T[] => [
+      ...(byNamespace.get(rootNamespace) ?? []),
+      ...(workload.namespace === rootNamespace ? [] : byNamespace.get(workload.namespace) ?? []),
+    ];
+    return {
+      endpoint: {
+        id: workload.id,
+        namespace: this.namespace(workload.namespace),
+        labels: workload.labels,
+        ...(workload.podIPs.length > 0 ? { ips: workload.podIPs } : {}),
+        ports: workload.ports,
+      },
+      ingressPolicies: policies.filter((policy) => policy.ingress !== undefined),
+      egressPolicies: policies.filter((policy) => policy.egress !== undefined),
+      authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace),
+      mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
+      declaredPorts: declaredPorts(selecting, workload.ports),
+      identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
+    };
+  }
+}
+
+export interface WorkloadFacts {
+  readonly endpoint: NetworkDestination;
+  readonly ingressPolicies: readonly NetworkPolicy[];
+  readonly egressPolicies: readonly NetworkPolicy[];
+  readonly authorization: ApplicablePolicies;
+  readonly mtls: (port: number) => MtlsSetting;
+  /** Container ports some Service forwards to, with Istio's protocol. */
+  readonly declaredPorts: ReadonlyMap<number, MeshProtocol>;
+  /** The SPIFFE identity its sidecar presents. */
+  readonly identity: string;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,51 @@
+import { DocumentFilter, streamManifests } from './load/documents';
+import { buildInventory } from './model/inventory';
+import { DEFAULT_ROOT_NAMESPACE, MeshOptions } from './model/mesh-config';
+import { Inventory } from './model/types';
+import { isWorkloadKind } from './model/workloads';
+import { AccessRequest } from './request';
+
+/** Kinds that can change a verdict (besides Namespaces and workloads); RBAC, ServiceAccounts, Secrets... cannot. */
+const VERDICT_KINDS = new Set(['Service', 'NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
+
+/**
+ * Loads what access verdicts depend on, for reach, explain and diff: Namespaces, workloads, Services,
+ * NetworkPolicies, Istio policies and the mesh ConfigMap. Other documents (often most of a cluster
+ * dump: ConfigMaps, Secrets, RBAC...) are not even parsed, and so not validated either.
+ */
+export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}): Inventory {
+  return buildInventory(streamManifests(paths, verdictDocuments(meshHomes(options), 'all')), options);
+}
+
+/**
+ * Loads only what the requests' verdicts depend on: all Namespaces (for their labels) and, in the
+ * namespaces of the sources, the destinations and the Istio root namespace, the documents
+ * `inventoryForAccess` reads. Egress policies live with the source; ingress, mesh policies and Services
+ * with the destination. So one check on a huge folder parses a few documents instead of all of them.
+ */
+export function inventoryForRequests(paths: readonly string[], requests: readonly AccessRequest[], options: MeshOptions = {}): Inventory {
+  const homes = meshHomes(options);
+  const namespaces = new Set(homes);
+  for (const request of requests) {
+    for (const name of [request.from, request.to]) if (!name.startsWith('ip:')) namespaces.add(name.split('/')[0]);
+  }
+  const load = () => buildInventory(streamManifests(paths, verdictDocuments(homes, namespaces)), options);
+  const inventory = load();
+  // The mesh ConfigMap may move the root namespace somewhere we did not load.
+  if (namespaces.has(inventory.mesh.rootNamespace)) return inventory;
+  namespaces.add(inventory.mesh.rootNamespace);
+  return load();
+}
+
+/** Where the mesh ConfigMap can be: the root namespace given, else istio-system. */
+function meshHomes(options: MeshOptions): Set<string> {
+  return new Set([options.rootNamespace ?? DEFAULT_ROOT_NAMESPACE, DEFAULT_ROOT_NAMESPACE]);
+}
+
+function verdictDocuments(meshHomes: ReadonlySet<string>, namespaces: ReadonlySet<string> | 'all'): DocumentFilter {
+  return (kind, namespace) => {
+    if (kind === 'Namespace') return true;
+    if (kind === 'ConfigMap') return meshHomes.has(namespace ?? 'default');
+    return (VERDICT_KINDS.has(kind) || isWorkloadKind(kind)) && (namespaces === 'all' || namespaces.has(namespace ?? 'default'));
+  };
+}

@@ -1,0 +1,125 @@
+import { labelsSubsetOf } from '../model/labels';
+import { AuthorizationPolicy, Workload } from '../model/types';
+import { CompiledRule, HttpConstraint, MeshRequest, compileRule, evaluateRule } from './authorization-rules';
+import { MAYBE, YES } from './tri';
+
+/** An AuthorizationPolicy ready for evaluation. */
+export interface CompiledPolicy {
+  readonly policy: AuthorizationPolicy;
+  readonly rules: readonly CompiledRule[];
+}
+
+/** The enforced policies of one workload, by action. */
+export interface ApplicablePolicies {
+  readonly deny: readonly CompiledPolicy[];
+  readonly allow: readonly CompiledPolicy[];
+  /**
+   * Policies that apply but are not enforced here, described ("CUSTOM AuthorizationPolicy/ns/x (external
+   * authorizer)"): CUSTOM delegates to an authorizer the manifests do not describe, AUDIT and dry-run only log.
+   */
+  readonly notEnforced: readonly string[];
+}
+
+/** A rule that matches only some HTTP requests, with those requests described. */
+export interface HttpRuleMatch {
+  readonly policy: string;
+  readonly rule: number;
+  readonly constraint: HttpConstraint;
+}
+
+/** For an evaluation over every HTTP request: which ones the decision is limited to. */
+export interface HttpAccess {
+  /** Requests are allowed only when they match one of these (absent: no ALLOW restriction). */
+  readonly allowedWhen?: readonly HttpRuleMatch[];
+  /** Requests matching one of these are denied. */
+  readonly deniedWhen?: readonly HttpRuleMatch[];
+}
+
+export interface AuthorizationDecision {
+  readonly allowed: boolean;
+  readonly reason: string;
+  /** Only when the request was "any HTTP request" and the answer depends on which. */
+  readonly http?: HttpAccess;
+}
+
+export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonly string[]): CompiledPolicy {
+  const context = { policyNamespace: policy.namespace, lenient: policy.action !== 'ALLOW', trustDomains };
+  return { policy, rules: policy.rules.map((rule, index) => compileRule(rule, index, context)) };
+}
+
+/**
+ * Which policies a sidecar enforces for a workload (pilot/pkg/model/authorization.go
+ * ListAuthorizationPolicies + policyattachment.go ShouldAttachPolicy): those of the root namespace and of
+ * the workload's namespace whose selector is absent or a subset of the workload's labels. Policies with
+ * targetRefs are for gateways and waypoints and ignored by sidecars; dry-run policies only log; AUDIT
+ * only logs; unknown actions are dropped by istiod.
+ */
+export function selectApplicable(
+  workload: Workload,
+  policies: readonly CompiledPolicy[],
+  rootNamespace: string,
+): ApplicablePolicies {
+  const deny: CompiledPolicy[] = [];
+  const allow: CompiledPolicy[] = [];
+  const notEnforced: string[] = [];
+  for (const compiled of policies) {
+    const { policy } = compiled;
+    if (policy.namespace !== rootNamespace && policy.namespace !== workload.namespace) continue;
+    if (policy.hasTargetRefs) continue;
+    if (policy.selector && !labelsSubsetOf(policy.selector, workload.labels)) continue;
+    if (policy.dryRun) notEnforced.push(`${policy.action} ${policy.ref} (dry-run)`);
+    else if (policy.action === 'ALLOW') allow.push(compiled);
+    else if (policy.action === 'DENY') deny.push(compiled);
+    else if (policy.action === 'CUSTOM') notEnforced.push(`CUSTOM ${policy.ref} (external authorizer)`);
+    else if (policy.action === 'AUDIT') notEnforced.push(`AUDIT ${policy.ref} (logging only)`);
+  }
+  return { deny, allow, notEnforced };
+}
+
+/**
+ * Istio's order (builder.go): DENY policies first (any matching rule denies), then, when ALLOW policies
+ * exist, some rule of one of them must match. A policy without rules matches nothing, so an ALLOW
+ * policy `spec: {}` denies everything.
+ */
+export function authorize(applicable: ApplicablePolicies, request: MeshRequest, destination: string): AuthorizationDecision {
+  const note = notEnforcedNote(applicable);
+  const deniedWhen: HttpRuleMatch[] = [];
+  for (const { policy, rules } of applicable.deny) {
+    for (const rule of rules) {
+      const { result, constraints } = evaluateRule(rule, request, true);
+      if (result === YES) {
+        return { allowed: false, reason: `denied by ${policy.ref} (DENY rule ${rule.index})${note}` };
+      }
+      if (result === MAYBE) deniedWhen.push(...constraints.map((constraint) => ({ policy: policy.ref, rule: rule.index, constraint })));
+    }
+  }
+  const denyPart: HttpAccess | undefined = deniedWhen.length > 0 ? { deniedWhen } : undefined;
+  if (applicable.allow.length === 0) {
+    return { allowed: true, reason: `no ALLOW AuthorizationPolicy applies to ${destination}${note}`, http: denyPart };
+  }
+  const allowedWhen: HttpRuleMatch[] = [];
+  for (const { policy, rules } of applicable.allow) {
+    for (const rule of rules) {
+      const { result, constraints } = evaluateRule(rule, request, false);
+      if (result === YES) {
+        return { allowed: true, reason: `allowed by ${policy.ref} (rule ${rule.index})${note}`, http: denyPart };
+      }
+      if (result === MAYBE) allowedWhen.push(...constraints.map((constraint) => ({ policy: policy.ref, rule: rule.index, constraint })));
+    }
+  }
+  if (allowedWhen.length > 0) {
+    const matching = [...new Set(allowedWhen.map((match) => match.policy))].join(', ');
+    return { allowed: true, reason: `allowed for some HTTP requests by ${matching}${note}`, http: { allowedWhen, ...denyPart } };
+  }
+  return { allowed: false, reason: noAllowRuleMatches(applicable, destination) };
+}
+
+/** The denial when ALLOW policies apply and none of their rules matches; `reach` counts sources under it. */
+export function noAllowRuleMatches(applicable: ApplicablePolicies, destination: string): string {
+  const refs = applicable.allow.map(({ policy }) => policy.ref).join(', ');
+  return `no rule of the ALLOW policies of ${destination} matches (${refs})${notEnforcedNote(applicable)}`;
+}
+
+function notEnforcedNote(applicable: ApplicablePolicies): string {
+  return applicable.notEnforced.length > 0 ? `; not enforced: ${applicable.notEnforced.join(', ')}` : '';
+}

@@ -1,0 +1,71 @@
+import { Labels } from '../model/labels';
+import { Namespace, Sidecar } from '../model/types';
+
+const INJECT = 'sidecar.istio.io/inject';
+const REVISION = 'istio.io/rev';
+const NAMESPACE_INJECTION = 'istio-injection';
+
+/** pkg/kube/inject/initializer.go IgnoredNamespaces: never injected, whatever their labels say. */
+const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
+
+export interface PodFacts {
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly hostNetwork: boolean;
+}
+
+/**
+ * Whether Istio's injector gives this pod a sidecar. Two steps, as in a cluster:
+ * 1. one of the MutatingWebhookConfiguration's webhooks must select the pod
+ *    (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml): namespace label
+ *    `istio-injection=enabled`, or namespace `istio.io/rev` (without `istio-injection`), or, in a
+ *    namespace with neither label, pod label `sidecar.istio.io/inject=true` or pod label `istio.io/rev`;
+ *    a pod label `sidecar.istio.io/inject=false` excludes the pod from every webhook;
+ * 2. the injector's injectRequired (pkg/kube/inject/inject.go): hostNetwork pods and system namespaces
+ *    are skipped; the pod label, else the deprecated annotation, `sidecar.istio.io/inject` decides, and
+ *    without either the default policy (enabled) injects.
+ * Any `istio.io/rev` value is assumed to name an installed revision.
+ */
+export function decideSidecar(pod: PodFacts, namespace: Namespace): Sidecar {
+  const webhook = matchingWebhook(pod, namespace);
+  if (!webhook) return { injected: false, because: noWebhookReason(pod, namespace) };
+  if (pod.hostNetwork) return { injected: false, because: 'hostNetwork pods are never injected' };
+  if (IGNORED_NAMESPACES.has(namespace.name)) {
+    return { injected: false, because: `namespace ${namespace.name} is never injected` };
+  }
+  const label = pod.labels.get(INJECT);
+  const annotation = pod.annotations.get(INJECT);
+  const choice = label ?? annotation;
+  const chooser = label !== undefined ? `pod label ${INJECT}=${label}` : `pod annotation ${INJECT}=${annotation}`;
+  if (choice === 'false') return { injected: false, because: chooser };
+  if (choice === 'true') return { injected: true, because: `${webhook} and ${chooser}` };
+  return { injected: true, because: webhook };
+}
+
+function matchingWebhook(pod: PodFacts, namespace: Namespace): string | undefined {
+  const namespaceInjection = namespace.labels.get(NAMESPACE_INJECTION);
+  const namespaceRevision = namespace.labels.get(REVISION);
+  const podInject = pod.labels.get(INJECT);
+  const podRevision = pod.labels.get(REVISION);
+  if (namespaceInjection !== undefined) {
+    return namespaceInjection === 'enabled' && podInject !== 'false'
+      ? `namespace label ${NAMESPACE_INJECTION}=enabled`
+      : undefined;
+  }
+  if (namespaceRevision !== undefined) {
+    return podInject !== 'false' ? `namespace label ${REVISION}=${namespaceRevision}` : undefined;
+  }
+  if (podRevision !== undefined) {
+    return podInject !== 'false' ? `pod label ${REVISION}=${podRevision}` : undefined;
+  }
+  return podInject === 'true' ? `pod label ${INJECT}=true` : undefined;
+}
+
+function noWebhookReason(pod: PodFacts, namespace: Namespace): string {
+  const namespaceInjection = namespace.labels.get(NAMESPACE_INJECTION);
+  if (namespaceInjection !== undefined && namespaceInjection !== 'enabled') {
+    return `namespace label ${NAMESPACE_INJECTION}=${namespaceInjection}`;
+  }
+  if (pod.labels.get(INJECT) === 'false') return `pod label ${INJECT}=false`;
+  return `namespace ${namespace.name} has no injection label`;
+}

@@ -1,0 +1,94 @@
+/**
+ * The string matchers Istio generates for AuthorizationPolicy values
+ * (pilot/pkg/security/authz/matcher/{string,header}.go, model/generator.go). Each returns a predicate
+ * over the attribute's value; an absent attribute never matches.
+ */
+export type Matcher = (value: string) => boolean;
+
+/**
+ * StringMatcherWithPrefix: "*" is presence (regex `.+`), "*x" a suffix, "x*" a prefix, else exact;
+ * the prefix (e.g. "spiffe://" for principals) is prepended to the literal part.
+ */
+export function prefixedMatcher(value: string, prefix: string, ignoreCase = false): Matcher {
+  const fold = ignoreCase ? (text: string) => text.toLowerCase() : (text: string) => text;
+  if (value === '*') return (text) => text.length > 0;
+  if (value.startsWith('*')) {
+    const suffix = fold(value.slice(1));
+    return (text) => fold(text).startsWith(fold(prefix)) && fold(text).endsWith(suffix)
+      && text.length >= prefix.length + suffix.length;
+  }
+  if (value.endsWith('*')) {
+    const start = fold(prefix + value.slice(0, -1));
+    return (text) => fold(text).startsWith(start);
+  }
+  const exact = fold(prefix + value);
+  return (text) => fold(text) === exact;
+}
+
+/** `principals` / `source.principal`: matched against the peer's SPIFFE URI. */
+export function principalMatcher(value: string): Matcher {
+  return prefixedMatcher(value, 'spiffe://');
+}
+
+/** `namespaces` / `source.namespace`: regex `.*\/ns/<value with * as .*>/.*` on the peer identity. */
+export function namespaceMatcher(value: string): Matcher {
+  const pattern = value.split('*').map(escapeRegex).join('.*');
+  return regexMatcher(`.*/ns/${pattern}/.*`);
+}
+
+/** `serviceAccounts`: "<ns>/<sa>", or "<sa>" in the policy's namespace (generator.go serviceAccountRegex). */
+export function serviceAccountMatcher(value: string, policyNamespace: string): Matcher {
+  const slash = value.indexOf('/');
+  const namespace = slash < 0 ? policyNamespace : value.slice(0, slash);
+  const account = slash < 0 ? value : value.slice(slash + 1);
+  return regexMatcher(`spiffe://.+/ns/${escapeRegex(namespace)}/(.+/|)sa/${escapeRegex(account)}(/.+)?`);
+}
+
+/** `trustDomains`: "*" any, exact domain, or one "*" wildcard inside the domain label. */
+export function trustDomainMatcher(value: string): Matcher {
+  if (value === '*') return (text) => text.startsWith('spiffe://');
+  if (!value.includes('*')) return (text) => text.startsWith(`spiffe://${value}/`);
+  const star = value.indexOf('*');
+  return regexMatcher(`spiffe://${escapeRegex(value.slice(0, star))}[^/]*${escapeRegex(value.slice(star + 1))}/.*`);
+}
+
+/** `methods` and request headers (HeaderMatcher): presence, prefix, suffix or exact, case-sensitive. */
+export function headerMatcher(value: string): Matcher {
+  // "*" is Envoy's present_match: any value, even an empty one, of a header that is there.
+  return value === '*' ? () => true : prefixedMatcher(value, '');
+}
+
+/** `hosts` (HostMatcher): like headers but case-insensitive. */
+export function hostMatcher(value: string): Matcher {
+  return prefixedMatcher(value, '', true);
+}
+
+/**
+ * `paths`: matched against the path without query or fragment (Envoy url_path); Istio's path templates
+ * `{*}` (one segment) and `{**}` (any number of segments) become regexes.
+ */
+export function pathMatcher(value: string): Matcher {
+  if (value.includes('{*}') || value.includes('{**}')) {
+    const pattern = value.split(/(\{\*\*\}|\{\*\})/).map((part) =>
+      part === '{**}' ? '.*' : part === '{*}' ? '[^/]+' : escapeRegex(part)).join('');
+    const matches = regexMatcher(pattern);
+    return (path) => matches(stripQuery(path));
+  }
+  const matches = prefixedMatcher(value, '');
+  return (path) => matches(stripQuery(path));
+}
+
+function stripQuery(path: string): string {
+  const end = path.search(/[?#]/);
+  return end < 0 ? path : path.slice(0, end);
+}
+
+/** Envoy safe_regex matches the whole string. */
+function regexMatcher(pattern: string): Matcher {
+  const regex = new RegExp(`^(?:${pattern})$`, 's');
+  return (text) => regex.test(text);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,85 @@
+/**
+ * IPv4/IPv6 addresses and CIDR blocks, enough for NetworkPolicy ipBlock and Istio ipBlocks.
+ * Addresses are held as bigint so that both families share one comparison.
+ */
+export interface Cidr {
+  readonly family: 4 | 6;
+  readonly network: bigint;
+  readonly prefix: number;
+  readonly text: string;
+}
+
+/** Parses "a.b.c.d/n", "x:y::z/n", or a bare address (Istio allows one; it means /32 or /128). */
+export function parseCidr(text: string): Cidr | undefined {
+  const [addressText, prefixText, extra] = text.trim().split('/');
+  if (extra !== undefined) return undefined;
+  const address = parseAddress(addressText);
+  if (!address) return undefined;
+  const bits = address.family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (!/^\d+$/.test(prefixText ?? '0') || prefix > bits) return undefined;
+  // Host bits are ignored, as the API server does for NetworkPolicy ("10.0.1.1/4" is 0.0.0.0/4).
+  return { family: address.family, network: address.value & mask(prefix, bits), prefix, text };
+}
+
+export function parseAddress(text: string): { family: 4 | 6; value: bigint } | undefined {
+  if (text.includes(':')) {
+    const value = parseIpv6(text);
+    return value === undefined ? undefined : { family: 6, value };
+  }
+  const value = parseIpv4(text);
+  return value === undefined ? undefined : { family: 4, value };
+}
+
+export function cidrContains(cidr: Cidr, addressText: string): boolean {
+  const address = parseAddress(addressText);
+  if (!address || address.family !== cidr.family) return false;
+  const bits = cidr.family === 4 ? 32 : 128;
+  return (address.value & mask(cidr.prefix, bits)) === cidr.network;
+}
+
+/** True when the block holds every address of its family (0.0.0.0/0, ::/0). */
+export function cidrCoversEverything(cidr: Cidr): boolean {
+  return cidr.prefix === 0;
+}
+
+function mask(prefix: number, bits: number): bigint {
+  if (prefix === 0) return 0n;
+  return ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
+}
+
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = (value << 8n) | BigInt(Number(part));
+  }
+  return value;
+}
+
+function parseIpv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : halves[0].split(':');
+  const tail = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
+  const lastGroup = (tail.length > 0 ? tail : head).at(-1);
+  // An embedded IPv4 tail ("::ffff:10.0.0.1") counts as two groups.
+  const embedded = lastGroup !== undefined && lastGroup.includes('.') ? parseIpv4(lastGroup) : undefined;
+  if (lastGroup !== undefined && lastGroup.includes('.') && embedded === undefined) return undefined;
+  const groups = [...head, ...tail].filter((group) => !group.includes('.'));
+  const groupCount = groups.length + (embedded === undefined ? 0 : 2);
+  if (halves.length === 1 ? groupCount !== 8 : groupCount > 7) return undefined;
+  const expanded = [
+    ...head.filter((group) => !group.includes('.')),
+    ...new Array(8 - groupCount).fill('0'),
+    ...tail.filter((group) => !group.includes('.')),
+  ];
+  let value = 0n;
+  for (const group of expanded) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return undefined;
+    value = (value << 16n) | BigInt(parseInt(group, 16));
+  }
+  return embedded === undefined ? value : (value << 32n) | embedded;
+}

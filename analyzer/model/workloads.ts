@@ -1,0 +1,113 @@
+import { SourceRef } from '../errors';
+import { ObjectReader, asRecord } from './fields';
+import { labelsFrom } from './labels';
+import { ContainerPort, PROTOCOLS, Protocol, Workload, WorkloadKind } from './types';
+
+/** A workload as read from its manifest, before facts that depend on other objects (sidecar, owners). */
+export interface WorkloadDraft
+  extends Pick<Workload, 'kind' | 'namespace' | 'name' | 'labels' | 'annotations' | 'serviceAccount' | 'ports' | 'podIPs'> {
+  readonly hostNetwork: boolean;
+  readonly owners: readonly { readonly kind: string; readonly name: string }[];
+  readonly source: SourceRef;
+}
+
+/** Where each controller kind keeps its pod template. */
+const TEMPLATE_PATHS: Readonly<Record<Exclude<WorkloadKind, 'Pod'>, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+export function isWorkloadKind(kind: string): kind is WorkloadKind {
+  return kind === 'Pod' || kind in TEMPLATE_PATHS;
+}
+
+export function readWorkload(reader: ObjectReader): WorkloadDraft {
+  const kind = reader.kind as WorkloadKind;
+  const object = reader.object as Record<string, unknown>;
+  let metadata: Readonly<Record<string, unknown>> | undefined;
+  let podSpec: Readonly<Record<string, unknown>> | undefined;
+  let templatePath: string;
+  if (kind === 'Pod') {
+    metadata = reader.record(object.metadata, 'metadata');
+    podSpec = reader.record(object.spec, 'spec');
+    templatePath = '';
+  } else {
+    const path = TEMPLATE_PATHS[kind].join('.');
+    let template: unknown = object;
+    for (const step of TEMPLATE_PATHS[kind]) template = asRecord(template)?.[step];
+    const record = reader.record(template, path);
+    metadata = reader.record(record?.metadata, `${path}.metadata`);
+    podSpec = reader.record(record?.spec, `${path}.spec`);
+    templatePath = `${path}.`;
+  }
+  return {
+    kind,
+    namespace: reader.namespace,
+    name: reader.name,
+    labels: labelsFrom(metadata?.labels, `${templatePath}metadata.labels`, reader.fail),
+    annotations: labelsFrom(metadata?.annotations, `${templatePath}metadata.annotations`, reader.fail),
+    // The API server fills in "default" when a pod names no service account.
+    serviceAccount: reader.string(podSpec?.serviceAccountName, `${templatePath}spec.serviceAccountName`)
+      || reader.string(podSpec?.serviceAccount, `${templatePath}spec.serviceAccount`) || 'default',
+    ports: readContainerPorts(reader, podSpec, `${templatePath}spec.containers`),
+    podIPs: kind === 'Pod' ? readPodIPs(reader) : [],
+    hostNetwork: podSpec?.hostNetwork === true,
+    owners: readOwners(reader),
+    source: reader.loaded.source,
+  };
+}
+
+function readContainerPorts(
+  reader: ObjectReader,
+  podSpec: Readonly<Record<string, unknown>> | undefined,
+  path: string,
+): ContainerPort[] {
+  const ports: ContainerPort[] = [];
+  (reader.list(podSpec?.containers, path) ?? []).forEach((container, containerIndex) => {
+    const containerPath = `${path}[${containerIndex}]`;
+    const record = reader.record(container, containerPath);
+    (reader.list(record?.ports, `${containerPath}.ports`) ?? []).forEach((raw, portIndex) => {
+      const portPath = `${containerPath}.ports[${portIndex}]`;
+      const port = reader.record(raw, portPath) ?? {};
+      const name = reader.string(port.name, `${portPath}.name`);
+      ports.push({
+        port: reader.port(port.containerPort, `${portPath}.containerPort`),
+        protocol: readProtocol(reader, port.protocol, `${portPath}.protocol`),
+        ...(name ? { name } : {}),
+      });
+    });
+  });
+  return ports;
+}
+
+/** Protocol fields default to TCP everywhere in the core API. */
+export function readProtocol(reader: ObjectReader, value: unknown, path: string): Protocol {
+  if (value === undefined || value === null) return 'TCP';
+  if (typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value)) return value as Protocol;
+  return reader.fail(path, `expected TCP, UDP or SCTP, got ${JSON.stringify(value)}`);
+}
+
+function readPodIPs(reader: ObjectReader): string[] {
+  const status = reader.record(reader.object.status, 'status');
+  const ips = new Set<string>();
+  const single = reader.string(status?.podIP, 'status.podIP');
+  if (single) ips.add(single);
+  (reader.list(status?.podIPs, 'status.podIPs') ?? []).forEach((entry, index) => {
+    const ip = reader.string(reader.record(entry, `status.podIPs[${index}]`)?.ip, `status.podIPs[${index}].ip`);
+    if (ip) ips.add(ip);
+  });
+  return [...ips];
+}
+
+function readOwners(reader: ObjectReader): { kind: string; name: string }[] {
+  const metadata = reader.record(reader.object.metadata, 'metadata');
+  return (reader.list(metadata?.ownerReferences, 'metadata.ownerReferences') ?? []).flatMap((raw) => {
+    const owner = reader.record(raw, 'metadata.ownerReferences') ?? {};
+    return typeof owner.kind === 'string' && typeof owner.name === 'string' ? [{ kind: owner.kind, name: owner.name }] : [];
+  });
+}

@@ -1,0 +1,184 @@
+import { IdentityHint } from '../mesh/authorization-rules';
+import { PolicyIndex } from '../engine/policy-index';
+import { LabelIndex, selectorKey } from '../model/label-index';
+import { Namespace, NetworkPeer, NetworkPolicyRule, Protocol } from '../model/types';
+import { ipBlockAdmits, portsAdmit } from '../network/network-policy';
+import { WorkloadClass } from './classes';
+
+/** Class ids, or every class. */
+export type ClassSet = 'all' | readonly number[];
+
+/**
+ * Above this many destinations, an egress rule counts as "anywhere" for candidate purposes: listing a
+ * source under every destination would cost more than evaluating it.
+ */
+const WIDE_EGRESS = 256;
+
+/**
+ * Supersets of the sources that may reach a destination, computed from the policies rather than by
+ * trying every source: the classes an ingress rule's peers select, the classes whose egress rules name
+ * the destination, the classes whose identity an ALLOW rule names. A source outside a superset is
+ * certainly denied at that layer; sources inside all of them are evaluated exactly.
+ */
+export class CandidateIndex {
+  private readonly namespaces: LabelIndex<Namespace>;
+  private readonly classesByNamespace = new Map<string, LabelIndex<WorkloadClass>>();
+  /** Keyed by what the peer selects: the same peer (one service named by many policies) recurs often. */
+  private readonly peerMemo = new Map<string, ClassSet>();
+  private readonly byPrincipal = new Map<string, number[]>();
+  private readonly byNamespace = new Map<string, number[]>();
+  private readonly byServiceAccount = new Map<string, number[]>();
+  private egressMemo?: EgressTables;
+  /** Workloads in all classes. */
+  readonly memberCount: number;
+
+  constructor(private readonly index: PolicyIndex, private readonly classes: readonly WorkloadClass[]) {
+    this.namespaces = new LabelIndex([...index.inventory.namespaces.values()], (namespace) => namespace.labels);
+    const grouped = new Map<string, WorkloadClass[]>();
+    for (const workloadClass of classes) {
+      const { representative } = workloadClass;
+      push(grouped, representative.namespace, workloadClass);
+      if (!representative.sidecar.injected) continue;
+      push(this.byPrincipal, index.facts(representative).identity, workloadClass.id);
+      push(this.byNamespace, representative.namespace, workloadClass.id);
+      push(this.byServiceAccount, `${representative.namespace}/${representative.serviceAccount}`, workloadClass.id);
+    }
+    for (const [namespace, members] of grouped) {
+      this.classesByNamespace.set(namespace, new LabelIndex(members, (member) => member.representative.labels));
+    }
+    this.memberCount = classes.reduce((sum, c) => sum + c.members.length, 0);
+  }
+
+  /**
+   * Which sources' egress may reach each destination. Built on first use: destinations isolated for
+   * ingress never need it (their few ingress candidates are checked exactly), and in a cluster with
+   * default-deny namespaces no destination does.
+   */
+  egress(): EgressTables {
+    this.egressMemo ??= this.egressTables();
+    return this.egressMemo;
+  }
+
+  /** Sources that some ingress rule of the destination admits on this port, or all when not isolated. */
+  ingressCandidates(destination: WorkloadClass, port: number, protocol: Protocol): ClassSet {
+    const facts = this.index.facts(destination.representative);
+    if (facts.ingressPolicies.length === 0) return 'all';
+    const ids: number[] = [];
+    for (const policy of facts.ingressPolicies) {
+      for (const rule of policy.ingress ?? []) {
+        if (!portsAdmit(rule.ports, port, protocol, facts.endpoint.ports)) continue;
+        const peers = this.ruleClasses(rule, policy.namespace);
+        if (peers === 'all') return 'all';
+        ids.push(...peers);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Sources whose identity some ALLOW rule of the destination names, when every rule that could match
+   * names identities literally; 'all' otherwise (no ALLOW policy, wildcards, IP-based rules...).
+   */
+  meshCandidates(destination: WorkloadClass, tcp: boolean): ClassSet {
+    const { representative } = destination;
+    if (!representative.sidecar.injected) return 'all';
+    const { allow } = this.index.facts(representative).authorization;
+    if (allow.length === 0) return 'all';
+    const ids: number[] = [];
+    for (const { rules } of allow) {
+      for (const rule of rules) {
+        if (rule.broken || (tcp && rule.hasHttpOnly)) continue;
+        for (const alternative of rule.principals) {
+          if (!alternative.hint) return 'all';
+          ids.push(...this.lookup(alternative.hint));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private lookup(hint: IdentityHint): number[] {
+    const table = hint.kind === 'principal' ? this.byPrincipal : hint.kind === 'namespace' ? this.byNamespace : this.byServiceAccount;
+    return hint.values.flatMap((value) => table.get(value) ?? []);
+  }
+
+  private egressTables(): EgressTables {
+    const unrestricted = new Uint8Array(this.classes.length);
+    const admitters: number[][] = this.classes.map(() => []);
+    for (const source of this.classes) {
+      const { egressPolicies } = this.index.facts(source.representative);
+      const named = new Set<number>();
+      let anywhere = egressPolicies.length === 0;
+      for (const policy of egressPolicies) {
+        for (const rule of policy.egress ?? []) {
+          const peers = this.ruleClasses(rule, policy.namespace);
+          if (peers === 'all' || peers.length > WIDE_EGRESS) anywhere = true;
+          else for (const id of peers) named.add(id);
+        }
+      }
+      if (anywhere) unrestricted[source.id] = 1;
+      else for (const id of named) admitters[id].push(source.id);
+    }
+    const unrestrictedMembers = this.classes.reduce((sum, c) => sum + (unrestricted[c.id] ? c.members.length : 0), 0);
+    return { unrestricted, admitters, unrestrictedMembers };
+  }
+
+  private ruleClasses(rule: NetworkPolicyRule, policyNamespace: string): ClassSet {
+    if (rule.peers === undefined) return 'all';
+    const ids: number[] = [];
+    for (const peer of rule.peers) {
+      const classes = this.peerClasses(peer, policyNamespace);
+      if (classes === 'all') return 'all';
+      ids.push(...classes);
+    }
+    return ids;
+  }
+
+  private peerClasses(peer: NetworkPeer, policyNamespace: string): ClassSet {
+    const key = peer.kind === 'ipBlock'
+      ? `ip\u0000${peer.cidr.text}\u0000${peer.except.map((hole) => hole.text).join(',')}`
+      : `pods\u0000${peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `=${policyNamespace}`}\u0000${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+    let classes = this.peerMemo.get(key);
+    if (!classes) {
+      classes = this.computePeerClasses(peer, policyNamespace);
+      this.peerMemo.set(key, classes);
+    }
+    return classes;
+  }
+
+  private computePeerClasses(peer: NetworkPeer, policyNamespace: string): ClassSet {
+    if (peer.kind === 'ipBlock') {
+      return this.classes.filter((c) => ipBlockAdmits(peer.cidr, peer.except, c.representative.podIPs)).map((c) => c.id);
+    }
+    if (!peer.podSelector && peer.namespaceSelector && peer.namespaceSelector.matchLabels.length === 0
+      && peer.namespaceSelector.requirements.length === 0) {
+      return 'all';
+    }
+    const namespaces = peer.namespaceSelector
+      ? this.namespaces.select(peer.namespaceSelector).map((namespace) => namespace.name)
+      : [policyNamespace];
+    const ids: number[] = [];
+    for (const namespace of namespaces) {
+      const classes = this.classesByNamespace.get(namespace);
+      if (!classes) continue;
+      const selected = peer.podSelector ? classes.select(peer.podSelector) : classes.all();
+      for (const workloadClass of selected) ids.push(workloadClass.id);
+    }
+    return ids;
+  }
+}
+
+export interface EgressTables {
+  /** Per class: its egress may go anywhere (no egress policy, or a rule too wide to list). */
+  readonly unrestricted: Uint8Array;
+  /** Per destination class: the egress-restricted classes whose rules name it. */
+  readonly admitters: readonly (readonly number[])[];
+  /** Workloads in the unrestricted classes. */
+  readonly unrestrictedMembers: number;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

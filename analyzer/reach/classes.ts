@@ -1,0 +1,34 @@
+import { compareStrings } from '../load/files';
+import { Workload } from '../model/types';
+
+/**
+ * Workloads that every policy treats alike: same namespace, labels, service account, sidecar, container
+ * ports and pod IPs. Candidate sources are worked out per class; only the few candidates are then
+ * evaluated per workload, so that each reason names its own workloads.
+ */
+export interface WorkloadClass {
+  readonly id: number;
+  /** Any member; all members get the same verdicts. */
+  readonly representative: Workload;
+  readonly members: readonly Workload[];
+}
+
+/** Classes of the workloads that stand for themselves (not those owned by another listed workload). */
+export function classify(workloads: readonly Workload[]): WorkloadClass[] {
+  const byKey = new Map<string, Workload[]>();
+  for (const workload of workloads) {
+    if (workload.ownedByListedWorkload) continue;
+    const key = classKey(workload);
+    const members = byKey.get(key);
+    if (members) members.push(workload);
+    else byKey.set(key, [workload]);
+  }
+  return [...byKey.values()].map((members, id) => ({ id, representative: members[0], members }));
+}
+
+function classKey(workload: Workload): string {
+  const labels = [...workload.labels].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
+  const ports = workload.ports.map((port) => `${port.name ?? ''}:${port.port}/${port.protocol}`).join(',');
+  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, ports, workload.podIPs.join(',')]
+    .join('\u0000');
+}

@@ -1,0 +1,315 @@
+import { policyIndexOf } from '../check';
+import { Connection, Layer, Verdict, evaluateConnection } from '../engine/connection';
+import { strictRejection } from '../engine/mesh-layer';
+import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
+import { HttpAccess, noAllowRuleMatches } from '../mesh/authorization';
+import { compareStrings } from '../load/files';
+import { ContainerPort, Inventory, Protocol, Workload } from '../model/types';
+import { Openness, egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason, openness } from '../network/network-policy';
+import { ClassSet, CandidateIndex } from './candidates';
+import { WorkloadClass, classify } from './classes';
+
+export interface ReachOptions {
+  /** List every denied pair with its exact reason (materializes the whole matrix: small inputs only). */
+  readonly listDenied?: boolean;
+}
+
+export interface ReachEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly reason: string;
+  /** For HTTP ports: the requests AuthorizationPolicies limit the edge to (absent: any request). */
+  readonly http?: HttpAccess;
+}
+
+export interface DeniedPair {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly layer: Layer;
+  readonly reason: string;
+}
+
+export interface DeniedReason {
+  readonly layer: Layer;
+  readonly reason: string;
+  readonly count: number;
+}
+
+/** The denied sources of one destination port, counted by reason. */
+export interface DeniedSummary {
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly count: number;
+  readonly reasons: readonly DeniedReason[];
+}
+
+export interface ReachWorkload {
+  readonly id: string;
+  readonly kind: string;
+  readonly serviceAccount: string;
+  readonly sidecar: boolean;
+  readonly ports: readonly ContainerPort[];
+  /** NetworkPolicy openness: wide-open ingress or egress is what reviewers most need to see. */
+  readonly ingress: Openness;
+  readonly egress: Openness;
+}
+
+export interface ReachReport {
+  readonly workloads: readonly ReachWorkload[];
+  readonly summary: { readonly workloads: number; readonly pairs: number; readonly allowed: number; readonly denied: number };
+  readonly allowed: readonly ReachEdge[];
+  readonly denied: readonly DeniedSummary[];
+  readonly deniedPairs?: readonly DeniedPair[];
+}
+
+/**
+ * Every ordered pair of distinct workloads x every container port of the destination (a plain
+ * connection; on HTTP ports, any HTTP request, with the AuthorizationPolicy constraints summarized).
+ *
+ * Scaling: workloads are grouped into classes that policies cannot tell apart, and for each destination
+ * port only the sources inside every candidate superset (CandidateIndex) are evaluated exactly. The
+ * others are certainly denied and are only counted, under the layer that `check` would name. So the
+ * report lists allowed edges and per-destination denied counts; `listDenied` evaluates every pair
+ * exactly instead.
+ */
+export function reach(inventory: Inventory, options: ReachOptions = {}): ReachReport {
+  const index = policyIndexOf(inventory);
+  const classes = classify(inventory.workloads);
+  const allowed: ReachEdge[] = [];
+  const denied: DeniedSummary[] = [];
+  const deniedPairs: DeniedPair[] = [];
+  const candidates = options.listDenied ? undefined : new CandidateIndex(index, classes);
+  const scan = new SourceScan(classes.length);
+  for (const destination of classes) {
+    for (const { port, protocol } of distinctPorts(destination.representative.ports)) {
+      const plan = candidates
+        ? scan.plan(index, candidates, classes, destination, port, protocol)
+        : { evaluate: classes, excluded: [] };
+      for (const target of destination.members) {
+        const tally = new Tally();
+        for (const { layer, reason, count } of plan.excluded) {
+          if (count > 0) tally.add(layer, reason(target), count);
+        }
+        for (const source of plan.evaluate) {
+          for (const member of source.members) {
+            if (member === target) continue;
+            const verdict = evaluatePair(index, member, target, port, protocol);
+            const pair = { from: member.id, to: target.id, port, protocol };
+            if (verdict.allowed) {
+              allowed.push({ ...pair, reason: verdict.reason, ...(verdict.http ? { http: verdict.http } : {}) });
+            } else {
+              tally.add(verdict.layer, verdict.reason, 1);
+              if (options.listDenied) deniedPairs.push({ ...pair, layer: verdict.layer, reason: verdict.reason });
+            }
+          }
+        }
+        if (tally.count > 0) denied.push({ to: target.id, port, protocol, count: tally.count, reasons: tally.sorted() });
+      }
+    }
+  }
+  const deniedCount = denied.reduce((sum, summary) => sum + summary.count, 0);
+  const listed = classes.flatMap((workloadClass) => workloadClass.members);
+  return {
+    workloads: listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id)),
+    summary: { workloads: listed.length, pairs: allowed.length + deniedCount, allowed: allowed.length, denied: deniedCount },
+    allowed: sortByPair(allowed),
+    denied: sortByPair(denied),
+    ...(options.listDenied ? { deniedPairs: sortByPair(deniedPairs) } : {}),
+  };
+}
+
+/**
+ * How a sidecar sees traffic to a port: declared HTTP ports see requests (evaluated as "any request");
+ * declared TCP ports see connections; undeclared ports are sniffed, so a connection denied as TCP may
+ * still pass as HTTP requests.
+ */
+function evaluatePair(index: PolicyIndex, source: Workload, destination: Workload, port: number, protocol: Protocol): Verdict {
+  const connection: Connection = { origin: { kind: 'workload', workload: source }, destination, port, protocol };
+  const mode = protocol === 'TCP' ? index.facts(destination).declaredPorts.get(port) ?? 'auto' : 'tcp';
+  if (mode === 'http') return evaluateConnection(index, { ...connection, http: 'any' });
+  const verdict = evaluateConnection(index, connection);
+  if (mode === 'auto' && verdict.layer === 'mesh') {
+    const asHttp = evaluateConnection(index, { ...connection, http: 'any' });
+    if (asHttp.allowed) return asHttp;
+  }
+  return verdict;
+}
+
+interface Exclusion {
+  readonly layer: Layer;
+  /** Source-independent, so that one line counts them all. */
+  readonly reason: (destination: Workload) => string;
+  /** Excluded sources per destination workload (a class's own member is not its source). */
+  count: number;
+}
+
+interface Plan {
+  readonly evaluate: readonly WorkloadClass[];
+  readonly excluded: readonly Exclusion[];
+}
+
+/**
+ * Sorts the sources of one destination port into "certainly denied at layer X" and "evaluate", visiting
+ * only an explicit candidate set (the ingress candidates of an isolated destination, else the sources
+ * whose egress names it) and counting the sources outside it; only when neither set is explicit does it
+ * visit every class.
+ */
+class SourceScan {
+  private readonly ingress: Marks;
+  private readonly egress: Marks;
+  private readonly mesh: Marks;
+
+  constructor(size: number) {
+    this.ingress = new Marks(size);
+    this.egress = new Marks(size);
+    this.mesh = new Marks(size);
+  }
+
+  plan(
+    index: PolicyIndex,
+    candidates: CandidateIndex,
+    classes: readonly WorkloadClass[],
+    destination: WorkloadClass,
+    port: number,
+    protocol: Protocol,
+  ): Plan {
+    const facts = index.facts(destination.representative);
+    const ingressSet = this.ingress.load(candidates.ingressCandidates(destination, port, protocol));
+    const declared = facts.declaredPorts.get(port);
+    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, declared === 'tcp')) : 'all';
+    const exclusions = {
+      egress: exclusion('network', (target) =>
+        `egress of the source is limited by its NetworkPolicies and no rule allows ${target.id} on ${port}/${protocol}`),
+      ingress: exclusion('network', (target) => ingressDeniedReason(facts.ingressPolicies, target.id, port, protocol)),
+      strict: exclusion('mesh', (target) => strictRejection(index, false, target, port) ?? ''),
+      mesh: exclusion('mesh', (target) => noAllowRuleMatches(facts.authorization, target.id)),
+    };
+    const weight = (source: WorkloadClass) => source.members.length - (source === destination ? 1 : 0);
+    const evaluate: WorkloadClass[] = [];
+    /** A source that passed the network supersets: the mesh superset, then exact evaluation. */
+    const route = (source: WorkloadClass) => {
+      if (meshSet === 'all' || this.mesh.has(source.id)) {
+        evaluate.push(source);
+        return;
+      }
+      // The candidate sets are supersets: check the network and mTLS exactly, so that the reason counted
+      // is the one `check` would give first.
+      const from = index.facts(source.representative);
+      if (!egressAdmits(from, facts, port, protocol)) exclusions.egress.count += weight(source);
+      else if (!ingressAdmits(from, facts, port, protocol)) exclusions.ingress.count += weight(source);
+      else if (strictRejection(index, source.representative.sidecar.injected, destination.representative, port)) {
+        exclusions.strict.count += weight(source);
+      } else exclusions.mesh.count += weight(source);
+    };
+    /** Routes the given sources; returns how many workloads they hold. */
+    const routeAll = (ids: readonly number[]) => ids.reduce((admitted, id) => {
+      route(classes[id]);
+      return admitted + weight(classes[id]);
+    }, 0);
+    const total = candidates.memberCount - 1;
+    if (ingressSet !== 'all') {
+      // Isolated for ingress: only its ingress candidates can pass; the rest is denied at the network.
+      exclusions.ingress.count += total - routeAll(ingressSet);
+    } else {
+      const egress = candidates.egress();
+      const admitters = this.egress.load(egress.admitters[destination.id]) as readonly number[];
+      if (egress.unrestrictedMembers === 0) {
+        exclusions.egress.count += total - routeAll(admitters);
+      } else {
+        for (const source of classes) {
+          if (egress.unrestricted[source.id] === 1 || this.egress.has(source.id)) route(source);
+          else exclusions.egress.count += weight(source);
+        }
+      }
+    }
+    return { evaluate, excluded: [exclusions.egress, exclusions.ingress, exclusions.strict, exclusions.mesh] };
+  }
+}
+
+function exclusion(layer: Layer, reason: (destination: Workload) => string): Exclusion {
+  return { layer, reason, count: 0 };
+}
+
+function egressAdmits(from: WorkloadFacts, to: WorkloadFacts, port: number, protocol: Protocol): boolean {
+  return from.egressPolicies.length === 0 || egressAdmittedBy(from.egressPolicies, to.endpoint, port, protocol) !== undefined;
+}
+
+function ingressAdmits(from: WorkloadFacts, to: WorkloadFacts, port: number, protocol: Protocol): boolean {
+  return to.ingressPolicies.length === 0
+    || ingressAdmittedBy(to.ingressPolicies, from.endpoint, to.endpoint, port, protocol) !== undefined;
+}
+
+/** A set of class ids that can be refilled in O(size of the new set). */
+class Marks {
+  private readonly stamps: Uint32Array;
+  private epoch = 0;
+
+  constructor(size: number) {
+    this.stamps = new Uint32Array(size);
+  }
+
+  /** Replaces the set; returns its ids without duplicates. */
+  load(set: ClassSet): ClassSet {
+    this.epoch++;
+    if (set === 'all') return set;
+    const unique: number[] = [];
+    for (const id of set) {
+      if (this.stamps[id] === this.epoch) continue;
+      this.stamps[id] = this.epoch;
+      unique.push(id);
+    }
+    return unique;
+  }
+
+  has(id: number): boolean {
+    return this.stamps[id] === this.epoch;
+  }
+}
+
+class Tally {
+  count = 0;
+  private readonly byReason = new Map<string, { layer: Layer; count: number }>();
+
+  add(layer: Layer, reason: string, count: number): void {
+    this.count += count;
+    const entry = this.byReason.get(reason);
+    if (entry) entry.count += count;
+    else this.byReason.set(reason, { layer, count });
+  }
+
+  sorted(): DeniedReason[] {
+    return [...this.byReason].map(([reason, { layer, count }]) => ({ layer, reason, count }))
+      .sort((a, b) => b.count - a.count || compareStrings(a.reason, b.reason));
+  }
+}
+
+function distinctPorts(ports: readonly ContainerPort[]): { port: number; protocol: Protocol }[] {
+  const seen = new Map<string, { port: number; protocol: Protocol }>();
+  for (const { port, protocol } of ports) seen.set(`${port}/${protocol}`, { port, protocol });
+  return [...seen.values()].sort((a, b) => a.port - b.port || compareStrings(a.protocol, b.protocol));
+}
+
+function describeWorkload(index: PolicyIndex, workload: Workload): ReachWorkload {
+  const facts = index.facts(workload);
+  return {
+    id: workload.id,
+    kind: workload.kind,
+    serviceAccount: workload.serviceAccount,
+    sidecar: workload.sidecar.injected,
+    ports: workload.ports,
+    ingress: openness(facts.ingressPolicies, 'ingress'),
+    egress: openness(facts.egressPolicies, 'egress'),
+  };
+}
+
+/** Sorted by source, destination, port, protocol; one precomputed key each keeps big reports quick to sort. */
+function sortByPair<T extends { readonly from?: string; readonly to: string; readonly port: number; readonly protocol: string }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: `${item.from ?? ''}\u0000${item.to}\u0000${String(item.port).padStart(5, '0')}\u0000${item.protocol}` }));
+  keyed.sort((a, b) => compareStrings(a.key, b.key));
+  return keyed.map(({ item }) => item);
+}

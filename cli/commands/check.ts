@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import { AccessRequest, CheckResult, Inventory, check, inventoryForRequests, parseAccessRequest } from '../../analyzer';
+import { InputError } from '../../analyzer/errors';
+import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { meshOptions } from '../inputs';
+import { CliIo, EXIT_OK } from '../io';
+
+const REQUEST_OPTIONS = ['from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header'];
+
+/** `check <paths...> (--from --to --port ... | --requests FILE)`: one verdict per request, in order. */
+export function runCheck(args: ParsedArgs, io: CliIo): number {
+  allowOnly(args, 'check', [...REQUEST_OPTIONS, 'requests']);
+  const format = formatOption(args, ['text', 'json'], 'text');
+  const requests = readRequests(args);
+  if (args.positionals.length === 0) throw new InputError('no manifest path given');
+  const inventory = inventoryForRequests(args.positionals, requests, meshOptions(args));
+  const results = requests.map((request, index) => checkOne(inventory, request, requests.length > 1 ? index : undefined));
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ results })}\n`);
+  } else {
+    io.stdout(results.map((result, index) => `${describe(requests[index])}: ${verdictText(result)}\n`).join(''));
+  }
+  return EXIT_OK;
+}
+
+function checkOne(inventory: Inventory, request: AccessRequest, index: number | undefined): CheckResult {
+  try {
+    return check(inventory, request);
+  } catch (error) {
+    if (error instanceof InputError && index !== undefined) throw new InputError(`request ${index}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readRequests(args: ParsedArgs): AccessRequest[] {
+  const file = single(args, 'requests');
+  const inline = REQUEST_OPTIONS.filter((name) => args.options.has(name));
+  if (file !== undefined) {
+    if (inline.length > 0) throw new InputError(`--requests cannot be combined with --${inline[0]}`);
+    return readRequestsFile(file);
+  }
+  if (!args.options.has('from') || !args.options.has('to') || !args.options.has('port')) {
+    throw new InputError('check needs --from, --to and --port, or --requests FILE');
+  }
+  const headers = Object.fromEntries((args.options.get('header') ?? []).map((header) => {
+    const colon = header.indexOf(':');
+    if (colon <= 0) throw new InputError(`--header must be NAME:VALUE, got ${JSON.stringify(header)}`);
+    return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
+  }));
+  const raw = {
+    from: single(args, 'from'), to: single(args, 'to'), port: single(args, 'port'), protocol: single(args, 'protocol'),
+    method: single(args, 'method'), path: single(args, 'path'), host: single(args, 'host'),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+  };
+  return [parseAccessRequest(raw, 'request')];
+}
+
+function readRequestsFile(file: string): AccessRequest[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : `malformed JSON: ${(error as Error).message}`;
+    throw new InputError(`${file}: ${problem}`);
+  }
+  if (!Array.isArray(parsed)) throw new InputError(`${file}: expected a JSON array of requests`);
+  return parsed.map((raw, index) => parseAccessRequest(raw, `${file}: request ${index}`));
+}
+
+function describe(request: AccessRequest): string {
+  const http = request.method || request.path ? ` ${request.method ?? ''} ${request.path ?? ''}`.trimEnd() : '';
+  return `${request.from} -> ${request.to} ${request.port}/${request.protocol ?? 'TCP'}${http}`;
+}
+
+function verdictText(result: CheckResult): string {
+  return result.allowed ? `ALLOW (${result.reason})` : `DENY at ${result.layer} layer (${result.reason})`;
+}

@@ -1,0 +1,13 @@
+import { reach } from '../../analyzer';
+import { explainMarkdown } from '../../analyzer/report/explain';
+import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { inventoryFrom } from '../inputs';
+import { CliIo, EXIT_OK } from '../io';
+
+/** `explain <paths...>`: Markdown for a pull request. */
+export function runExplain(args: ParsedArgs, io: CliIo): number {
+  allowOnly(args, 'explain', []);
+  formatOption(args, ['markdown'], 'markdown');
+  io.stdout(explainMarkdown(reach(inventoryFrom(args.positionals, args))));
+  return EXIT_OK;
+}

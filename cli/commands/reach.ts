@@ -1,0 +1,53 @@
+import { reach } from '../../analyzer';
+import { ReachReport } from '../../analyzer/reach/reach';
+import { describeHttpAccess } from '../../analyzer/report/http-summary';
+import { markdownTable } from '../../analyzer/report/markdown';
+import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { inventoryFrom } from '../inputs';
+import { CliIo, EXIT_OK } from '../io';
+
+/** `reach <paths...>`: allowed edges with reasons, denied pairs counted per destination port. */
+export function runReach(args: ParsedArgs, io: CliIo): number {
+  allowOnly(args, 'reach', ['list-denied']);
+  const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
+  const report = reach(inventoryFrom(args.positionals, args), { listDenied: args.flags.has('list-denied') });
+  io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : format === 'markdown' ? reachMarkdown(report) : reachText(report));
+  return EXIT_OK;
+}
+
+function reachText(report: ReachReport): string {
+  const { summary } = report;
+  const lines = [`${summary.workloads} workloads, ${summary.pairs} workload pairs x ports: ${summary.allowed} allowed, ${summary.denied} denied`];
+  for (const edge of report.allowed) {
+    const http = describeHttpAccess(edge.http);
+    lines.push(`ALLOW ${edge.from} -> ${edge.to} ${edge.port}/${edge.protocol}${http ? ` [${http}]` : ''}: ${edge.reason}`);
+  }
+  for (const pair of report.deniedPairs ?? []) {
+    lines.push(`DENY  ${pair.from} -> ${pair.to} ${pair.port}/${pair.protocol} at ${pair.layer} layer: ${pair.reason}`);
+  }
+  if (!report.deniedPairs) {
+    for (const summary of report.denied) {
+      for (const reason of summary.reasons) {
+        lines.push(`DENY  ${reason.count} source(s) -> ${summary.to} ${summary.port}/${summary.protocol} at ${reason.layer} layer: ${reason.reason}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function reachMarkdown(report: ReachReport): string {
+  const { summary } = report;
+  const rows = report.allowed.map((edge) => [edge.from, edge.to, `${edge.port}/${edge.protocol}`, describeHttpAccess(edge.http) || 'any', edge.reason]);
+  const denied = report.denied.map((entry) => [entry.to, `${entry.port}/${entry.protocol}`, String(entry.count),
+    entry.reasons.map((reason) => `${reason.count}: ${reason.reason}`).join('<br>')]);
+  return [
+    `**${summary.workloads} workloads**: ${summary.allowed} allowed, ${summary.denied} denied (workload pairs x destination ports)`,
+    '',
+    '### Allowed',
+    '',
+    markdownTable(['From', 'To', 'Port', 'HTTP', 'Why'], rows),
+    '### Denied',
+    '',
+    markdownTable(['To', 'Port', 'Denied sources', 'Why'], denied),
+  ].join('\n');
+}

@@ -1,0 +1,55 @@
+import { InputError } from '../analyzer/errors';
+import { parseArgs } from './args';
+import { runCheck } from './commands/check';
+import { runDiff } from './commands/diff';
+import { runExplain } from './commands/explain';
+import { runReach } from './commands/reach';
+import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './io';
+import { USAGE } from './usage';
+
+type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  check: runCheck,
+  reach: runReach,
+  explain: runExplain,
+  diff: runDiff,
+  // Loaded on demand: the linter and the YAML package it uses cost ~50 ms at start-up, which check should not pay.
+  lint: (args, io) => (require('./commands/lint') as typeof import('./commands/lint')).runLint(args, io),
+};
+
+/**
+ * The `mesh-policy` command line as a function, so tests run it in-process. Returns the exit code;
+ * bad input prints one line to stderr and returns 2, never a stack trace.
+ */
+export function run(argv: readonly string[], io: CliIo): number {
+  try {
+    const args = parseArgs(argv);
+    if (!args.command || args.command === 'help' || (args.flags.has('help') && !COMMANDS[args.command])) {
+      io.stdout(USAGE);
+      return args.command || args.flags.has('help') ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    const command = COMMANDS[args.command];
+    if (!command) throw new InputError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (args.flags.has('help')) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    return command(args, io);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`mesh-policy: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr(`mesh-policy: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+/** Entry point of bin/mesh-policy. */
+export function main(): void {
+  process.exitCode = run(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}

@@ -1,0 +1,22 @@
+export const USAGE = `Usage: mesh-policy <command> <paths...> [options]
+
+Reads Kubernetes manifests (files or directories; YAML or JSON; multi-document; kind: List) and
+computes who may reach whom under NetworkPolicy and Istio (PeerAuthentication, AuthorizationPolicy).
+
+Commands:
+  check <paths...> --from NS/NAME|ip:ADDR --to NS/NAME --port N [--protocol TCP|UDP|SCTP]
+        [--method M] [--path P] [--host H] [--header NAME:VALUE]...
+  check <paths...> --requests FILE     JSON array of {from,to,port,protocol?,method?,path?,host?,headers?}
+  reach <paths...> [--format text|json|markdown] [--list-denied]
+                                       every ordered workload pair x destination container port
+  explain <paths...>                   Markdown for a pull request: access matrix and Mermaid graph
+  diff <old-path> <new-path>           access added and removed; exit 1 when access widens
+  lint <paths...> [--format text|json] policies the API server or Istio would reject, and risky ones
+
+Global options:
+  --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
+  --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
+  --format FORMAT        output format (text by default; check: text|json)
+
+Exit codes: 0 ok, 1 diff found wider access / lint found errors, 2 bad input, 3 internal error.
+`;

@@ -1,0 +1,255 @@
+import { authorizationPolicy, deployment, meshedPair, namespace, peerAuthentication, service, verdict } from './support';
+
+// AuthorizationPolicy semantics from https://istio.io/latest/docs/reference/config/security/authorization-policy/
+// (DOCS) and istio/istio 1.30 sources: pilot/pkg/model/authorization.go + policyattachment.go (ATTACH),
+// pilot/pkg/security/authz/builder/builder.go (BUILDER), authz/model/model.go + generator.go (MODEL),
+// authz/matcher/string.go (MATCHER), pilot/pkg/security/trustdomain/bundle.go (TRUSTDOMAIN).
+
+const get = (path = '/') => ({ from: 'shop/web', to: 'shop/api', port: 8080, method: 'GET', path });
+const tcp = { from: 'shop/web', to: 'shop/api', port: 8080 };
+const legacy = [namespace('legacy'), deployment('legacy/client')];
+const onApi = (name: string, spec: object, annotations?: Record<string, string>) =>
+  authorizationPolicy(`shop/${name}`, { selector: { matchLabels: { app: 'api' } }, ...spec }, annotations);
+const fromPrincipals = (...principals: string[]) => ({ rules: [{ from: [{ source: { principals } }] }] });
+
+describe('AuthorizationPolicy: which policies apply', () => {
+  test('DOCS: without policies every request is allowed', () => {
+    expect(verdict(meshedPair(), get())).toMatchObject({ allowed: true, reason: expect.stringContaining('no ALLOW AuthorizationPolicy applies to shop/api') });
+  });
+
+  test('DOCS allow-nothing: an ALLOW policy with spec {} denies everything in its namespace', () => {
+    const result = verdict(meshedPair([authorizationPolicy('shop/allow-nothing', {})]), get());
+    expect(result).toEqual({ allowed: false, layer: 'mesh', reason: expect.stringContaining('AuthorizationPolicy/shop/allow-nothing') });
+  });
+
+  test('DOCS allow-all: rules: [{}] matches every request', () => {
+    const objects = meshedPair([authorizationPolicy('shop/allow-nothing', {}), authorizationPolicy('shop/allow-all', { rules: [{}] })]);
+    expect(verdict(objects, get()).reason).toContain('allowed by AuthorizationPolicy/shop/allow-all');
+  });
+
+  test('ATTACH: a selector limits a policy to matching workloads of its namespace', () => {
+    const objects = meshedPair([authorizationPolicy('shop/web-only', { selector: { matchLabels: { app: 'web' } } })]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+  });
+
+  test('ATTACH: a policy in the root namespace applies to every namespace', () => {
+    const objects = meshedPair([namespace('istio-system'), authorizationPolicy('istio-system/deny', { action: 'DENY', rules: [{}] })]);
+    expect(verdict(objects, get()).reason).toContain('denied by AuthorizationPolicy/istio-system/deny');
+  });
+
+  test('ATTACH: a policy of another (non-root) namespace has no effect', () => {
+    const objects = meshedPair([authorizationPolicy('blog/allow-nothing', {})]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+  });
+
+  test('ATTACH ShouldAttachPolicy: policies with targetRefs are ignored by sidecars', () => {
+    const objects = meshedPair([authorizationPolicy('shop/waypoint', { targetRefs: [{ kind: 'Service', group: '', name: 'api' }], action: 'DENY', rules: [{}] })]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+  });
+
+  test('BUILDER: a policy annotated istio.io/dry-run: "true" is not enforced, and the reason says so', () => {
+    const objects = meshedPair([onApi('dry', { action: 'DENY', rules: [{}] }, { 'istio.io/dry-run': 'true' })]);
+    expect(verdict(objects, get())).toMatchObject({ allowed: true, reason: expect.stringContaining('not enforced: DENY AuthorizationPolicy/shop/dry (dry-run)') });
+  });
+
+  test('BUILDER isDryRun (strconv.ParseBool): an unparsable dry-run value leaves the policy enforced', () => {
+    const objects = meshedPair([onApi('dry', { action: 'DENY', rules: [{}] }, { 'istio.io/dry-run': 'yes' })]);
+    expect(verdict(objects, get()).allowed).toBe(false);
+  });
+
+  test('a CUSTOM policy is not evaluated (external authorizer), and the reason says so', () => {
+    const objects = meshedPair([onApi('ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{}] })]);
+    expect(verdict(objects, get())).toMatchObject({ allowed: true, reason: expect.stringContaining('not enforced: CUSTOM AuthorizationPolicy/shop/ext (external authorizer)') });
+  });
+
+  test('an AUDIT policy only logs, and the reason says so', () => {
+    const result = verdict(meshedPair([onApi('audit', { action: 'AUDIT', rules: [{}] })]), get());
+    expect(result).toMatchObject({ allowed: true, reason: expect.stringContaining('not enforced: AUDIT AuthorizationPolicy/shop/audit (logging only)') });
+  });
+
+  test('the sidecar does not intercept UDP: no mesh policy applies', () => {
+    const objects = [
+      namespace('shop', { 'istio-injection': 'enabled' }), deployment('shop/web'),
+      deployment('shop/dns', { ports: [{ port: 53, protocol: 'UDP' }] }), authorizationPolicy('shop/allow-nothing', {}),
+    ];
+    expect(verdict(objects, { from: 'shop/web', to: 'shop/dns', port: 53, protocol: 'UDP' }).allowed).toBe(true);
+  });
+});
+
+describe('AuthorizationPolicy: actions', () => {
+  test('DOCS: DENY is evaluated before ALLOW and wins', () => {
+    const objects = meshedPair([onApi('allow', { rules: [{}] }), onApi('deny', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] })]);
+    expect(verdict(objects, get('/admin'))).toMatchObject({ allowed: false, reason: 'denied by AuthorizationPolicy/shop/deny (DENY rule 0)' });
+    expect(verdict(objects, get('/home')).allowed).toBe(true);
+  });
+
+  test('DOCS: when ALLOW policies apply and none matches, the request is denied', () => {
+    const result = verdict(meshedPair([onApi('only-admin', { rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] })]), get('/home'));
+    expect(result.reason).toBe('no rule of the ALLOW policies of shop/api matches (AuthorizationPolicy/shop/only-admin)');
+  });
+});
+
+describe('AuthorizationPolicy: identities need mutual TLS', () => {
+  test('DOCS Source.principals: matches the peer identity of a meshed client', () => {
+    expect(verdict(meshedPair([onApi('p', fromPrincipals('cluster.local/ns/shop/sa/web'))]), get()).allowed).toBe(true);
+  });
+
+  test('DOCS Source.principals "requires mTLS": a plaintext client has no identity', () => {
+    const objects = [...meshedPair([onApi('p', fromPrincipals('*'))]), ...legacy];
+    expect(verdict(objects, { ...get(), from: 'legacy/client' }).allowed).toBe(false);
+  });
+
+  test('DOCS Source.namespaces: derived from the peer certificate', () => {
+    const objects = [...meshedPair([onApi('p', { rules: [{ from: [{ source: { namespaces: ['shop'] } }] }] })]), ...legacy];
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), from: 'legacy/client' }).allowed).toBe(false);
+  });
+
+  test('DOCS Source.notPrincipals: DENY notPrincipals ["*"] rejects every plaintext request', () => {
+    const objects = [...meshedPair([onApi('mtls-only', { action: 'DENY', rules: [{ from: [{ source: { notPrincipals: ['*'] } }] }] })]), ...legacy];
+    expect(verdict(objects, { ...tcp, from: 'legacy/client' }).allowed).toBe(false);
+    expect(verdict(objects, tcp).allowed).toBe(true);
+  });
+
+  test('DOCS Source.serviceAccounts: "<namespace>/<name>", or a name in the policy namespace', () => {
+    const objects = [...meshedPair([deployment('shop/worker'), onApi('sa', { rules: [{ from: [{ source: { serviceAccounts: ['web'] } }] }] })])];
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), from: 'shop/worker' }).allowed).toBe(false);
+  });
+
+  test('MATCHER StringMatcherWithPrefix: principal prefix "x*" and suffix "*x" wildcards', () => {
+    const objects = meshedPair([deployment('shop/worker'), onApi('p', fromPrincipals('cluster.local/ns/shop/sa/w*', '*/sa/worker'))]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), from: 'shop/worker' }).allowed).toBe(true);
+  });
+
+  test('MATCHER: a "*" inside a principal is literal and never matches', () => {
+    expect(verdict(meshedPair([onApi('p', fromPrincipals('cluster.local/ns/*/sa/web'))]), get()).allowed).toBe(false);
+  });
+
+  test('TRUSTDOMAIN: "cluster.local" principals stand for the mesh trust domain (--trust-domain)', () => {
+    const objects = meshedPair([onApi('p', fromPrincipals('cluster.local/ns/shop/sa/web'))]);
+    expect(verdict(objects, get(), { trustDomain: 'corp.example' }).allowed).toBe(true);
+  });
+
+  test('TRUSTDOMAIN: principals of a foreign trust domain match no local workload', () => {
+    const objects = meshedPair([onApi('p', fromPrincipals('other.example/ns/shop/sa/web'))]);
+    expect(verdict(objects, get(), { trustDomain: 'corp.example' }).allowed).toBe(false);
+  });
+
+  test('TRUSTDOMAIN: aliases from the istio ConfigMap MeshConfig are honoured', () => {
+    const meshConfig = {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' },
+      data: { mesh: 'trustDomain: corp.example\ntrustDomainAliases:\n- old.example\n' },
+    };
+    const objects = meshedPair([meshConfig, onApi('p', fromPrincipals('old.example/ns/shop/sa/web'))]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+  });
+
+  test('DOCS Source.ipBlocks: matches the address of a client outside the cluster', () => {
+    const objects = meshedPair([onApi('ip', { rules: [{ from: [{ source: { ipBlocks: ['203.0.113.0/24'] } }] }] })]);
+    expect(verdict(objects, { ...get(), from: 'ip:203.0.113.7' }).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), from: 'ip:198.51.100.7' }).allowed).toBe(false);
+  });
+});
+
+describe('AuthorizationPolicy: rule structure', () => {
+  test('DOCS Rule: from, to and when are ANDed', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ from: [{ source: { namespaces: ['shop'] } }], to: [{ operation: { methods: ['GET'] } }] }] })]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), method: 'POST' }).allowed).toBe(false);
+  });
+
+  test('DOCS Rule: items of from (and of to) are ORed', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { methods: ['POST'] } }, { operation: { paths: ['/health'] } }] }] })]);
+    expect(verdict(objects, get('/health')).allowed).toBe(true);
+    expect(verdict(objects, get('/other')).allowed).toBe(false);
+  });
+
+  test('DOCS Source: fields of one source are ANDed', () => {
+    const objects = meshedPair([deployment('shop/worker'), onApi('p', { rules: [{ from: [{ source: { namespaces: ['shop'], principals: ['cluster.local/ns/shop/sa/web'] } }] }] })]);
+    expect(verdict(objects, { ...get(), from: 'shop/worker' }).allowed).toBe(false);
+  });
+
+  test('DOCS Operation.ports: container ports as strings', () => {
+    const objects = [
+      namespace('shop', { 'istio-injection': 'enabled' }), deployment('shop/web'),
+      deployment('shop/api', { ports: [{ port: 8080 }] }), service('shop/api', [['http', 80, 8080]]),
+      onApi('p', { rules: [{ to: [{ operation: { ports: ['8080'] } }] }] }),
+    ];
+    expect(verdict(objects, tcp).allowed).toBe(true);
+  });
+
+  test('DOCS Operation.paths: exact, prefix "/x/*" and suffix "*.png"; the query string is not part of the path', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { paths: ['/exact', '/prefix/*', '*.png'] } }] }] })]);
+    expect([get('/exact?q=1'), get('/prefix/a'), get('/img/a.png'), get('/exact/'), get('/prefix')].map((r) => verdict(objects, r).allowed))
+      .toEqual([true, true, true, false, false]);
+  });
+
+  test('Istio path templates: {*} matches one segment, {**} any number', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { paths: ['/users/{*}/info', '/files/{**}'] } }] }] })]);
+    expect([get('/users/7/info'), get('/users/7/8/info'), get('/files/a/b/c')].map((r) => verdict(objects, r).allowed)).toEqual([true, false, true]);
+  });
+
+  test('DOCS Operation.hosts: case-insensitive', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { hosts: ['API.shop.svc.cluster.local'] } }] }] })]);
+    expect(verdict(objects, { ...get(), host: 'api.shop.svc.cluster.local' }).allowed).toBe(true);
+  });
+
+  test('DOCS Operation.notMethods: negative match', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { notMethods: ['DELETE'] } }] }] })]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), method: 'DELETE' }).allowed).toBe(false);
+  });
+
+  test('DOCS Condition request.headers: values match the header (names case-insensitive)', () => {
+    const objects = meshedPair([onApi('p', { rules: [{ when: [{ key: 'request.headers[X-Tenant]', values: ['gold'] }] }] })]);
+    expect(verdict(objects, { ...get(), headers: { 'x-tenant': 'gold' } }).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), headers: { 'x-tenant': 'tin' } }).allowed).toBe(false);
+  });
+
+  test('DOCS Condition source.namespace: like Source.namespaces', () => {
+    const objects = [...meshedPair([onApi('p', { rules: [{ when: [{ key: 'source.namespace', values: ['shop'] }] }] })]), ...legacy];
+    expect(verdict(objects, get()).allowed).toBe(true);
+    expect(verdict(objects, { ...get(), from: 'legacy/client' }).allowed).toBe(false);
+  });
+
+  test('MODEL New: a rule with an unknown condition key is skipped, for DENY as for ALLOW', () => {
+    const objects = meshedPair([onApi('deny', { action: 'DENY', rules: [{ when: [{ key: 'request.colour', values: ['red'] }] }] })]);
+    expect(verdict(objects, get()).allowed).toBe(true);
+  });
+});
+
+describe('AuthorizationPolicy: HTTP-only fields on TCP (MODEL checkError, per rule)', () => {
+  const tcpServer = (...extra: object[]) => meshedPair(extra, 'tcp-api');
+
+  test('an ALLOW rule with an HTTP-only field never matches a TCP connection', () => {
+    const result = verdict(tcpServer(onApi('p', { rules: [{ to: [{ operation: { methods: ['GET'], ports: ['8080'] } }] }] })), tcp);
+    expect(result.allowed).toBe(false);
+  });
+
+  test('the skipping is per rule: another rule without HTTP fields still allows', () => {
+    const objects = tcpServer(onApi('p', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }, { to: [{ operation: { ports: ['8080'] } }] }] }));
+    expect(verdict(objects, tcp).reason).toContain('allowed by AuthorizationPolicy/shop/p (rule 1)');
+  });
+
+  test('an HTTP-only field in any from item voids the whole ALLOW rule', () => {
+    const objects = tcpServer(onApi('p', { rules: [{ from: [{ source: { namespaces: ['shop'] } }, { source: { requestPrincipals: ['*'] } }] }] }));
+    expect(verdict(objects, tcp).allowed).toBe(false);
+  });
+
+  test('a DENY rule is evaluated without its HTTP-only fields, so it denies more', () => {
+    const objects = tcpServer(onApi('p', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] }));
+    expect(verdict(objects, tcp)).toMatchObject({ allowed: false, reason: 'denied by AuthorizationPolicy/shop/p (DENY rule 0)' });
+  });
+
+  test('a request carrying HTTP fields is HTTP, so the same DENY rule only denies its path', () => {
+    const objects = tcpServer(onApi('p', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] }));
+    expect(verdict(objects, get('/home')).allowed).toBe(true);
+  });
+
+  test('a plaintext client to STRICT is rejected before authorization', () => {
+    const objects = [...meshedPair([peerAuthentication('shop/default', { mtls: { mode: 'STRICT' } }), onApi('p', { rules: [{}] })]), ...legacy];
+    expect(verdict(objects, { ...tcp, from: 'legacy/client' }).reason).toMatch(/^PeerAuthentication STRICT/);
+  });
+});

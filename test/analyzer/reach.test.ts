@@ -1,0 +1,151 @@
+import * as fc from 'fast-check';
+import { ReachReport, reach } from '../../analyzer';
+import { authorizationPolicy, deployment, inventoryOf, meshedPair, namespace, networkPolicy, peerAuthentication, pod, service } from './support';
+
+const edges = (report: ReachReport) => report.allowed.map((edge) => `${edge.from} -> ${edge.to} ${edge.port}/${edge.protocol}`);
+
+describe('reach', () => {
+  test('covers every ordered pair of distinct workloads x every destination container port', () => {
+    const objects = [namespace('a'), pod('a/x', { ports: [{ port: 80 }, { port: 53, protocol: 'UDP' }] }), pod('a/y', { ports: [{ port: 80 }] }), pod('a/z')];
+    const report = reach(inventoryOf(objects));
+    // x has 2 ports (2 sources each), y has 1 port (2 sources), z none
+    expect(report.summary).toEqual({ workloads: 3, pairs: 6, allowed: 6, denied: 0 });
+    expect(edges(report)).toContain('a/y -> a/x 53/UDP');
+  });
+
+  test('denied pairs are counted per destination port, with the reason', () => {
+    const objects = [namespace('a'), pod('a/x', { ports: [{ port: 80 }] }), pod('a/y'), pod('a/z'),
+      networkPolicy('a/deny', { podSelector: { matchLabels: { app: 'x' } }, policyTypes: ['Ingress'] })];
+    expect(reach(inventoryOf(objects)).denied).toEqual([{
+      to: 'a/x', port: 80, protocol: 'TCP', count: 2,
+      reasons: [{ layer: 'network', reason: 'ingress of a/x is limited by NetworkPolicy/a/deny and no rule admits the source on 80/TCP', count: 2 }],
+    }]);
+  });
+
+  test('on an HTTP port, the methods and paths an ALLOW policy permits are summarized per edge', () => {
+    const objects = meshedPair([authorizationPolicy('shop/api', {
+      selector: { matchLabels: { app: 'api' } },
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { methods: ['GET', 'POST'], paths: ['/api/*'] } }] }],
+    })]);
+    const [edge] = reach(inventoryOf(objects)).allowed;
+    expect(edge).toMatchObject({
+      from: 'shop/web', to: 'shop/api', port: 8080,
+      http: { allowedWhen: [{ policy: 'AuthorizationPolicy/shop/api', rule: 0, constraint: { methods: ['GET', 'POST'], paths: ['/api/*'] } }] },
+    });
+  });
+
+  test('a DENY rule on paths shows as an exception on the edge', () => {
+    const objects = meshedPair([authorizationPolicy('shop/no-admin', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] })]);
+    const [edge] = reach(inventoryOf(objects)).allowed;
+    expect(edge.http).toEqual({ deniedWhen: [{ policy: 'AuthorizationPolicy/shop/no-admin', rule: 0, constraint: { paths: ['/admin*'] } }] });
+  });
+
+  test('on a port of undeclared protocol (sniffed), a connection denied as TCP may pass as HTTP requests', () => {
+    const objects = meshedPair([authorizationPolicy('shop/api', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] })], 'web');
+    const [edge] = reach(inventoryOf(objects)).allowed.filter((e) => e.to === 'shop/api');
+    expect(edge.http?.allowedWhen?.[0].constraint).toEqual({ methods: ['GET'] });
+  });
+
+  test('workloads owned by a listed workload (pods of a ReplicaSet) are left out', () => {
+    const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'a' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } };
+    const owned = { ...(pod('a/web-x') as { metadata: object }), metadata: { name: 'web-x', namespace: 'a', ownerReferences: [{ kind: 'ReplicaSet', name: 'web' }] } };
+    expect(reach(inventoryOf([replicaSet, owned])).workloads.map((w) => w.id)).toEqual(['a/web']);
+  });
+
+  test('identical workloads share one evaluation but each edge names its own workloads', () => {
+    const objects = [namespace('a'), pod('a/one', { labels: { app: 'same' } }), pod('a/two', { labels: { app: 'same' } }), pod('a/server', { ports: [{ port: 80 }] })];
+    const report = reach(inventoryOf(objects), {});
+    expect(report.allowed.filter((e) => e.to === 'a/server').map((e) => [e.from, e.reason.split(';')[0]])).toEqual([
+      ['a/one', 'no NetworkPolicy selects a/one for egress'],
+      ['a/two', 'no NetworkPolicy selects a/two for egress'],
+    ]);
+  });
+
+  test('each workload reports whether its ingress and egress are wide open', () => {
+    const objects = [namespace('a'), pod('a/x', { ports: [{ port: 80 }] }),
+      networkPolicy('a/p', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{}] })];
+    const [workload] = reach(inventoryOf(objects)).workloads;
+    expect([workload.ingress, workload.egress]).toEqual([
+      { open: false, reason: 'limited by NetworkPolicy/a/p' },
+      { open: true, reason: 'NetworkPolicy/a/p allows all egress' },
+    ]);
+  });
+});
+
+describe('reach: the indexed evaluation equals the exhaustive one (property)', () => {
+  const app = fc.constantFrom('a', 'b', 'c');
+  const ns = fc.constantFrom('x', 'y', 'z');
+  const selector = fc.oneof(fc.constant({}), app.map((value) => ({ matchLabels: { app: value } })),
+    fc.constant({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] }));
+  const peer = fc.oneof(
+    selector.map((podSelector) => ({ podSelector })),
+    fc.tuple(ns, selector).map(([name, podSelector]) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } }, podSelector })),
+    fc.constant({ namespaceSelector: {} }),
+    fc.constant({ ipBlock: { cidr: '10.0.0.0/24' } }),
+  );
+  const ports = fc.oneof(fc.constant(undefined), fc.constant([{ port: 80 }]), fc.constant([{ port: 'http' }]), fc.constant([{ protocol: 'UDP' }]));
+  const rule = (field: 'from' | 'to') => fc.record({ peers: fc.option(fc.array(peer, { maxLength: 2 }), { nil: undefined }), ports })
+    .map(({ peers, ports: list }) => ({ ...(peers ? { [field]: peers } : {}), ...(list ? { ports: list } : {}) }));
+  const netpol = fc.record({
+    namespace: ns, podSelector: selector, types: fc.constantFrom(['Ingress'], ['Egress'], ['Ingress', 'Egress']),
+    ingress: fc.array(rule('from'), { maxLength: 2 }), egress: fc.array(rule('to'), { maxLength: 2 }),
+  });
+  const source = fc.oneof(
+    fc.constant({}),
+    fc.tuple(ns, app).map(([n, a]) => ({ principals: [`cluster.local/ns/${n}/sa/${a}`] })),
+    ns.map((n) => ({ namespaces: [n] })),
+    fc.constant({ principals: ['*'] }),
+  );
+  const authz = fc.record({
+    namespace: ns, action: fc.constantFrom('ALLOW', 'DENY'), selector: fc.option(app, { nil: undefined }),
+    rules: fc.array(fc.record({ source, paths: fc.boolean() }), { maxLength: 2 }),
+  });
+  const workload = fc.record({
+    namespace: ns, app, tier: fc.constantFrom('db', 'web'), ports: fc.subarray([80, 53, 8080]), ip: fc.boolean(),
+  });
+  const cluster = fc.record({
+    workloads: fc.array(workload, { minLength: 2, maxLength: 6 }),
+    injected: fc.subarray(['x', 'y', 'z']),
+    netpols: fc.array(netpol, { minLength: 1, maxLength: 4 }),
+    authz: fc.array(authz, { maxLength: 2 }),
+    strict: fc.subarray(['x', 'y', 'z']),
+  });
+
+  type Cluster = typeof cluster extends fc.Arbitrary<infer T> ? T : never;
+
+  function manifests(spec: Cluster): object[] {
+    const objects: object[] = ['x', 'y', 'z'].map((name) => namespace(name, spec.injected.includes(name) ? { 'istio-injection': 'enabled' } : {}));
+    spec.workloads.forEach((w, i) => {
+      const portSpecs = w.ports.map((port) => ({ port, protocol: port === 53 ? 'UDP' as const : 'TCP' as const, name: port === 80 ? 'http' : `p${port}` }));
+      objects.push(pod(`${w.namespace}/w${i}`, { labels: { app: w.app, tier: w.tier }, serviceAccount: w.app, ports: portSpecs, ...(w.ip ? { ip: `10.0.0.${i + 1}` } : {}) }));
+      if (w.ports.includes(80)) objects.push(service(`${w.namespace}/w${i}`, [['http', 80]], { app: w.app, tier: w.tier }));
+    });
+    spec.netpols.forEach((p, i) => objects.push(networkPolicy(`${p.namespace}/np${i}`, { podSelector: p.podSelector, policyTypes: p.types, ingress: p.ingress, egress: p.egress })));
+    spec.authz.forEach((p, i) => objects.push(authorizationPolicy(`${p.namespace}/ap${i}`, {
+      action: p.action, ...(p.selector ? { selector: { matchLabels: { app: p.selector } } } : {}),
+      rules: p.rules.map((r) => ({ from: [{ source: r.source }], ...(r.paths ? { to: [{ operation: { paths: ['/api/*'] } }] } : {}) })),
+    })));
+    spec.strict.forEach((name) => objects.push(peerAuthentication(`${name}/default`, { mtls: { mode: 'STRICT' } })));
+    return objects;
+  }
+
+  test('same allowed edges, and per destination port the same denied counts per layer', () => {
+    fc.assert(fc.property(cluster, (spec) => {
+      const inventory = inventoryOf(manifests(spec));
+      const indexed = reach(inventory);
+      const exhaustive = reach(inventory, { listDenied: true });
+      expect(indexed.allowed).toEqual(exhaustive.allowed);
+      const counts = (report: ReachReport) => report.denied.map((d) => {
+        const byLayer = (layer: string) => d.reasons.filter((r) => r.layer === layer).reduce((sum, r) => sum + r.count, 0);
+        return `${d.to} ${d.port}/${d.protocol}: network ${byLayer('network')}, mesh ${byLayer('mesh')}`;
+      });
+      expect(counts(indexed)).toEqual(counts(exhaustive));
+      expect(exhaustive.deniedPairs).toHaveLength(exhaustive.summary.denied);
+    }), { numRuns: 500 });
+  });
+
+  test('deployments without IPs take part like pods', () => {
+    const report = reach(inventoryOf([namespace('a'), deployment('a/web'), deployment('a/api', { ports: [{ port: 8080 }] })]));
+    expect(edges(report)).toEqual(['a/web -> a/api 8080/TCP']);
+  });
+});

@@ -1,0 +1,58 @@
+import { reach } from '../../analyzer';
+import { diffReach } from '../../analyzer/report/diff';
+import { explainMarkdown } from '../../analyzer/report/explain';
+import { authorizationPolicy, inventoryOf, meshedPair, namespace, networkPolicy, pod } from './support';
+
+const restrictToApi = (paths: string[]) => authorizationPolicy('shop/api', {
+  selector: { matchLabels: { app: 'api' } },
+  rules: [{ to: [{ operation: { methods: ['GET'], paths } }] }],
+});
+
+describe('explain', () => {
+  const markdown = explainMarkdown(reach(inventoryOf(meshedPair([restrictToApi(['/api/*'])]))));
+
+  test('has an access matrix per destination namespace with ports and HTTP constraints', () => {
+    expect(markdown).toContain('### Namespace `shop`');
+    expect(markdown).toContain(String.raw`| From \ To | api |`);
+    expect(markdown).toContain('| shop/web | 8080/TCP GET /api/* |');
+  });
+
+  test('has a Mermaid graph of the allowed edges', () => {
+    expect(markdown).toContain('```mermaid\nflowchart LR');
+    expect(markdown).toMatch(/w1 -->\|"8080\/TCP GET \/api\/\*"\| w0/);
+  });
+
+  test('lists wide-open workloads', () => {
+    expect(markdown).toContain('| shop/web | open: no NetworkPolicy selects it for ingress | open: no NetworkPolicy selects it for egress | yes |');
+  });
+});
+
+describe('diff', () => {
+  const base = [namespace('a'), pod('a/x', { ports: [{ port: 80 }] }), pod('a/y'), networkPolicy('a/deny', { podSelector: {}, policyTypes: ['Ingress'] })];
+  const open = base.slice(0, 3);
+
+  test('an edge that appears widens access', () => {
+    const diff = diffReach(reach(inventoryOf(base)), reach(inventoryOf(open)));
+    expect(diff.added.map((e) => `${e.from}->${e.to}`)).toEqual(['a/y->a/x']);
+    expect(diff.widened).toBe(true);
+  });
+
+  test('an edge that disappears narrows access', () => {
+    const diff = diffReach(reach(inventoryOf(open)), reach(inventoryOf(base)));
+    expect(diff.removed).toHaveLength(1);
+    expect(diff.widened).toBe(false);
+  });
+
+  test('a looser HTTP restriction on an existing edge widens access', () => {
+    const before = reach(inventoryOf(meshedPair([restrictToApi(['/api/orders'])])));
+    const after = reach(inventoryOf(meshedPair([restrictToApi(['/api/*'])])));
+    const diff = diffReach(before, after);
+    expect(diff.changed).toEqual([expect.objectContaining({ from: 'shop/web', to: 'shop/api', widened: true })]);
+    expect(diff.widened).toBe(true);
+  });
+
+  test('identical inputs make an empty diff', () => {
+    const report = reach(inventoryOf(base));
+    expect(diffReach(report, report)).toEqual({ added: [], removed: [], changed: [], widened: false });
+  });
+});

@@ -1,0 +1,178 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { run } from '../../cli/main';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BOUTIQUE = path.resolve(ROOT, '../shared/fixtures/online-boutique');
+const BOUTIQUE_ARGS = [path.join(BOUTIQUE, 'kubernetes-manifests.yaml'), path.join(BOUTIQUE, 'network-policies')];
+
+function cli(...argv: string[]): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = run(argv, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
+  return { code, stdout, stderr };
+}
+
+function tempFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-cli-'));
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+}
+
+const MESH = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {istio-injection: enabled}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {serviceAccountName: web, containers: [{name: main, image: web}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {serviceAccountName: api, containers: [{name: main, image: api, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  rules:
+  - from: [{source: {principals: [cluster.local/ns/shop/sa/web]}}]
+    to: [{operation: {methods: [GET]}}]
+`;
+
+describe('mesh-policy check', () => {
+  const manifests = tempFile('mesh.yaml', MESH);
+
+  test('--format json prints {"results":[{allowed, layer, reason}]}', () => {
+    const { code, stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--path', '/', '--format', 'json');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout);
+    expect(Object.keys(parsed)).toEqual(['results']);
+    expect(parsed.results).toEqual([{ allowed: true, layer: null, reason: expect.stringContaining('AuthorizationPolicy/shop/api') }]);
+  });
+
+  test('text output says ALLOW or DENY with the layer', () => {
+    const { stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
+    expect(stdout).toMatch(/^shop\/web -> shop\/api 8080\/TCP: DENY at mesh layer \(no rule of the ALLOW policies/);
+  });
+
+  test('--requests answers in request order, including clients outside the cluster', () => {
+    const requests = tempFile('requests.json', JSON.stringify([
+      { from: 'shop/web', to: 'shop/api', port: 8080, method: 'GET', path: '/' },
+      { from: 'ip:203.0.113.9', to: 'shop/api', port: 8080, method: 'GET', path: '/' },
+      { from: 'shop/web', to: 'shop/api', port: 8080, protocol: 'TCP', headers: { 'X-Ignored': 'yes' } },
+    ]));
+    const { stdout } = cli('--format', 'json', 'check', manifests, '--requests', requests);
+    expect(JSON.parse(stdout).results.map((r: { allowed: boolean; layer: string | null }) => [r.allowed, r.layer])).toEqual([[true, null], [false, 'mesh'], [false, 'mesh']]);
+  });
+
+  test('--header NAME:VALUE makes an HTTP request', () => {
+    const { stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--header', 'x-a: 1', '--format', 'json');
+    expect(JSON.parse(stdout).results[0].allowed).toBe(true);
+  });
+});
+
+describe('mesh-policy bad input exits 2 with one line, never a stack trace', () => {
+  const manifests = tempFile('mesh.yaml', MESH);
+  const cases: Record<string, { argv: string[]; message: RegExp }> = {
+    'unknown workload': { argv: ['check', manifests, '--from', 'shop/nobody', '--to', 'shop/api', '--port', '8080'], message: /unknown workload shop\/nobody/ },
+    'unreadable path': { argv: ['reach', '/nonexistent/dir'], message: /cannot read \/nonexistent\/dir: no such file or directory/ },
+    'malformed YAML': { argv: ['reach', tempFile('bad.yaml', 'kind: Pod\nmetadata: {name: a}\n---\nkind: [\n')], message: /bad\.yaml: document 1: malformed YAML/ },
+    'missing --port': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api'], message: /check needs --from, --to and --port/ },
+    'bad port': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', 'http'], message: /"port" must be a container port number/ },
+    'unknown option': { argv: ['reach', manifests, '--colour'], message: /unknown option --colour/ },
+    'option of another command': { argv: ['reach', manifests, '--from', 'x/y'], message: /option --from does not apply to reach/ },
+    'unknown command': { argv: ['frobnicate'], message: /unknown command "frobnicate"/ },
+    'malformed requests file': { argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/web"}]')], message: /r\.json: request 0: missing "to"/ },
+    'diff with one path': { argv: ['diff', manifests], message: /diff needs exactly two paths/ },
+    'bad format': { argv: ['reach', manifests, '--format', 'xml'], message: /--format must be one of text, json, markdown/ },
+  };
+  test.each(Object.entries(cases))('%s', (_, { argv, message }) => {
+    const { code, stdout, stderr } = cli(...argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('mesh-policy reach, explain, diff, lint', () => {
+  test('reach --format json has workloads, summary, allowed edges and denied counts', () => {
+    const { code, stdout } = cli('reach', ...BOUTIQUE_ARGS, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(Object.keys(report)).toEqual(['workloads', 'summary', 'allowed', 'denied']);
+    expect(report.summary).toEqual({ workloads: 12, pairs: 121, allowed: 26, denied: 95 });
+    expect(report.allowed[0]).toEqual({ from: 'default/adservice', to: 'default/frontend', port: 8080, protocol: 'TCP', reason: expect.any(String) });
+  });
+
+  test('reach --list-denied lists every denied pair', () => {
+    const report = JSON.parse(cli('reach', ...BOUTIQUE_ARGS, '--format', 'json', '--list-denied').stdout);
+    expect(report.deniedPairs).toHaveLength(95);
+  });
+
+  test('reach --format markdown is a table', () => {
+    expect(cli('reach', ...BOUTIQUE_ARGS, '--format', 'markdown').stdout).toContain('| default/frontend | default/adservice | 9555/TCP | any |');
+  });
+
+  test('explain prints Markdown with a Mermaid graph', () => {
+    const { code, stdout } = cli('explain', ...BOUTIQUE_ARGS);
+    expect(code).toBe(0);
+    expect(stdout).toContain('```mermaid');
+  });
+
+  test('diff exits 1 when access widens and 0 when it narrows', () => {
+    const open = path.join(BOUTIQUE, 'kubernetes-manifests.yaml');
+    const restricted = tempFile('all.yaml', [fs.readFileSync(open, 'utf8'),
+      ...fs.readdirSync(path.join(BOUTIQUE, 'network-policies')).filter((f) => f.startsWith('network-policy'))
+        .map((f) => fs.readFileSync(path.join(BOUTIQUE, 'network-policies', f), 'utf8'))].join('\n---\n'));
+    const widened = cli('diff', restricted, open, '--format', 'json');
+    expect(widened.code).toBe(1);
+    expect(JSON.parse(widened.stdout)).toMatchObject({ widened: true, removed: [] });
+    expect(JSON.parse(widened.stdout).added).toHaveLength(95);
+    expect(cli('diff', open, restricted).code).toBe(0);
+  });
+
+  test('lint --format json prints {"problems":[...]} and exits 1 on errors', () => {
+    const bad = tempFile('bad-authz.yaml', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: bad, namespace: shop}\nspec:\n  action: BLOCK\n');
+    const { code, stdout } = cli('lint', bad, '--format', 'json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).problems).toContainEqual(expect.objectContaining({ severity: 'error', kind: 'AuthorizationPolicy', namespace: 'shop', name: 'bad' }));
+  });
+
+  test('--help prints the usage and exits 0; no command prints it and exits 2', () => {
+    expect(cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: mesh-policy') });
+    expect(cli().code).toBe(2);
+  });
+});
+
+describe('bin/mesh-policy', () => {
+  test('is an executable node script that runs the compiled CLI', () => {
+    const bin = path.join(ROOT, 'bin', 'mesh-policy');
+    expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(fs.statSync(bin).mode & 0o111).not.toBe(0);
+    const result = spawnSync(bin, ['check', ...BOUTIQUE_ARGS, '--from', 'default/frontend', '--to', 'default/cartservice', '--port', '7070', '--format', 'json'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).results[0].allowed).toBe(true);
+  });
+});
