@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   diff: runDiff,
   // Loaded on demand: the linter and the YAML package it uses cost ~50 ms at start-up, which check should not pay.
   lint: (args, io) => (require('./commands/lint') as typeof import('./commands/lint')).runLint(args, io),
+  verify: (args, io) => (require('./commands/verify') as typeof import('./commands/verify')).runVerify(args, io),
 };
 
 /**

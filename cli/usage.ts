@@ -12,11 +12,16 @@ Commands:
   explain <paths...>                   Markdown for a pull request: access matrix and Mermaid graph
   diff <old-path> <new-path>           access added and removed; exit 1 when access widens
   lint <paths...> [--format text|json] policies the API server or Istio would reject, and risky ones
+  verify [paths...] [--app CMD | --declared-access FILE] [--format text|json]
+                                       the manifests (default dist/) allow exactly what the cdk8s
+                                       app's meshes declare, by NetworkPolicy alone, by Istio alone
+                                       and by both; exit 1 on a mismatch
 
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
   --format FORMAT        output format (text by default; check: text|json)
 
-Exit codes: 0 ok, 1 diff found wider access / lint found errors, 2 bad input, 3 internal error.
+Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches, 2 bad input,
+3 internal error.
 `;

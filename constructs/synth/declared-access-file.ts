@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { Mesh } from '../mesh';
 
 /**
@@ -16,5 +17,6 @@ export function recordDeclaredAccess(meshes: readonly Mesh[]): void {
   const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as { meshes?: Record<string, unknown> } : {};
   const recorded = { ...(existing.meshes ?? {}) };
   for (const mesh of meshes) recorded[mesh.node.path] = mesh.declaredAccess();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify({ meshes: recorded }, null, 2)}\n`);
 }
