@@ -7,7 +7,7 @@ import { runReach } from './commands/reach';
 import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './io';
 import { USAGE } from './usage';
 
-type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number;
+type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   check: runCheck,
@@ -17,13 +17,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   // Loaded on demand: the linter and the YAML package it uses cost ~50 ms at start-up, which check should not pay.
   lint: (args, io) => (require('./commands/lint') as typeof import('./commands/lint')).runLint(args, io),
   verify: (args, io) => (require('./commands/verify') as typeof import('./commands/verify')).runVerify(args, io),
+  // The cluster commands load @kubernetes/client-node, which is heavy; only they pay for it.
+  audit: (args, io) => (require('./commands/audit') as typeof import('./commands/audit')).runAudit(args, io),
+  discover: (args, io) => (require('./commands/discover') as typeof import('./commands/discover')).runDiscover(args, io),
 };
 
 /**
  * The `mesh-policy` command line as a function, so tests run it in-process. Returns the exit code;
  * bad input prints one line to stderr and returns 2, never a stack trace.
  */
-export function run(argv: readonly string[], io: CliIo): number {
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (!args.command || args.command === 'help' || (args.flags.has('help') && !COMMANDS[args.command])) {
@@ -36,7 +39,8 @@ export function run(argv: readonly string[], io: CliIo): number {
       io.stdout(USAGE);
       return EXIT_OK;
     }
-    return command(args, io);
+    // Awaited inside the try, so that an async command's bad input is reported like any other.
+    return await command(args, io);
   } catch (error) {
     if (error instanceof InputError) {
       io.stderr(`mesh-policy: ${error.message}\n`);
@@ -49,8 +53,8 @@ export function run(argv: readonly string[], io: CliIo): number {
 
 /** Entry point of bin/mesh-policy. */
 export function main(): void {
-  process.exitCode = run(process.argv.slice(2), {
+  void run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-  });
+  }).then((code) => { process.exitCode = code; });
 }

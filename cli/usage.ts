@@ -16,12 +16,18 @@ Commands:
                                        the manifests (default dist/) allow exactly what the cdk8s
                                        app's meshes declare, by NetworkPolicy alone, by Istio alone
                                        and by both; exit 1 on a mismatch
+  audit <intent-paths...> [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format text|json]
+                                       live cluster vs intent: drift, over-permissive access;
+                                       exit 1 when they differ
+  discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
+                                       scaffold a mesh declaration, with edges inferred from
+                                       *_ADDR/_URL/_HOST env vars (from the cluster when no path)
 
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
   --format FORMAT        output format (text by default; check: text|json)
 
-Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches, 2 bad input,
-3 internal error.
+Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches / audit found
+drift, 2 bad input, 3 internal error.
 `;

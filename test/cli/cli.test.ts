@@ -8,10 +8,10 @@ const ROOT = path.resolve(__dirname, '../..');
 const BOUTIQUE = path.resolve(ROOT, '../shared/fixtures/online-boutique');
 const BOUTIQUE_ARGS = [path.join(BOUTIQUE, 'kubernetes-manifests.yaml'), path.join(BOUTIQUE, 'network-policies')];
 
-function cli(...argv: string[]): { code: number; stdout: string; stderr: string } {
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = run(argv, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
+  const code = await run(argv, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
   return { code, stdout, stderr };
 }
 
@@ -62,31 +62,31 @@ spec:
 describe('mesh-policy check', () => {
   const manifests = tempFile('mesh.yaml', MESH);
 
-  test('--format json prints {"results":[{allowed, layer, reason}]}', () => {
-    const { code, stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--path', '/', '--format', 'json');
+  test('--format json prints {"results":[{allowed, layer, reason}]}', async () => {
+    const { code, stdout } = await cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--path', '/', '--format', 'json');
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout);
     expect(Object.keys(parsed)).toEqual(['results']);
     expect(parsed.results).toEqual([{ allowed: true, layer: null, reason: expect.stringContaining('AuthorizationPolicy/shop/api') }]);
   });
 
-  test('text output says ALLOW or DENY with the layer', () => {
-    const { stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
+  test('text output says ALLOW or DENY with the layer', async () => {
+    const { stdout } = await cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
     expect(stdout).toMatch(/^shop\/web -> shop\/api 8080\/TCP: DENY at mesh layer \(no rule of the ALLOW policies/);
   });
 
-  test('--requests answers in request order, including clients outside the cluster', () => {
+  test('--requests answers in request order, including clients outside the cluster', async () => {
     const requests = tempFile('requests.json', JSON.stringify([
       { from: 'shop/web', to: 'shop/api', port: 8080, method: 'GET', path: '/' },
       { from: 'ip:203.0.113.9', to: 'shop/api', port: 8080, method: 'GET', path: '/' },
       { from: 'shop/web', to: 'shop/api', port: 8080, protocol: 'TCP', headers: { 'X-Ignored': 'yes' } },
     ]));
-    const { stdout } = cli('--format', 'json', 'check', manifests, '--requests', requests);
+    const { stdout } = await cli('--format', 'json', 'check', manifests, '--requests', requests);
     expect(JSON.parse(stdout).results.map((r: { allowed: boolean; layer: string | null }) => [r.allowed, r.layer])).toEqual([[true, null], [false, 'mesh'], [false, 'mesh']]);
   });
 
-  test('--header NAME:VALUE makes an HTTP request', () => {
-    const { stdout } = cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--header', 'x-a: 1', '--format', 'json');
+  test('--header NAME:VALUE makes an HTTP request', async () => {
+    const { stdout } = await cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--method', 'GET', '--header', 'x-a: 1', '--format', 'json');
     expect(JSON.parse(stdout).results[0].allowed).toBe(true);
   });
 });
@@ -106,8 +106,8 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
     'diff with one path': { argv: ['diff', manifests], message: /diff needs exactly two paths/ },
     'bad format': { argv: ['reach', manifests, '--format', 'xml'], message: /--format must be one of text, json, markdown/ },
   };
-  test.each(Object.entries(cases))('%s', (_, { argv, message }) => {
-    const { code, stdout, stderr } = cli(...argv);
+  test.each(Object.entries(cases))('%s', async (_, { argv, message }) => {
+    const { code, stdout, stderr } = await cli(...argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -117,8 +117,8 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
 });
 
 describe('mesh-policy reach, explain, diff, lint', () => {
-  test('reach --format json has workloads, summary, allowed edges and denied counts', () => {
-    const { code, stdout } = cli('reach', ...BOUTIQUE_ARGS, '--format', 'json');
+  test('reach --format json has workloads, summary, allowed edges and denied counts', async () => {
+    const { code, stdout } = await cli('reach', ...BOUTIQUE_ARGS, '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(['workloads', 'summary', 'allowed', 'denied']);
@@ -126,48 +126,48 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     expect(report.allowed[0]).toEqual({ from: 'default/adservice', to: 'default/frontend', port: 8080, protocol: 'TCP', reason: expect.any(String) });
   });
 
-  test('reach --list-denied lists every denied pair', () => {
-    const report = JSON.parse(cli('reach', ...BOUTIQUE_ARGS, '--format', 'json', '--list-denied').stdout);
+  test('reach --list-denied lists every denied pair', async () => {
+    const report = JSON.parse((await cli('reach', ...BOUTIQUE_ARGS, '--format', 'json', '--list-denied')).stdout);
     expect(report.deniedPairs).toHaveLength(95);
   });
 
-  test('reach --format markdown is a table', () => {
-    expect(cli('reach', ...BOUTIQUE_ARGS, '--format', 'markdown').stdout).toContain('| default/frontend | default/adservice | 9555/TCP | any |');
+  test('reach --format markdown is a table', async () => {
+    expect((await cli('reach', ...BOUTIQUE_ARGS, '--format', 'markdown')).stdout).toContain('| default/frontend | default/adservice | 9555/TCP | any |');
   });
 
-  test('explain prints Markdown with a Mermaid graph', () => {
-    const { code, stdout } = cli('explain', ...BOUTIQUE_ARGS);
+  test('explain prints Markdown with a Mermaid graph', async () => {
+    const { code, stdout } = await cli('explain', ...BOUTIQUE_ARGS);
     expect(code).toBe(0);
     expect(stdout).toContain('```mermaid');
   });
 
-  test('diff exits 1 when access widens and 0 when it narrows', () => {
+  test('diff exits 1 when access widens and 0 when it narrows', async () => {
     const open = path.join(BOUTIQUE, 'kubernetes-manifests.yaml');
     const restricted = tempFile('all.yaml', [fs.readFileSync(open, 'utf8'),
       ...fs.readdirSync(path.join(BOUTIQUE, 'network-policies')).filter((f) => f.startsWith('network-policy'))
         .map((f) => fs.readFileSync(path.join(BOUTIQUE, 'network-policies', f), 'utf8'))].join('\n---\n'));
-    const widened = cli('diff', restricted, open, '--format', 'json');
+    const widened = await cli('diff', restricted, open, '--format', 'json');
     expect(widened.code).toBe(1);
     expect(JSON.parse(widened.stdout)).toMatchObject({ widened: true, removed: [] });
     expect(JSON.parse(widened.stdout).added).toHaveLength(95);
-    expect(cli('diff', open, restricted).code).toBe(0);
+    expect((await cli('diff', open, restricted)).code).toBe(0);
   });
 
-  test('lint --format json prints {"problems":[...]} and exits 1 on errors', () => {
+  test('lint --format json prints {"problems":[...]} and exits 1 on errors', async () => {
     const bad = tempFile('bad-authz.yaml', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: bad, namespace: shop}\nspec:\n  action: BLOCK\n');
-    const { code, stdout } = cli('lint', bad, '--format', 'json');
+    const { code, stdout } = await cli('lint', bad, '--format', 'json');
     expect(code).toBe(1);
     expect(JSON.parse(stdout).problems).toContainEqual(expect.objectContaining({ severity: 'error', kind: 'AuthorizationPolicy', namespace: 'shop', name: 'bad' }));
   });
 
-  test('--help prints the usage and exits 0; no command prints it and exits 2', () => {
-    expect(cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: mesh-policy') });
-    expect(cli().code).toBe(2);
+  test('--help prints the usage and exits 0; no command prints it and exits 2', async () => {
+    expect(await cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: mesh-policy') });
+    expect((await cli()).code).toBe(2);
   });
 });
 
 describe('bin/mesh-policy', () => {
-  test('is an executable node script that runs the compiled CLI', () => {
+  test('is an executable node script that runs the compiled CLI', async () => {
     const bin = path.join(ROOT, 'bin', 'mesh-policy');
     expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(fs.statSync(bin).mode & 0o111).not.toBe(0);

@@ -1,0 +1,200 @@
+import { Inventory, KubeObject, LoadedObject, Service, ServicePort, Workload, buildInventory } from '../../analyzer';
+import { compareStrings } from '../../analyzer/load/files';
+import { objectFinder } from './object-identity';
+
+/** The port factories of the construct library (`MeshPort.grpc(...)`...). */
+export type ScaffoldProtocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'udp';
+
+export interface ScaffoldPort {
+  readonly name: string;
+  readonly protocol: ScaffoldProtocol;
+  /** The Service port, which clients dial. */
+  readonly port: number;
+  readonly containerPort: number;
+}
+
+/** A mesh service to declare: a Kubernetes Service with the pods it selects, or a workload no Service selects (a pure consumer). */
+export interface ScaffoldService {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly serviceAccountName: string;
+  readonly ports: readonly ScaffoldPort[];
+  /** `namespace/name` of the workloads whose pods it selects. */
+  readonly workloads: readonly string[];
+}
+
+/** The services found, and how Kubernetes Services and workloads map onto them. */
+export interface DiscoveredServices {
+  readonly services: readonly ScaffoldService[];
+  /** `namespace/name` of every Kubernetes Service with a selector, to the mesh service that stands for it and its port names by Service port. */
+  readonly serviceRefs: ReadonlyMap<string, { readonly service: ScaffoldService; readonly portNames: ReadonlyMap<number, string> }>;
+  /** Kubernetes Services without selector: their endpoints are not pods we know. */
+  readonly selectorless: ReadonlySet<string>;
+  /** Workload id to the mesh service that calls on its behalf. */
+  readonly consumers: ReadonlyMap<string, ScaffoldService>;
+  /** The workloads looked at (top owners only: a Deployment, not its ReplicaSets and Pods). */
+  readonly workloads: readonly Workload[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Namespaces that host the platform: the mesh refuses to lock them down, and their workloads call
+ * every application (health checks, DNS answers) without that being an edge to declare.
+ */
+export const PLATFORM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
+
+/**
+ * The mesh services of a set of objects: one per Kubernetes Service that selects pods (Services that
+ * select exactly the same workloads fold into one, since the mesh emits one Service per service), and
+ * one per workload that no Service selects.
+ */
+export function discoverServices(objects: readonly LoadedObject[], inScope: (namespace: string) => boolean): DiscoveredServices {
+  const inventory: Inventory = buildInventory(objects);
+  const notes: string[] = [];
+  const workloads = inventory.workloads.filter((w) => !w.ownedByListedWorkload && inScope(w.namespace));
+  const selected = new Map<Service, Workload[]>();
+  const selectorless = new Set<string>();
+  for (const service of inventory.services.filter((s) => inScope(s.namespace))) {
+    if (!service.selector) {
+      selectorless.add(`${service.namespace}/${service.name}`);
+      continue;
+    }
+    const selector = service.selector;
+    selected.set(service, workloads.filter((w) => w.namespace === service.namespace && [...selector].every(([k, v]) => w.labels.get(k) === v)));
+  }
+
+  const services: ScaffoldService[] = [];
+  const serviceRefs = new Map<string, { service: ScaffoldService; portNames: Map<number, string> }>();
+  const bySelectedSet = new Map<string, ServiceDraft>();
+  for (const [service, pods] of [...selected].sort(([a, podsA], [b, podsB]) => keeperRank(a, podsA, b, podsB))) {
+    const ref = `${service.namespace}/${service.name}`;
+    const setKey = `${service.namespace}/${pods.map((w) => w.id).join(',')}`;
+    const keeper = pods.length > 0 ? bySelectedSet.get(setKey) : undefined;
+    if (keeper) {
+      notes.push(`Service ${ref} selects the same pods as ${keeper.namespace}/${keeper.name}: declared once, as ${keeper.name}`);
+      serviceRefs.set(ref, { service: keeper, portNames: foldPorts(keeper, service, pods, notes) });
+      continue;
+    }
+    const scaffold = scaffoldService(service, pods, notes);
+    services.push(scaffold);
+    if (pods.length > 0) bySelectedSet.set(setKey, scaffold);
+    serviceRefs.set(ref, { service: scaffold, portNames: new Map(scaffold.ports.map((p) => [p.port, p.name])) });
+  }
+
+  const consumers = new Map<string, ScaffoldService>();
+  for (const service of services) {
+    for (const id of service.workloads) {
+      const first = consumers.get(id);
+      if (!first) consumers.set(id, service);
+      // The mesh rejects selectors that select the same pods: its policies would apply twice.
+      else {
+        notes.push(`workload ${id} is selected by Services ${first.name} and ${service.name}: its calls are declared from ${first.name}; `
+          + 'give the two selectors labels that tell them apart');
+      }
+    }
+  }
+  const find = objectFinder(objects);
+  for (const workload of workloads.filter((w) => !consumers.has(w.id))) {
+    const consumer = consumerService(workload, find(workload.kind, workload.namespace, workload.name), services, notes);
+    services.push(consumer);
+    consumers.set(workload.id, consumer);
+  }
+  services.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  return { services, serviceRefs, selectorless, consumers, workloads, notes };
+}
+
+/** The Service that names its pods' workload goes first, then by name: it keeps its name when others fold into it. */
+function keeperRank(a: Service, podsA: readonly Workload[], b: Service, podsB: readonly Workload[]): number {
+  const namesOwnWorkload = (service: Service, pods: readonly Workload[]) => (pods.some((w) => w.name === service.name) ? 0 : 1);
+  return compareStrings(a.namespace, b.namespace) || namesOwnWorkload(a, podsA) - namesOwnWorkload(b, podsB) || compareStrings(a.name, b.name);
+}
+
+/** A service whose port list may still grow (ports of Services folded into it). */
+interface ServiceDraft extends ScaffoldService {
+  readonly ports: ScaffoldPort[];
+}
+
+function scaffoldService(service: Service, pods: readonly Workload[], notes: string[]): ServiceDraft {
+  const ref = `${service.namespace}/${service.name}`;
+  const accounts = [...new Set(pods.map((w) => w.serviceAccount))].sort(compareStrings);
+  if (pods.length === 0) notes.push(`Service ${ref} selects no workload here; its ServiceAccount is assumed to be ${service.name}`);
+  if (accounts.length > 1) notes.push(`the pods of Service ${ref} run as several ServiceAccounts (${accounts.join(', ')}); declared with ${accounts[0]}`);
+  if (accounts[0] === 'default') {
+    notes.push(`the pods of Service ${ref} run as the namespace's default ServiceAccount: give them their own, or Istio cannot tell them from other pods`);
+  }
+  return {
+    namespace: service.namespace,
+    name: service.name,
+    selector: Object.fromEntries([...service.selector ?? []].sort(([a], [b]) => compareStrings(a, b))),
+    serviceAccountName: accounts[0] ?? service.name,
+    ports: service.ports.flatMap((port) => scaffoldPort(ref, port, pods, notes)),
+    workloads: pods.map((w) => w.id),
+  };
+}
+
+/** Ports of a folded Service that its keeper lacks are added to the keeper; returns the folded Service's port names. */
+function foldPorts(keeper: ServiceDraft, folded: Service, pods: readonly Workload[], notes: string[]): Map<number, string> {
+  const names = new Map<number, string>();
+  const ports = keeper.ports;
+  for (const port of folded.ports.flatMap((p) => scaffoldPort(`${folded.namespace}/${folded.name}`, p, pods, notes))) {
+    const same = ports.find((p) => p.containerPort === port.containerPort && p.protocol === port.protocol);
+    if (same) {
+      names.set(port.port, same.name);
+    } else if (!ports.some((p) => p.name === port.name || p.port === port.port)) {
+      ports.push(port);
+      names.set(port.port, port.name);
+    }
+  }
+  return names;
+}
+
+/** Istio's protocol names (and Kubernetes' standard appProtocols) to the mesh API's factories; the rest is opaque TCP to it. */
+const PROTOCOLS: Readonly<Record<string, ScaffoldProtocol>> = {
+  'http': 'http', 'grpc-web': 'http', 'kubernetes.io/ws': 'http', 'http2': 'http2', 'h2c': 'http2', 'kubernetes.io/h2c': 'http2',
+  'grpc': 'grpc', 'tcp': 'tcp', 'https': 'tcp', 'tls': 'tcp', 'kubernetes.io/wss': 'tcp', 'mongo': 'tcp', 'mysql': 'tcp', 'redis': 'tcp',
+};
+
+/** Istio's protocol selection: `appProtocol`, else the port name's prefix up to the first `-` (istio.io, "Protocol Selection"). */
+function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[], notes: string[]): ScaffoldPort[] {
+  if (port.protocol === 'SCTP') {
+    notes.push(`Service ${ref} port ${port.port} is SCTP, which the mesh does not declare; left out`);
+    return [];
+  }
+  const name = port.name ?? '';
+  const declared = (port.appProtocol ?? (name.startsWith('grpc-web') ? 'grpc-web' : name.split('-')[0])).toLowerCase();
+  let protocol: ScaffoldProtocol = port.protocol === 'UDP' ? 'udp' : PROTOCOLS[declared];
+  if (!protocol) {
+    notes.push(`Service ${ref} port ${port.port} declares no protocol (name ${JSON.stringify(name)}); declared as TCP, name it http-... or grpc-... if it speaks HTTP`);
+    protocol = 'tcp';
+  }
+  return [{ name: port.name ?? `${protocol}-${port.port}`, protocol, port: port.port, containerPort: containerPort(ref, port, pods, notes) }];
+}
+
+/** `targetPort` as a number: named target ports resolve through the selected pods' container ports. */
+function containerPort(ref: string, port: ServicePort, pods: readonly Workload[], notes: string[]): number {
+  if (typeof port.targetPort === 'number') return port.targetPort;
+  const named = pods.flatMap((w) => w.ports).find((p) => p.name === port.targetPort && p.protocol === port.protocol);
+  if (named) return named.port;
+  notes.push(`Service ${ref} port ${port.port} targets the container port named ${port.targetPort}, which no selected pod declares; container port assumed ${port.port}`);
+  return port.port;
+}
+
+/** A workload no Service selects: it only calls others. Its controller's selector is the stable part of its labels. */
+function consumerService(workload: Workload, controller: KubeObject | undefined, services: readonly ScaffoldService[], notes: string[]): ScaffoldService {
+  const matchLabels = ((controller?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels);
+  const selector = matchLabels && Object.keys(matchLabels).length > 0 ? matchLabels : Object.fromEntries(workload.labels);
+  let name = workload.name;
+  if (services.some((s) => s.namespace === workload.namespace && s.name === name)) {
+    name = `${workload.name}-client`;
+    notes.push(`workload ${workload.id} is not selected by the Service of the same name; declared as ${name}`);
+  }
+  return {
+    namespace: workload.namespace,
+    name,
+    selector: Object.fromEntries(Object.entries(selector).sort(([a], [b]) => compareStrings(a, b))),
+    serviceAccountName: workload.serviceAccount,
+    ports: [],
+    workloads: [workload.id],
+  };
+}

@@ -1,0 +1,66 @@
+import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
+import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
+import { POLICY_KINDS, inAudited } from './drift';
+import { objectKey } from './object-identity';
+
+/** Who may reach whom live compared with what the intent would allow over the same live workloads. */
+export interface AccessComparison {
+  /** Workloads both sides were evaluated on. */
+  readonly workloads: number;
+  /** Allowed live, denied by the intent. */
+  readonly overPermissive: readonly ReachEdge[];
+  /** Allowed by the intent, denied live. */
+  readonly underPermissive: readonly ReachEdge[];
+  /** Allowed by both, with looser HTTP restrictions live. */
+  readonly widened: readonly ChangedEdge[];
+  /** Allowed by both, with tighter (or reworded) HTTP restrictions live. */
+  readonly narrowed: readonly ChangedEdge[];
+}
+
+/** Kinds whose intent copy does not replace the live one: the intent describes access, the cluster runs the workloads. */
+const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
+
+/**
+ * Runs the analyzer twice over the live workloads: once with the live policies, once with the
+ * intent's policies in place of the live ones of the audited namespaces (with the intent's Namespaces
+ * and Services, whose labels and port protocols the policies depend on), then compares the two.
+ */
+export function compareAccess(
+  live: readonly LoadedObject[],
+  intent: readonly LoadedObject[],
+  audited: ReadonlySet<string>,
+  options: MeshOptions,
+): AccessComparison {
+  const liveReach = reach(buildInventory(live, options));
+  const intendedReach = reach(buildInventory(intendedCluster(live, intent, audited), options));
+  const diff = diffReach(intendedReach, liveReach);
+  return {
+    workloads: liveReach.summary.workloads,
+    overPermissive: diff.added,
+    underPermissive: diff.removed,
+    widened: diff.changed.filter((change) => change.widened),
+    narrowed: diff.changed.filter((change) => !change.widened),
+  };
+}
+
+/** The cluster as it would be with the intent applied and the audited namespaces' other policies gone. */
+function intendedCluster(live: readonly LoadedObject[], intent: readonly LoadedObject[], audited: ReadonlySet<string>): LoadedObject[] {
+  const liveByKey = new Map(live.map((loaded) => [objectKey(loaded.object), loaded]));
+  const replacements = intent
+    .filter(({ object }) => inAudited(object, audited) && !WORKLOAD_KINDS.has(object.kind))
+    .map((loaded) => withLiveLabels(loaded, liveByKey.get(objectKey(loaded.object))));
+  const kept = live.filter(({ object }) => !(POLICY_KINDS.has(object.kind) && inAudited(object, audited)));
+  // Later objects replace earlier ones of the same kind, namespace and name in the inventory.
+  return [...kept, ...replacements];
+}
+
+/**
+ * A Namespace keeps the labels others gave it (policies of other namespaces may select them), with
+ * the intent's labels over them.
+ */
+function withLiveLabels(intended: LoadedObject, current: LoadedObject | undefined): LoadedObject {
+  if (intended.object.kind !== 'Namespace' || !current) return intended;
+  const labelsOf = (loaded: LoadedObject) => ((loaded.object.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {});
+  const metadata = { ...(intended.object.metadata as Record<string, unknown>), labels: { ...labelsOf(current), ...labelsOf(intended) } };
+  return { ...intended, object: { ...intended.object, metadata } };
+}

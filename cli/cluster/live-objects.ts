@@ -1,0 +1,77 @@
+import type { KubeObject, LoadedObject } from '../../analyzer';
+import { ClusterClient, ResourceName } from './kubeconfig-client';
+import { describeObject } from './object-identity';
+
+/** What a live read covers. */
+export interface LiveScope {
+  /** Read only these namespaces (per-namespace requests, for users without cluster-wide list rights); default: the whole cluster. */
+  readonly namespaces?: readonly string[];
+  /** The Istio root namespace, whose policies apply mesh-wide, so it is read even when not listed. */
+  readonly rootNamespace: string;
+  /** Also read policies and the mesh settings (audit); `discover` needs workloads and Services only. @default true */
+  readonly policies?: boolean;
+}
+
+export interface LiveObjects {
+  readonly objects: readonly LoadedObject[];
+  /** What could not be read and why, for the report. */
+  readonly notes: readonly string[];
+}
+
+/** Everything the analyzer reads about workloads: Pods and every controller, so that Pods of a listed controller fold into it. */
+const WORKLOAD_RESOURCES: readonly ResourceName[] = ['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'];
+/** The access-control objects a mesh declaration emits. */
+const POLICY_RESOURCES: readonly ResourceName[] = ['networkpolicies', 'authorizationpolicies', 'peerauthentications', 'roles', 'rolebindings'];
+const ISTIO_RESOURCES: readonly ResourceName[] = ['authorizationpolicies', 'peerauthentications'];
+const APPLICATION_RESOURCES: readonly ResourceName[] = [...WORKLOAD_RESOURCES, 'services', 'serviceaccounts'];
+
+/** The Istio ConfigMap whose MeshConfig names the trust domain and root namespace. */
+const MESH_CONFIG_MAP = 'istio';
+
+/**
+ * Reads the cluster the way `kubectl get -o json` would, as analyzer input: Namespaces, workloads,
+ * Services, ServiceAccounts, NetworkPolicies, RBAC Roles and RoleBindings, Istio AuthorizationPolicies
+ * and PeerAuthentications, and the `istio` ConfigMap of the root namespace.
+ */
+export async function readLiveObjects(client: ClusterClient, scope: LiveScope): Promise<LiveObjects> {
+  const notes = new Set<string>();
+  const unserved = (resource: ResourceName) => notes.add(`the API server does not serve ${resource}; none read`);
+  const requests: Array<Promise<readonly KubeObject[]>> = [];
+  const policies = scope.policies ?? true;
+  const resources = policies ? [...APPLICATION_RESOURCES, ...POLICY_RESOURCES] : APPLICATION_RESOURCES;
+  const list = (resource: ResourceName, namespace?: string) => requests.push(client.list(resource, namespace).then((items) => {
+    if (!items) unserved(resource);
+    return items ?? [];
+  }));
+
+  if (scope.namespaces) {
+    for (const name of scope.namespaces) {
+      requests.push(client.get('namespaces', undefined, name).then((namespace) => {
+        if (!namespace) notes.add(`namespace ${name} does not exist`);
+        return namespace ? [namespace] : [];
+      }));
+      for (const resource of resources) list(resource, name);
+    }
+    if (policies && !scope.namespaces.includes(scope.rootNamespace)) {
+      for (const resource of ISTIO_RESOURCES) list(resource, scope.rootNamespace);
+    }
+  } else {
+    for (const resource of ['namespaces', ...resources] as const) list(resource);
+  }
+  if (policies) {
+    // Optional: without it the analyzer assumes cluster.local and istio-system, which --trust-domain and
+    // --root-namespace can correct; a user without read access to the root namespace can still audit.
+    requests.push(client.get('configmaps', scope.rootNamespace, MESH_CONFIG_MAP).then(
+      (configMap) => (configMap ? [configMap] : []),
+      (error: Error) => {
+        notes.add(`mesh settings not read (${error.message})`);
+        return [];
+      },
+    ));
+  }
+  const objects = (await Promise.all(requests)).flat();
+  return {
+    objects: objects.map((object): LoadedObject => ({ object, source: { file: `${client.server} ${describeObject(object)}`, document: 0 } })),
+    notes: [...notes].sort(),
+  };
+}

@@ -1,0 +1,58 @@
+import { LoadedObject, loadManifests } from '../../analyzer';
+import { compareStrings } from '../../analyzer/load/files';
+import { DEFAULT_ROOT_NAMESPACE } from '../../analyzer/model/mesh-config';
+import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { CLUSTER_OPTIONS, connectOptions, namespaceOption } from '../cluster/cluster-options';
+import { PLATFORM_NAMESPACES, discoverServices } from '../cluster/discover-model';
+import { inferEdges } from '../cluster/env-edges';
+import { connectCluster } from '../cluster/kubeconfig-client';
+import { readLiveObjects } from '../cluster/live-objects';
+import { namespaceOf, scopeOf } from '../cluster/object-identity';
+import { MeshScaffold, scaffoldTypeScript } from '../cluster/scaffold-ts';
+import { CliIo, EXIT_OK } from '../io';
+
+/**
+ * `discover [<manifest-paths...>]`: scaffolds a mesh declaration from manifests, or from the cluster
+ * when no path is given: namespaces, a service per Kubernetes Service (and per workload that only
+ * calls), and the edges the workloads' environment variables name. `--format ts` (default) prints a
+ * TypeScript module, `json` the same as data. Platform namespaces (kube-system, istio-system...) are
+ * left out unless named with --namespace. Async: reading a cluster is.
+ */
+export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> {
+  allowOnly(args, 'discover', CLUSTER_OPTIONS);
+  const format = formatOption(args, ['ts', 'json'], 'ts');
+  const namespaces = namespaceOption(args);
+  const fromCluster = args.positionals.length === 0;
+  let objects: readonly LoadedObject[];
+  let source: string;
+  const readNotes: string[] = [];
+  if (fromCluster) {
+    const client = await connectCluster(connectOptions(args));
+    const live = await readLiveObjects(client, { namespaces, rootNamespace: DEFAULT_ROOT_NAMESPACE, policies: false });
+    objects = live.objects;
+    readNotes.push(...live.notes);
+    source = `the cluster at ${client.server}`;
+  } else {
+    objects = loadManifests(args.positionals);
+    source = args.positionals.join(' ');
+  }
+
+  const inScope = (namespace: string) => (namespaces ? namespaces.includes(namespace) : !PLATFORM_NAMESPACES.has(namespace));
+  const known = new Set(objects.flatMap(({ object }) => scopeOf(object) ?? []));
+  const discovered = discoverServices(objects, inScope);
+  const { edges, unresolved } = inferEdges(objects, discovered, { known, inScope });
+  const skipped = [...known].filter((namespace) => !inScope(namespace) && objects.some(({ object }) => namespaceOf(object) === namespace)).sort();
+  const scaffold: MeshScaffold = {
+    source,
+    services: discovered.services,
+    edges,
+    unresolved,
+    notes: [
+      ...readNotes,
+      ...(skipped.length > 0 && !namespaces ? [`platform namespaces left out: ${skipped.join(', ')} (name them with --namespace to include them)`] : []),
+      ...[...discovered.notes].sort(compareStrings),
+    ],
+  };
+  io.stdout(format === 'json' ? `${JSON.stringify(scaffold)}\n` : scaffoldTypeScript(scaffold));
+  return EXIT_OK;
+}

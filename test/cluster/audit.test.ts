@@ -1,0 +1,232 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DIST, boutiqueCluster } from '../support/boutique-cluster';
+import { CommandResult, runCommand } from '../support/cluster-cli';
+import { FakeApiServer, startFakeApiServer } from '../support/fake-apiserver';
+
+/** The JSON report of `audit`, as far as the tests read it. */
+interface Report {
+  clean: boolean;
+  namespaces: string[];
+  drift: Array<{ status: string; kind: string; namespace?: string; name: string; changes?: Array<{ path: string; intent?: unknown; live?: unknown }> }>;
+  access: { workloads: number; overPermissive: Edge[]; underPermissive: Edge[]; widened: unknown[]; narrowed: unknown[] };
+}
+interface Edge { from: string; to: string; port: number; protocol: string }
+
+const pairs = (edges: readonly Edge[]) => edges.map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol}`);
+
+let server: FakeApiServer;
+let kubeconfig: string;
+
+beforeEach(async () => {
+  server = await startFakeApiServer(boutiqueCluster());
+  kubeconfig = server.writeKubeconfig();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+async function audit(options: Record<string, string | string[]> = {}): Promise<CommandResult & { report: Report }> {
+  const result = await runCommand('audit', [DIST], { kubeconfig, format: 'json', ...options });
+  return { ...result, report: result.code <= 1 ? JSON.parse(result.stdout) as Report : undefined as never };
+}
+
+describe('audit against a stand-in API server', () => {
+  test('a cluster that runs exactly the intent has no drift and no over-permissive access (exit 0)', async () => {
+    // GIVEN the live cluster holds dist/ as the API server stores it (uid, managedFields, defaulted policyTypes, protocol, clusterIP...)
+    // WHEN auditing it against dist/
+    const { code, report, stderr } = await audit();
+    // THEN nothing differs
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(report.clean).toBe(true);
+    expect(report.namespaces).toEqual(['ads', 'data', 'shop', 'web']);
+    expect(report.drift).toEqual([]);
+    expect(report.access.overPermissive).toEqual([]);
+    expect(report.access.underPermissive).toEqual([]);
+    expect(report.access.widened).toEqual([]);
+    expect(report.access.workloads).toBe(15);
+  });
+
+  test('a NetworkPolicy edited to ingress [{}] is changed and over-permissive, with the exact pairs it opens', async () => {
+    // GIVEN redis-cart (no sidecar: NetworkPolicy is its only protection) has its ingress opened to everyone
+    server.edit('NetworkPolicy', 'data', 'redis-cart-ingress', (policy) => { policy.spec.ingress = [{}]; });
+    // WHEN auditing
+    const { code, report } = await audit();
+    // THEN the policy is reported changed, field by field
+    expect(code).toBe(1);
+    expect(report.drift.map((f) => `${f.status} ${f.kind} ${f.namespace}/${f.name}`)).toEqual(['changed NetworkPolicy data/redis-cart-ingress']);
+    expect(report.drift[0].changes).toEqual([
+      {
+        path: 'spec.ingress[0].from',
+        intent: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { app: 'cartservice' } } }],
+      },
+      { path: 'spec.ingress[0].ports', intent: [{ port: 6379, protocol: 'TCP' }] },
+    ]);
+    // AND exactly the pods whose egress is open (the platform's) newly reach redis
+    expect(pairs(report.access.overPermissive)).toEqual([
+      'istio-system/istio-ingressgateway -> data/redis-cart 6379/TCP',
+      'istio-system/istiod -> data/redis-cart 6379/TCP',
+      'kube-system/coredns -> data/redis-cart 6379/TCP',
+    ]);
+    expect(report.access.underPermissive).toEqual([]);
+    expect(report.clean).toBe(false);
+  });
+
+  test('an opened NetworkPolicy in front of a sidecar is drift, but Istio authorization keeps access as intended', async () => {
+    // GIVEN cartservice (with a sidecar, STRICT mTLS, ALLOW by principal) has its NetworkPolicy ingress opened
+    server.edit('NetworkPolicy', 'shop', 'cartservice-ingress', (policy) => { policy.spec.ingress = [{}]; });
+    // WHEN auditing
+    const { code, report } = await audit();
+    // THEN the change is drift (exit 1) but no pair gains access
+    expect(code).toBe(1);
+    expect(report.drift.map((f) => `${f.status} ${f.namespace}/${f.name}`)).toEqual(['changed shop/cartservice-ingress']);
+    expect(report.access.overPermissive).toEqual([]);
+    expect(report.access.underPermissive).toEqual([]);
+  });
+
+  test('a deleted policy is reported missing, with the access it took away', async () => {
+    // GIVEN the ingress policy of redis-cart was deleted (default-deny still isolates redis)
+    server.remove('NetworkPolicy', 'data', 'redis-cart-ingress');
+    // WHEN auditing
+    const { code, report } = await audit();
+    // THEN it is missing, and the cart can no longer reach redis
+    expect(code).toBe(1);
+    expect(report.drift).toEqual([{ status: 'missing', kind: 'NetworkPolicy', namespace: 'data', name: 'redis-cart-ingress' }]);
+    expect(pairs(report.access.underPermissive)).toEqual(['shop/cartservice -> data/redis-cart 6379/TCP']);
+    expect(report.access.overPermissive).toEqual([]);
+  });
+
+  test('extra live policies are foreign, or orphaned when the mesh emitted them', async () => {
+    // GIVEN someone added a policy in shop, and a policy the mesh once emitted is still in web
+    server.apply(
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-scraping', namespace: 'shop' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 9090 }] }] } },
+      {
+        apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
+        metadata: { name: 'old-frontend-allow', namespace: 'web', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-mesh-policy' } },
+        spec: { selector: { matchLabels: { app: 'frontend' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/cartservice'] } }] }] },
+      },
+    );
+    // WHEN auditing
+    const { code, report } = await audit();
+    // THEN both are reported, each with its status
+    expect(code).toBe(1);
+    expect(report.drift).toEqual([
+      { status: 'foreign', kind: 'NetworkPolicy', namespace: 'shop', name: 'allow-scraping' },
+      { status: 'orphaned', kind: 'AuthorizationPolicy', namespace: 'web', name: 'old-frontend-allow' },
+    ]);
+  });
+
+  test('an annotation that turns a policy into a dry run is a change', async () => {
+    // GIVEN the frontend's ALLOW policy is switched to dry-run live
+    server.edit('AuthorizationPolicy', 'web', 'frontend-allow', (policy) => {
+      policy.metadata.annotations = { ...policy.metadata.annotations, 'istio.io/dry-run': 'true' };
+    });
+    // WHEN auditing
+    const { report } = await audit();
+    // THEN the annotation is the change
+    expect(report.drift).toEqual([{
+      status: 'changed', kind: 'AuthorizationPolicy', namespace: 'web', name: 'frontend-allow',
+      changes: [{ path: 'metadata.annotations["istio.io/dry-run"]', live: 'true' }],
+    }]);
+  });
+
+  test('--namespace audits only the named namespaces, read namespace by namespace', async () => {
+    // GIVEN drift in data and in shop
+    server.remove('NetworkPolicy', 'data', 'redis-cart-ingress');
+    server.remove('NetworkPolicy', 'shop', 'default-deny');
+    // WHEN auditing shop only
+    const { report } = await audit({ namespace: 'shop' });
+    // THEN only shop's drift is reported
+    expect(report.namespaces).toEqual(['shop']);
+    expect(report.drift).toEqual([{ status: 'missing', kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny' }]);
+    // AND no cluster-wide list was requested: only shop's objects and the root namespace's Istio policies and mesh settings
+    const paths = server.requests.map((request) => request.replace(/^GET /, '').replace(/\?.*$/, ''));
+    expect(paths.filter((p) => !/\/namespaces\/(shop|istio-system)(\/|$)/.test(p))).toEqual([]);
+    expect(paths).toContain('/apis/security.istio.io/v1/namespaces/istio-system/peerauthentications');
+  });
+
+  test('the text report names drifted objects and the pairs they open', async () => {
+    // GIVEN redis-cart's ingress opened
+    server.edit('NetworkPolicy', 'data', 'redis-cart-ingress', (policy) => { policy.spec.ingress = [{}]; });
+    // WHEN auditing with the default format
+    const { code, stdout } = await runCommand('audit', [DIST], { kubeconfig });
+    // THEN the lines a reviewer needs are there
+    expect(code).toBe(1);
+    expect(stdout).toContain(`audit of ${server.url} (context fake), namespaces ads, data, shop, web`);
+    expect(stdout).toContain('  changed  NetworkPolicy data/redis-cart-ingress');
+    expect(stdout).toContain('spec.ingress[0].ports: intent [{"port":6379,"protocol":"TCP"}], live (not set)');
+    expect(stdout).toContain('  + kube-system/coredns -> data/redis-cart 6379/TCP');
+    expect(stdout).toContain('The cluster differs from the intent: 1 drifted object(s), 3 over-permissive edge(s).');
+  });
+
+  test('all traffic goes to the loopback API server and only reads', async () => {
+    // WHEN auditing
+    await audit();
+    // THEN every request came from 127.0.0.1 and was a GET
+    expect([...server.clients]).toEqual(['127.0.0.1']);
+    expect(server.requests.every((request) => request.startsWith('GET /'))).toBe(true);
+  });
+});
+
+describe('audit input errors (exit 2, one line)', () => {
+  test('an unreachable API server is named, without a stack trace', async () => {
+    // GIVEN a kubeconfig whose server port is closed (the next server is started first, so it cannot take that port)
+    const closing = server;
+    server = await startFakeApiServer();
+    await closing.close();
+    const closed = kubeconfig;
+    // WHEN auditing
+    const { code, stdout, stderr } = await runCommand('audit', [DIST], { kubeconfig: closed });
+    // THEN one line names the server
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.split('\n')).toHaveLength(2);
+    expect(stderr).toMatch(/^mesh-policy: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/);
+  });
+
+  test('a refused list names the server, the resource and the API server message', async () => {
+    // GIVEN the user may not list pods
+    server.forbid(/\/pods$/);
+    // WHEN auditing
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig });
+    // THEN one line says so
+    expect(code).toBe(2);
+    expect(stderr).toBe(`mesh-policy: the Kubernetes API server at ${server.url} refused to list pods (HTTP 403: forbidden: User "system:anonymous" cannot list resource at /api/v1/pods)\n`);
+  });
+
+  test('an unknown context lists the known ones', async () => {
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig, context: 'prod' });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`mesh-policy: kubeconfig ${kubeconfig} has no context "prod" (contexts: fake)\n`);
+  });
+
+  test('a missing kubeconfig file is named', async () => {
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig: '/nonexistent/kubeconfig' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^mesh-policy: cannot read kubeconfig \/nonexistent\/kubeconfig: .*ENOENT.*\n$/);
+  });
+
+  test('a plain-http server without insecure-skip-tls-verify is explained', async () => {
+    // GIVEN a kubeconfig for http://127.0.0.1:<port> that keeps TLS verification on
+    const strict = path.join(path.dirname(kubeconfig), 'strict');
+    fs.writeFileSync(strict, fs.readFileSync(kubeconfig, 'utf8').replace(/^\s*insecure-skip-tls-verify: true\n/m, ''));
+    // WHEN auditing THEN the message says what client-node needs
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig: strict });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`mesh-policy: the kubeconfig points at ${server.url} over plain http, which @kubernetes/client-node only accepts with insecure-skip-tls-verify: true on the cluster\n`);
+  });
+
+  test('a --namespace that is not a namespace name is bad input', async () => {
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig, namespace: ['shop', 'Web_1'] });
+    expect(code).toBe(2);
+    expect(stderr).toBe('mesh-policy: --namespace "Web_1" is not a namespace name (DNS-1123 label)\n');
+  });
+
+  test('no intent path is bad input', async () => {
+    const { code, stderr } = await runCommand('audit', [], { kubeconfig });
+    expect(code).toBe(2);
+    expect(stderr).toBe('mesh-policy: audit needs the intent: manifest paths, e.g. dist/\n');
+  });
+});

@@ -1,0 +1,179 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import { Testing } from 'cdk8s';
+import type { Mesh } from '../../constructs';
+import { manifestObjects } from '../support/boutique-cluster';
+import { runCommand } from '../support/cluster-cli';
+import { startFakeApiServer } from '../support/fake-apiserver';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BOUTIQUE = path.resolve(ROOT, '../shared/fixtures/online-boutique/kubernetes-manifests.yaml');
+
+/** Online Boutique's call graph (its `*_ADDR` variables), as `from -> to:port name`. */
+const BOUTIQUE_CALLS = [
+  'default/frontend -> default/productcatalogservice:grpc', 'default/frontend -> default/currencyservice:grpc',
+  'default/frontend -> default/cartservice:grpc', 'default/frontend -> default/recommendationservice:grpc',
+  'default/frontend -> default/shippingservice:grpc', 'default/frontend -> default/checkoutservice:grpc',
+  'default/frontend -> default/adservice:grpc',
+  'default/checkoutservice -> default/productcatalogservice:grpc', 'default/checkoutservice -> default/shippingservice:grpc',
+  'default/checkoutservice -> default/paymentservice:grpc', 'default/checkoutservice -> default/emailservice:grpc',
+  'default/checkoutservice -> default/currencyservice:grpc', 'default/checkoutservice -> default/cartservice:grpc',
+  'default/recommendationservice -> default/productcatalogservice:grpc',
+  'default/cartservice -> default/redis-cart:tcp-redis',
+  'default/loadgenerator -> default/frontend:http',
+].sort();
+
+/** The same graph with container ports, as `Mesh.declaredAccess()` reports it. */
+const BOUTIQUE_DECLARED = [
+  'default/frontend -> default/productcatalogservice [3550]', 'default/frontend -> default/currencyservice [7000]',
+  'default/frontend -> default/cartservice [7070]', 'default/frontend -> default/recommendationservice [8080]',
+  'default/frontend -> default/shippingservice [50051]', 'default/frontend -> default/checkoutservice [5050]',
+  'default/frontend -> default/adservice [9555]',
+  'default/checkoutservice -> default/productcatalogservice [3550]', 'default/checkoutservice -> default/shippingservice [50051]',
+  'default/checkoutservice -> default/paymentservice [50051]', 'default/checkoutservice -> default/emailservice [8080]',
+  'default/checkoutservice -> default/currencyservice [7000]', 'default/checkoutservice -> default/cartservice [7070]',
+  'default/recommendationservice -> default/productcatalogservice [3550]',
+  'default/cartservice -> default/redis-cart [6379]',
+  'default/loadgenerator -> default/frontend [8080]',
+].sort();
+
+interface Scaffold {
+  source: string;
+  services: Array<{ namespace: string; name: string; selector: Record<string, string>; serviceAccountName: string; ports: Array<{ name: string; protocol: string; port: number; containerPort: number }> }>;
+  edges: Array<{ from: string; to: string; ports: string[]; evidence: Array<{ workload: string; container: string; variable: string; value: string }> }>;
+  unresolved: Array<{ workload: string; container: string; variable: string; value: string; reason: string }>;
+  notes: string[];
+}
+
+const calls = (scaffold: Scaffold) => scaffold.edges.flatMap((e) => (e.ports.length > 0 ? e.ports : ['*']).map((p) => `${e.from} -> ${e.to}:${p}`)).sort();
+
+async function discover(positionals: string[], options: Record<string, string | string[]> = {}) {
+  return runCommand('discover', positionals, options);
+}
+
+async function discoverJson(positionals: string[], options: Record<string, string | string[]> = {}): Promise<Scaffold> {
+  const { code, stdout, stderr } = await discover(positionals, { ...options, format: 'json' });
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  return JSON.parse(stdout) as Scaffold;
+}
+
+/** Type-checks a generated module as a user's strict project would, then loads it. */
+function compileAndLoad(source: string): { declareMesh: (app: unknown) => Mesh } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-'));
+  // The scaffold imports the published package and cdk8s; here they are this checkout's files.
+  const file = path.join(dir, 'mesh.ts');
+  fs.writeFileSync(file, source
+    .replace("from 'cdk8s-mesh-policy'", `from ${JSON.stringify(path.join(ROOT, 'constructs'))}`)
+    .replace("from 'cdk8s'", `from ${JSON.stringify(path.dirname(require.resolve('cdk8s/package.json')))}`));
+  const options: ts.CompilerOptions = {
+    strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: [],
+  };
+  const program = ts.createProgram([file], options);
+  const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file || !d.file);
+  expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+  const output = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: { ...options, noEmit: false } }).outputText;
+  fs.writeFileSync(path.join(dir, 'mesh.js'), output);
+  return require(path.join(dir, 'mesh.js'));
+}
+
+describe('discover from manifests', () => {
+  test('infers Online Boutique\'s call graph from its *_ADDR variables', async () => {
+    // GIVEN Online Boutique's release manifests
+    // WHEN discovering
+    const scaffold = await discoverJson([BOUTIQUE]);
+    // THEN the edges are exactly its calls, each on the named port of the dialed Service port
+    expect(calls(scaffold)).toEqual(BOUTIQUE_CALLS);
+    // AND each edge names the variable it came from
+    expect(scaffold.edges.find((e) => e.from === 'default/cartservice')?.evidence)
+      .toEqual([{ workload: 'default/cartservice', container: 'server', variable: 'REDIS_ADDR', value: 'redis-cart:6379' }]);
+  });
+
+  test('reports the address of a service that is not deployed as unresolved', async () => {
+    const scaffold = await discoverJson([BOUTIQUE]);
+    expect(scaffold.unresolved).toEqual([{
+      workload: 'default/frontend', container: 'server', variable: 'SHOPPING_ASSISTANT_SERVICE_ADDR', value: 'shoppingassistantservice:80',
+      reason: 'no Service shoppingassistantservice in namespace default',
+    }]);
+  });
+
+  test('declares services with selector, ServiceAccount, protocol and container port', async () => {
+    const scaffold = await discoverJson([BOUTIQUE]);
+    const byName = new Map(scaffold.services.map((s) => [s.name, s]));
+    expect(scaffold.services.map((s) => s.name)).toEqual([
+      'adservice', 'cartservice', 'checkoutservice', 'currencyservice', 'emailservice', 'frontend', 'loadgenerator',
+      'paymentservice', 'productcatalogservice', 'recommendationservice', 'redis-cart', 'shippingservice',
+    ]);
+    expect(byName.get('emailservice')).toMatchObject({ selector: { app: 'emailservice' }, serviceAccountName: 'emailservice', ports: [{ name: 'grpc', protocol: 'grpc', port: 5000, containerPort: 8080 }] });
+    expect(byName.get('frontend')?.ports).toEqual([{ name: 'http', protocol: 'http', port: 80, containerPort: 8080 }]);
+    expect(byName.get('redis-cart')).toMatchObject({ serviceAccountName: 'default', ports: [{ name: 'tcp-redis', protocol: 'tcp', port: 6379, containerPort: 6379 }] });
+    // A workload that no Service selects calls only.
+    expect(byName.get('loadgenerator')).toMatchObject({ selector: { app: 'loadgenerator' }, serviceAccountName: 'loadgenerator', ports: [] });
+    // frontend-external selects the frontend's pods: one mesh service, and a note.
+    expect(scaffold.notes).toContain('Service default/frontend-external selects the same pods as default/frontend: declared once, as frontend');
+  });
+
+  test('the TypeScript scaffold compiles, synthesizes, and declares exactly the inferred edges', async () => {
+    // GIVEN the TypeScript scaffold of Online Boutique
+    const { code, stdout } = await discover([BOUTIQUE]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('export function declareMesh(app: App): Mesh {');
+    expect(stdout).toContain("  // checkoutservice: EMAIL_SERVICE_ADDR=emailservice:5000\n  emailservice.allowFrom(checkoutservice, { ports: ['grpc'] });");
+    expect(stdout).toContain('// - default/frontend (server) SHOPPING_ASSISTANT_SERVICE_ADDR=shoppingassistantservice:80: no Service shoppingassistantservice in namespace default');
+    // WHEN compiling it under strict settings and running it
+    const { declareMesh } = compileAndLoad(stdout);
+    const mesh = declareMesh(Testing.app());
+    // THEN it synthesizes
+    const manifests = Testing.synth(mesh);
+    expect(manifests.filter((m) => m.kind === 'NetworkPolicy').length).toBeGreaterThan(0);
+    // AND declares the inferred edges, no more
+    const declared = mesh.declaredAccess().edges.map((e) => `${e.from.kind === 'service' ? `${e.from.namespace}/${e.from.name}` : e.from.kind} -> ${e.to} [${e.containerPorts.join(',')}]`);
+    expect(declared.sort()).toEqual(BOUTIQUE_DECLARED);
+  });
+
+  test('the output does not depend on the order of the documents', async () => {
+    // GIVEN the same manifests in reverse order
+    const reversed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'reversed.json');
+    fs.writeFileSync(reversed, JSON.stringify(manifestObjects(BOUTIQUE).reverse()));
+    // WHEN discovering both
+    const [forward, backward] = await Promise.all([discover([BOUTIQUE]), discover([reversed])]);
+    // THEN the scaffolds are the same but for the source line
+    expect(backward.code).toBe(0);
+    const body = (text: string) => text.split('\n').slice(1).join('\n');
+    expect(body(backward.stdout)).toBe(body(forward.stdout));
+  });
+
+  test('--format must be ts or json', async () => {
+    const { code, stderr } = await discover([BOUTIQUE], { format: 'yaml' });
+    expect(code).toBe(2);
+    expect(stderr).toBe('mesh-policy: --format must be one of ts, json, got "yaml"\n');
+  });
+});
+
+describe('discover from a cluster', () => {
+  test('reads the same graph from the live Deployments and Services', async () => {
+    // GIVEN Online Boutique deployed (into `default`) behind a stand-in API server, next to the platform
+    const server = await startFakeApiServer([
+      ...['default', 'kube-system'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+      ...manifestObjects(BOUTIQUE),
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' }, spec: { selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'coredns', image: 'coredns' }] } } } },
+    ]);
+    try {
+      // WHEN discovering without paths
+      const scaffold = await discoverJson([], { kubeconfig: server.writeKubeconfig() });
+      // THEN the edges and the unresolved address are those of the manifests
+      expect(scaffold.source).toBe(`the cluster at ${server.url}`);
+      expect(calls(scaffold)).toEqual(BOUTIQUE_CALLS);
+      expect(scaffold.unresolved.map((u) => u.variable)).toEqual(['SHOPPING_ASSISTANT_SERVICE_ADDR']);
+      // AND the platform namespace is left out, with a note
+      expect(scaffold.services.every((s) => s.namespace === 'default')).toBe(true);
+      expect(scaffold.notes).toContain('platform namespaces left out: kube-system (name them with --namespace to include them)');
+      // AND it only read workloads, Services and ServiceAccounts, never policies
+      expect(server.requests.filter((r) => /networkpolicies|authorizationpolicies|roles/.test(r))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
