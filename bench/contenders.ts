@@ -5,7 +5,8 @@ import * as kplus from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
 import { MeshApp } from '../constructs';
 import { canonicalManifest } from '../constructs/synth/canonical';
-import { buildMesh, namespaceName, namespaceOf, serviceName, Workload } from './workload';
+import { buildMesh } from './build-mesh';
+import { namespaceName, namespaceOf, serviceName, Workload } from './workload';
 
 /** What one contender measured, in milliseconds, plus what it wrote. */
 export interface Measurement {

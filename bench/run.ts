@@ -9,12 +9,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cdk8sPlus, jsonFloor, Measurement, ours, yamlFloor } from './contenders';
+import type { Measurement } from './contenders';
 import { writeStandIns } from './stand-ins';
-import { namespaceName, namespaceOf, serviceName, standardWorkload, Workload } from './workload';
+import { namespaceName, namespaceOf, serviceName, standardWorkload } from './workload';
 
-const CONTENDERS = { ours, cdk8sPlus, yamlFloor, jsonFloor } as const;
-type ContenderName = keyof typeof CONTENDERS | 'reach' | 'check';
+type Synthesizer = 'ours' | 'cdk8sPlus' | 'yamlFloor' | 'jsonFloor';
+type ContenderName = Synthesizer | 'reach' | 'check';
 
 interface Run extends Measurement {
   readonly totalMs: number;
@@ -40,33 +40,43 @@ function finish(measurement: Measurement): Run {
   };
 }
 
-/** Runs the analyzer CLI in this process, so its time and memory are measured like the others. */
-async function analyzer(kind: 'reach' | 'check', dir: string, workload: Workload): Promise<Measurement> {
+/**
+ * Runs the analyzer CLI in this process, which does nothing else, so its time, CPU and memory are
+ * those of a `mesh-policy reach` or `mesh-policy check` process.
+ */
+async function analyzer(argv: string[], dir: string, phase: string): Promise<Measurement> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require('../cli/main') as { run: (argv: string[], io: unknown) => Promise<number> | number };
-  const out = fs.createWriteStream(path.join(dir, `${kind}.out`));
+  const cli = require('../cli/main') as { run: (argv: string[], io: unknown) => Promise<number> };
+  const outFile = path.join(dir, `${phase}.out`);
+  const out = fs.createWriteStream(outFile);
   const io = { stdout: (s: string) => out.write(s), stderr: (s: string) => process.stderr.write(s) };
-  const [edge] = workload.edges;
-  const workloadName = (s: number) => `${namespaceName(namespaceOf(workload, s))}/${serviceName(s)}`;
-  const argv = kind === 'reach'
-    ? ['reach', dir, '--format', 'json']
-    : ['check', dir, '--from', workloadName(edge.consumer), '--to', workloadName(edge.destination), '--port', '8080', '--format', 'json'];
   const start = performance.now();
   const code = await cli.run(argv, io);
-  const phases = { [kind]: performance.now() - start };
+  const phases = { [phase]: performance.now() - start };
   await new Promise((resolve) => out.end(resolve));
-  if (code !== 0 && kind === 'reach') throw new Error(`mesh-policy reach exited ${code}`);
-  return { phases, objects: 0, bytes: fs.statSync(path.join(dir, `${kind}.out`)).size };
+  if (code !== 0) throw new Error(`mesh-policy ${argv[0]} exited ${code}`);
+  return { phases, objects: 0, bytes: fs.statSync(outFile).size };
 }
 
-async function child(name: ContenderName, services: number, outdir: string): Promise<void> {
-  const workload = standardWorkload(services);
-  const measurement = name === 'reach' || name === 'check' ? await analyzer(name, outdir, workload) : CONTENDERS[name](workload, outdir);
+async function child(name: ContenderName, args: string[]): Promise<void> {
+  const outdir = option(args, '--outdir')!;
+  let measurement: Measurement;
+  if (name === 'reach') {
+    measurement = await analyzer(['reach', outdir, '--format', 'json'], outdir, 'reach');
+  } else if (name === 'check') {
+    const [from, to] = option(args, '--request')!.split(',');
+    measurement = await analyzer(['check', outdir, '--from', from, '--to', to, '--port', '8080', '--format', 'json'], outdir, 'check');
+  } else {
+    // Loaded here only: cdk8s-plus and the constructs would otherwise count in the analyzer's CPU time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const contenders = require('./contenders') as typeof import('./contenders');
+    measurement = contenders[name](standardWorkload(Number(option(args, '--services'))), outdir);
+  }
   process.stdout.write(JSON.stringify(finish(measurement)));
 }
 
-function measure(name: ContenderName, services: number, outdir: string): Run {
-  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--child', name, '--services', String(services), '--outdir', outdir], {
+function measure(name: ContenderName, services: number, outdir: string, extra: string[] = []): Run {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--child', name, '--services', String(services), '--outdir', outdir, ...extra], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status})`);
@@ -92,26 +102,27 @@ function summarize(runs: Run[]): Run & { runs: number } {
 async function main(args: string[]): Promise<void> {
   const services = Number(option(args, '--services') ?? 5000);
   const childName = option(args, '--child') as ContenderName | undefined;
-  if (childName) return child(childName, services, option(args, '--outdir')!);
+  if (childName) return child(childName, args);
 
   const repeat = Number(option(args, '--repeat') ?? (services <= 10_000 ? 3 : 1));
   const workload = standardWorkload(services);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-'));
   const dir = (name: string, i: number) => path.join(root, `${name}-${i}`);
   const contenders: ContenderName[] = services <= CDK8S_PLUS_LIMIT ? ['ours', 'yamlFloor', 'jsonFloor', 'cdk8sPlus'] : ['ours', 'yamlFloor', 'jsonFloor'];
-  const results: Record<string, ReturnType<typeof summarize>> = {};
-  for (const name of contenders) {
-    const runs: Run[] = [];
-    // Interleaving would be fairer on a noisy machine, but the floors need ours' output first.
-    for (let i = 0; i < repeat; i++) runs.push(measure(name, services, dir(name, i)));
-    results[name] = summarize(runs);
+  const [edge] = workload.edges;
+  const workloadName = (s: number) => `${namespaceName(namespaceOf(workload, s))}/${serviceName(s)}`;
+  const request = ['--request', `${workloadName(edge.consumer)},${workloadName(edge.destination)}`];
+  const runs: Record<string, Run[]> = {};
+  const record = (name: string, run: Run) => { (runs[name] ??= []).push(run); };
+  // Rounds interleave the contenders, so that a slow minute on a shared machine hits them all.
+  for (let i = 0; i < repeat; i++) {
+    for (const name of contenders) record(name, measure(name, services, dir(name, i)));
+    // Our output has policies, not workloads: the cluster's Deployments are stood in for, so the
+    // analyzer has pods to evaluate (written beside the output, not timed as synth).
+    writeStandIns(workload, path.join(dir('ours', i), 'workloads.yaml'));
+    for (const name of ['reach', 'check'] as const) record(name, measure(name, services, dir('ours', i), request));
   }
-  // Our output has policies, not workloads: the cluster's Deployments are stood in for, so the
-  // analyzer has pods to evaluate (written beside the output, not timed as synth).
-  writeStandIns(workload, path.join(dir('ours', 0), 'workloads.yaml'));
-  for (const name of ['reach', 'check'] as const) {
-    results[name] = summarize(Array.from({ length: repeat }, () => measure(name, services, dir('ours', 0))));
-  }
+  const results = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, summarize(list)]));
   fs.rmSync(root, { recursive: true, force: true });
 
   const report = {
