@@ -6,6 +6,7 @@
  */
 import { Testing, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
+import { mulberry32 } from '../../bench/workload';
 import {
   IMeshPeer, Mesh, MeshNamespace, MeshPort, MeshService, Ownership, Peer, PeerTransport,
 } from '../../constructs';
@@ -130,17 +131,8 @@ const DECLARATIONS: readonly Declaration[] = [
 // ---------------------------------------------------------------------------------------------
 // Declaring it, in an order and form chosen by a seeded random source
 
-/** mulberry32: a tiny seeded PRNG, so that every run of a seed declares the same way. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the benchmark's), so that every run of a seed declares the same way. */
+const randomSource = mulberry32;
 
 /** How the declaration is varied: the canonical way (in list order, allowFrom, names), or at random. */
 interface Variation {
