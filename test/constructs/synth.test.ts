@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import { Mesh, MeshApp, MeshPort } from '../../constructs';
@@ -99,6 +99,18 @@ describe('MeshApp', () => {
     ns.addService('Bad');
     expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[mesh\/api\/orders\] containerPort 0[^]*\n {2}\[mesh\/api\/Bad\] service name 'Bad'/);
     expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test('falls back to cdk8s for other output types, with the same files', () => {
+    const [fastDir, plainDir] = [tmpdir(), tmpdir()];
+    const fastApp = new MeshApp({ outdir: fastDir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    onlineBoutique(fastApp);
+    expect(fastApp.synthFiles()).toEqual([]);
+    const plainApp = new App({ outdir: plainDir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    onlineBoutique(plainApp);
+    plainApp.synth();
+    expect(readDir(fastDir)).toEqual(readDir(plainDir));
+    expect(Object.keys(readDir(fastDir)).length).toBeGreaterThan(50);
   });
 
   test('synthFiles tells how many documents and bytes each file got', () => {
