@@ -1,6 +1,7 @@
 import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
 import { MtlsSetting, mtlsSettingsFor } from '../mesh/peer-authentication';
 import { MeshProtocol, declaredPorts } from '../mesh/protocol';
+import { SharedOperations } from '../mesh/shared-operations';
 import { trustDomains } from '../mesh/trust-domain';
 import { labelsSubsetOf } from '../model/labels';
 import { Inventory, Namespace, NetworkPolicy, PeerAuthentication, Service, Workload } from '../model/types';
@@ -21,9 +22,10 @@ export class PolicyIndex {
 
   constructor(readonly inventory: Inventory) {
     const domains = trustDomains(inventory.mesh);
+    const operations = new SharedOperations();
     for (const policy of inventory.networkPolicies) push(this.networkPoliciesByNamespace, policy.namespace, policy);
     for (const policy of inventory.authorizationPolicies) {
-      push(this.authorizationByNamespace, policy.namespace, compilePolicy(policy, domains));
+      push(this.authorizationByNamespace, policy.namespace, compilePolicy(policy, domains, operations));
     }
     for (const service of inventory.services) push(this.servicesByNamespace, service.namespace, service);
     for (const policy of inventory.peerAuthentications) push(this.peerAuthenticationsByNamespace, policy.namespace, policy);

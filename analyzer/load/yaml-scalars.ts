@@ -9,23 +9,25 @@ export class Unsupported extends Error {}
 export const UNSUPPORTED = new Unsupported('unsupported YAML construct');
 
 /**
- * Where the key of "key: value" starting at `start` ends (the colon), or -1 when the text is not a
- * mapping entry. Quoted keys are skipped over; a plain key ends at the first ": " or a colon closing
- * the line.
+ * Where the key of "key: value" starting at `start` ends (the colon), or -1 when the line (up to `end`)
+ * is not a mapping entry. Quoted keys are skipped over; a plain key ends at the first ": " or a colon
+ * closing the line, unless a comment comes first.
  */
-export function mappingKeyEnd(text: string, start: number): number {
+export function mappingKeyEnd(text: string, start: number, end: number): number {
   let i = start;
-  if (text[i] === '"' || text[i] === "'") {
-    i = (text[i] === '"' ? readDoubleQuoted(text, i) : readSingleQuoted(text, i)).end;
-    while (text[i] === ' ') i++;
-    return text[i] === ':' && (i + 1 === text.length || text[i + 1] === ' ') ? i : -1;
+  const first = text.charCodeAt(i);
+  if (first === 34 /* " */ || first === 39 /* ' */) {
+    i = (first === 34 ? readDoubleQuoted(text, i, end) : readSingleQuoted(text, i, end)).end;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    return i < end && text.charCodeAt(i) === 58 /* : */ && (i + 1 === end || text.charCodeAt(i + 1) === 32) ? i : -1;
   }
-  // Native searches: this runs for every line of every document.
-  let colon = text.indexOf(':', i);
-  while (colon >= 0 && colon + 1 < text.length && text.charCodeAt(colon + 1) !== 32) colon = text.indexOf(':', colon + 1);
-  if (colon < 0) return -1;
-  const comment = text.indexOf(' #', i);
-  return comment >= 0 && comment < colon ? -1 : colon;
+  // A loop bounded by the line, not indexOf: that would search the rest of the stream on a miss.
+  for (; i < end; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 58 && (i + 1 === end || text.charCodeAt(i + 1) === 32)) return i;
+    if (char === 35 /* # */ && i > start && text.charCodeAt(i - 1) === 32) return -1;
+  }
+  return -1;
 }
 
 /** Keys become object property names; only keys whose text is the property name are handled here. */
@@ -34,8 +36,8 @@ export function readKey(text: string): string {
   // Most keys are words longer than any core-schema literal ("true", "False", "null"...): names as they are.
   const first = key.charCodeAt(0);
   if (key.length > 5 && ((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) && key !== '__proto__') return key;
-  if (key[0] === '"') return readDoubleQuoted(key, 0).value;
-  if (key[0] === "'") return readSingleQuoted(key, 0).value;
+  if (key[0] === '"') return readDoubleQuoted(key, 0, key.length).value;
+  if (key[0] === "'") return readSingleQuoted(key, 0, key.length).value;
   if (key === '' || key === '<<' || key === '__proto__' || '[]{}&*!|>%@`?,-#'.includes(key[0])) throw UNSUPPORTED;
   const resolved = resolvePlain(key);
   if (typeof resolved === 'string') return key;
@@ -49,20 +51,28 @@ export function stripComment(text: string): string {
   return (hash < 0 ? text : text.slice(0, hash)).trim();
 }
 
-/** What follows a value from `from` on may only be blanks, then a comment after at least one blank. */
-export function expectOnlyComment(text: string, from: number): void {
+/** What follows a value from `from` to the line's `end` may only be blanks, then a comment after at least one blank. */
+export function expectOnlyComment(text: string, from: number, end: number): void {
   let at = from;
-  while (at < text.length && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at++;
-  if (at < text.length && !(text[at] === '#' && at > from)) throw UNSUPPORTED;
+  while (at < end && isBlank(text.charCodeAt(at))) at++;
+  if (at < end && !(text.charCodeAt(at) === 35 && at > from)) throw UNSUPPORTED;
 }
 
-/** The plain scalar from `start`: up to a comment (a "#" after a blank), without trailing blanks. */
-export function plainScalarAt(line: string, start: number): string {
-  let end = line.indexOf('#', start);
-  while (end > start && line.charCodeAt(end - 1) !== 32 && line.charCodeAt(end - 1) !== 9) end = line.indexOf('#', end + 1);
-  if (end < 0) end = line.length;
-  while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
-  return line.slice(start, end);
+/** The plain scalar from `start` to the line's `end`: up to a comment (a "#" after a blank), without trailing blanks. */
+export function plainScalarAt(text: string, start: number, end: number): string {
+  let stop = end;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === 35 && (i === start || isBlank(text.charCodeAt(i - 1)))) {
+      stop = i;
+      break;
+    }
+  }
+  while (stop > start && isBlank(text.charCodeAt(stop - 1))) stop--;
+  return text.slice(start, stop);
+}
+
+function isBlank(char: number): boolean {
+  return char === 32 || char === 9;
 }
 
 /** The YAML 1.2 core schema, as the `yaml` package implements it (dist/schema/core). */
@@ -99,19 +109,20 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
 };
 
-export function readDoubleQuoted(text: string, start: number): { value: string; end: number } {
+/** A double-quoted scalar from `start` (its opening quote) that closes before `end`. */
+export function readDoubleQuoted(text: string, start: number, end: number): { value: string; end: number } {
   let value = '';
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text[i];
-    if (char === '"') return { value, end: i + 1 };
-    if (char !== '\\') {
-      value += char;
-      continue;
-    }
-    const escape = text[++i];
+  let run = start + 1; // plain characters from here on are copied in one slice
+  for (let i = start + 1; i < end; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 34) return { value: value + text.slice(run, i), end: i + 1 };
+    if (char !== 92 /* \ */) continue;
+    value += text.slice(run, i);
+    i++;
+    const escape = i < end ? text[i] : undefined;
     const width = escape === 'x' ? 2 : escape === 'u' ? 4 : escape === 'U' ? 8 : 0;
     if (width > 0) {
-      const hex = text.slice(i + 1, i + 1 + width);
+      const hex = text.slice(i + 1, Math.min(i + 1 + width, end));
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) throw UNSUPPORTED;
       value += String.fromCodePoint(parseInt(hex, 16));
       i += width;
@@ -120,18 +131,22 @@ export function readDoubleQuoted(text: string, start: number): { value: string; 
     } else {
       throw UNSUPPORTED;
     }
+    run = i + 1;
   }
   throw UNSUPPORTED; // continues on the next line
 }
 
-export function readSingleQuoted(text: string, start: number): { value: string; end: number } {
+/** A single-quoted scalar from `start` (its opening quote) that closes before `end`. */
+export function readSingleQuoted(text: string, start: number, end: number): { value: string; end: number } {
   let value = '';
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] !== "'") {
-      value += text[i];
-    } else if (text[i + 1] === "'") {
+  let run = start + 1;
+  for (let i = start + 1; i < end; i++) {
+    if (text.charCodeAt(i) !== 39) continue;
+    value += text.slice(run, i);
+    if (i + 1 < end && text.charCodeAt(i + 1) === 39) {
       value += "'";
       i++;
+      run = i + 1;
     } else {
       return { value, end: i + 1 };
     }
@@ -151,7 +166,9 @@ export class FlowReader {
     if (char === '[') return this.sequence();
     if (char === '{') return this.mapping();
     if (char === '"' || char === "'") {
-      const { value, end } = char === '"' ? readDoubleQuoted(this.text, this.position) : readSingleQuoted(this.text, this.position);
+      const { value, end } = char === '"'
+        ? readDoubleQuoted(this.text, this.position, this.text.length)
+        : readSingleQuoted(this.text, this.position, this.text.length);
       this.position = end;
       return value;
     }
@@ -188,7 +205,9 @@ export class FlowReader {
       const quote = this.text[this.position];
       let key: string;
       if (quote === '"' || quote === "'") {
-        const read = quote === '"' ? readDoubleQuoted(this.text, this.position) : readSingleQuoted(this.text, this.position);
+        const read = quote === '"'
+          ? readDoubleQuoted(this.text, this.position, this.text.length)
+          : readSingleQuoted(this.text, this.position, this.text.length);
         key = read.value;
         this.position = read.end;
       } else {

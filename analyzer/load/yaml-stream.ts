@@ -7,7 +7,8 @@
  * big inputs (~30 s for 50,000 objects, against well under a second here).
  */
 
-import { BlockReader, NO_CONTENT, contentIndentAt } from './yaml-block';
+import { BlockReader, NO_CONTENT, ScannedText, contentIndentAt } from './yaml-block';
+import { KeyCache } from './yaml-keys';
 import { Unsupported, readDoubleQuoted, readSingleQuoted, stripComment } from './yaml-scalars';
 
 /** One document of a stream: its value, or its text when the fast reader gave up on it. */
@@ -43,12 +44,11 @@ function readDocument(stream: ScannedStream, from: number, to: number, keep: Doc
     const identity = peekIdentity(stream, from, to);
     if (identity && !keep(identity.kind, identity.namespace)) return { parsed: true, value: null };
   }
-  const documentText = stream.slice(from, to);
-  if (startsWithFlow(stream, from, to)) return readJson(documentText);
+  if (startsWithFlow(stream, from, to)) return readJson(stream.slice(from, to));
   try {
-    return { parsed: true, value: new BlockReader(documentText.split('\n'), stream.indents.subarray(from, to)).document() };
+    return { parsed: true, value: new BlockReader(stream, from, to).document() };
   } catch (error) {
-    if (error instanceof Unsupported) return { parsed: false, text: documentText };
+    if (error instanceof Unsupported) return { parsed: false, text: stream.slice(from, to) };
     throw error;
   }
 }
@@ -77,11 +77,7 @@ function readJson(documentText: string): YamlDocument {
 }
 
 /** Line offsets and indentation of a whole stream, found without cutting it into line strings. */
-interface ScannedStream {
-  readonly text: string;
-  /** Start offset of each line; one extra entry past the end. */
-  readonly starts: Int32Array;
-  readonly indents: Int32Array;
+interface ScannedStream extends ScannedText {
   /** [first line, end line) of each document. */
   readonly documents: readonly (readonly [number, number])[];
   /** The text of lines [from, to), without the final newline. */
@@ -110,7 +106,8 @@ function scanLines(text: string): ScannedStream | undefined {
       documentStart = index + 1;
       first = false;
       indents[index] = NO_CONTENT;
-    } else if (text.charCodeAt(position) === 37 /* % */ || (text.startsWith('...', position) && isMarkerEnd(text, position + 3, end))) {
+    } else if (text.charCodeAt(position) === 37 /* % */
+      || (text.charCodeAt(position) === 46 /* . */ && text.startsWith('...', position) && isMarkerEnd(text, position + 3, end))) {
       return undefined; // directives and document-end markers: the full parser
     } else {
       indents[index] = contentIndentAt(text, position, end);
@@ -120,7 +117,7 @@ function scanLines(text: string): ScannedStream | undefined {
   starts[count] = text.length + 1;
   if (!first || hasContent(indents, documentStart, count)) documents.push([documentStart, count]);
   return {
-    text, starts, indents, documents,
+    text, starts, indents, documents, keys: new KeyCache(),
     slice: (from, to) => text.slice(starts[from], Math.max(starts[from], starts[to] - 1)),
     line: (index) => text.slice(starts[index], starts[index + 1] - 1),
   };
@@ -165,8 +162,8 @@ function peekScalar(line: string, afterColon: number): string | undefined {
   const text = stripComment(line.slice(afterColon));
   if (text === '') return '';
   try {
-    if (text[0] === '"') return readDoubleQuoted(text, 0).value;
-    if (text[0] === "'") return readSingleQuoted(text, 0).value;
+    if (text[0] === '"') return readDoubleQuoted(text, 0, text.length).value;
+    if (text[0] === "'") return readSingleQuoted(text, 0, text.length).value;
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;

@@ -1,9 +1,10 @@
 import { Cidr, cidrContains, cidrCoversEverything, parseCidr } from '../model/cidr';
 import { AuthorizationRule, AuthorizationSource, AuthorizationOperation } from '../model/types';
 import {
-  Matcher, headerMatcher, hostMatcher, namespaceMatcher, pathMatcher, principalMatcher, serviceAccountMatcher,
+  Matcher, anyMatcher, headerMatcher, hostMatcher, namespaceMatcher, pathMatcher, principalsMatcher, serviceAccountMatcher,
   trustDomainMatcher,
 } from './string-matchers';
+import { SharedOperations } from './shared-operations';
 import { expandTrustDomainAliases, replaceTrustDomainAliases } from './trust-domain';
 import { MAYBE, NO, Tri, YES, fromBoolean, not } from './tri';
 
@@ -74,6 +75,8 @@ export interface RuleContext {
   /** DENY (and AUDIT) drop what they cannot build; ALLOW drops the whole rule (authz/model/model.go checkError). */
   readonly lenient: boolean;
   readonly trustDomains: readonly string[];
+  /** Operations already compiled for other policies of the inventory. */
+  readonly operations?: SharedOperations;
 }
 
 /**
@@ -97,7 +100,16 @@ export function compileRule(rule: AuthorizationRule, index: number, context: Rul
     : rule.from.map((source) => alternative([...builder.source(source), ...basePrincipal]));
   const permissions = rule.to.length === 0
     ? [alternative(basePermission)]
-    : rule.to.map((operation) => alternative([...builder.operation(operation), ...basePermission]));
+    : rule.to.map((operation) => {
+      if (basePermission.length > 0 || !context.operations) return alternative([...builder.operation(operation), ...basePermission]);
+      // Without `when` conditions on the permission side, the alternative depends on the operation alone.
+      const shared = context.operations.get(operation, context.lenient, () => {
+        const own = new CheckBuilder(context);
+        return { alternative: alternative(own.operation(operation)), breaksRule: own.broken };
+      });
+      if (shared.breaksRule) builder.broken = true;
+      return shared.alternative;
+    });
   const all = [...principals, ...permissions];
   return {
     index,
@@ -211,15 +223,15 @@ class CheckBuilder {
     return [
       ...this.both(source.principals, source.notPrincipals, (values) => {
         const principals = replaceTrustDomainAliases(values, trustDomains);
-        return this.identity(principals, principalMatcher, literalHint('principal', principals.map((v) => `spiffe://${v}`)));
+        return this.identity(principalsMatcher(principals), literalHint('principal', principals.map((v) => `spiffe://${v}`)));
       }),
       ...this.both(source.namespaces, source.notNamespaces, (values) =>
-        this.identity(values, namespaceMatcher, literalHint('namespace', values))),
+        this.identity(anyMatcher(values.map(namespaceMatcher)), literalHint('namespace', values))),
       ...this.both(source.serviceAccounts, source.notServiceAccounts, (values) =>
-        this.identity(values, (value) => serviceAccountMatcher(value, policyNamespace),
+        this.identity(anyMatcher(values.map((value) => serviceAccountMatcher(value, policyNamespace))),
           literalHint('serviceAccount', values.map((value) => (value.includes('/') ? value : `${policyNamespace}/${value}`))))),
       ...this.both(source.trustDomains, source.notTrustDomains, (values) =>
-        this.identity(expandTrustDomainAliases(values, trustDomains), trustDomainMatcher)),
+        this.identity(anyMatcher(expandTrustDomainAliases(values, trustDomains).map(trustDomainMatcher)))),
       ...this.both(source.ipBlocks, source.notIpBlocks, (values) => this.addresses(values, (r) => r.sourceIps)),
       ...this.both(source.remoteIpBlocks, source.notRemoteIpBlocks, (values) => this.addresses(values, (r) => r.sourceIps)),
       ...this.both(source.requestPrincipals, source.notRequestPrincipals, (values, negated) =>
@@ -253,13 +265,13 @@ class CheckBuilder {
         case 'destination.port':
           return this.ports(values);
         case 'source.namespace':
-          return this.identity(values, namespaceMatcher);
+          return this.identity(anyMatcher(values.map(namespaceMatcher)));
         case 'source.principal':
-          return this.identity(replaceTrustDomainAliases(values, trustDomains), principalMatcher);
+          return this.identity(principalsMatcher(replaceTrustDomainAliases(values, trustDomains)));
         case 'source.serviceAccount':
-          return this.identity(values, (value) => serviceAccountMatcher(value, policyNamespace));
+          return this.identity(anyMatcher(values.map((value) => serviceAccountMatcher(value, policyNamespace))));
         case 'source.trustDomain':
-          return this.identity(expandTrustDomainAliases(values, trustDomains), trustDomainMatcher);
+          return this.identity(anyMatcher(expandTrustDomainAliases(values, trustDomains).map(trustDomainMatcher)));
         case 'connection.sni':
           return unknowable();
         default:
@@ -298,11 +310,10 @@ class CheckBuilder {
   }
 
   /** Identity fields match the mTLS peer certificate; plaintext has no identity and never matches. */
-  private identity(values: readonly string[], matcherFor: (value: string) => Matcher, hint?: IdentityHint): Check {
-    const matchers = values.map(matcherFor);
+  private identity(matches: Matcher, hint?: IdentityHint): Check {
     return {
       httpOnly: false,
-      test: (request) => fromBoolean(request.principal !== undefined && matchers.some((m) => m(request.principal as string))),
+      test: (request) => fromBoolean(request.principal !== undefined && matches(request.principal)),
       ...(hint ? { hint } : {}),
     };
   }

@@ -1,6 +1,7 @@
 import { labelsSubsetOf } from '../model/labels';
 import { AuthorizationPolicy, Workload } from '../model/types';
 import { CompiledRule, HttpConstraint, MeshRequest, compileRule, evaluateRule } from './authorization-rules';
+import { SharedOperations } from './shared-operations';
 import { MAYBE, YES } from './tri';
 
 /** An AuthorizationPolicy ready for evaluation. */
@@ -42,8 +43,9 @@ export interface AuthorizationDecision {
   readonly http?: HttpAccess;
 }
 
-export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonly string[]): CompiledPolicy {
-  const context = { policyNamespace: policy.namespace, lenient: policy.action !== 'ALLOW', trustDomains };
+/** `operations`, shared by the policies of an inventory, lets them share their compiled operations. */
+export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonly string[], operations?: SharedOperations): CompiledPolicy {
+  const context = { policyNamespace: policy.namespace, lenient: policy.action !== 'ALLOW', trustDomains, operations };
   return { policy, rules: policy.rules.map((rule, index) => compileRule(rule, index, context)) };
 }
 

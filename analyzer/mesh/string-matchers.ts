@@ -25,9 +25,31 @@ export function prefixedMatcher(value: string, prefix: string, ignoreCase = fals
   return (text) => fold(text) === exact;
 }
 
-/** `principals` / `source.principal`: matched against the peer's SPIFFE URI. */
-export function principalMatcher(value: string): Matcher {
-  return prefixedMatcher(value, 'spiffe://');
+/**
+ * `principals` / `source.principal` values, matched against the peer's SPIFFE URI; the field matches when
+ * any value does. Exact values (nearly all of them) are looked up in a set and only wildcards are tried
+ * one by one: `reach` tests every candidate edge this way, and one set per field instead of a matcher
+ * per value keeps compiled policies small.
+ */
+export function principalsMatcher(values: readonly string[]): Matcher {
+  const exact = new Set<string>();
+  const wildcards: Matcher[] = [];
+  for (const value of values) {
+    if (value.startsWith('*') || value.endsWith('*')) wildcards.push(prefixedMatcher(value, 'spiffe://'));
+    else exact.add(`spiffe://${value}`);
+  }
+  if (wildcards.length === 0) return (text) => exact.has(text);
+  const wildcard = anyMatcher(wildcards);
+  return (text) => exact.has(text) || wildcard(text);
+}
+
+/** A field with several values matches when any of them does. */
+export function anyMatcher(matchers: readonly Matcher[]): Matcher {
+  if (matchers.length === 1) return matchers[0];
+  return (text) => {
+    for (const matches of matchers) if (matches(text)) return true;
+    return false;
+  };
 }
 
 /** `namespaces` / `source.namespace`: regex `.*\/ns/<value with * as .*>/.*` on the peer identity. */

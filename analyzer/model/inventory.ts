@@ -2,6 +2,7 @@ import { decideSidecar } from '../mesh/injection';
 import { compareStrings } from '../load/files';
 import { LoadedObject } from '../load/documents';
 import { ObjectReader } from './fields';
+import { Interner } from './interning';
 import { readAuthorizationPolicy, readPeerAuthentication } from './istio-policies';
 import { labelsFrom } from './labels';
 import { MeshOptions, isMeshConfigMap, resolveMeshSettings } from './mesh-config';
@@ -51,11 +52,12 @@ type EntryValues = { [E in Entry as E['kind']]: E['value'] };
 export function buildInventory(objects: Iterable<LoadedObject>, options: MeshOptions = {}): Inventory {
   const latest = new Map<string, Entry>();
   const usedNamespaces = new Set<string>();
+  const interner = new Interner();
   for (const loaded of objects) {
     if (!isUnderstood(loaded)) continue;
     const reader = new ObjectReader(loaded, CLUSTER_SCOPED.has(loaded.object.kind));
     if (reader.namespace) usedNamespaces.add(reader.namespace);
-    const entry = readEntry(reader);
+    const entry = readEntry(reader, interner);
     if (entry) latest.set(reader.ref, entry);
   }
   const entries = [...latest.values()];
@@ -76,12 +78,12 @@ export function buildInventory(objects: Iterable<LoadedObject>, options: MeshOpt
   };
 }
 
-function readEntry(reader: ObjectReader): Entry | undefined {
+function readEntry(reader: ObjectReader, interner: Interner): Entry | undefined {
   switch (reader.kind) {
     case 'Namespace': return { kind: 'namespace', value: readNamespace(reader) };
     case 'Service': return { kind: 'service', value: readService(reader) };
     case 'ServiceAccount': return { kind: 'serviceAccount', value: `${reader.namespace}/${reader.name}` };
-    case 'NetworkPolicy': return { kind: 'networkPolicy', value: readNetworkPolicy(reader) };
+    case 'NetworkPolicy': return { kind: 'networkPolicy', value: readNetworkPolicy(reader, interner) };
     case 'AuthorizationPolicy': return { kind: 'authorizationPolicy', value: readAuthorizationPolicy(reader) };
     case 'PeerAuthentication': return { kind: 'peerAuthentication', value: readPeerAuthentication(reader) };
     case 'Role': case 'ClusterRole': return { kind: 'role', value: readRole(reader) };

@@ -46,7 +46,10 @@ function readFields<F extends string>(
   const record = reader.record(raw, path) ?? {};
   const result: Partial<Record<F, readonly string[]>> = {};
   for (const field of fields) {
-    const values = reader.strings(record[field], `${path}.${field}`);
+    const raw = record[field];
+    // Most fields are absent: skipped before their path (for error messages) is built.
+    if (raw === undefined || raw === null) continue;
+    const values = reader.strings(raw, `${path}.${field}`);
     // An empty list constrains nothing, exactly like an absent one (authz/model/model.go insertFront).
     if (values && values.length > 0) result[field] = values;
   }

@@ -7,8 +7,11 @@ import { LabelSelector, Labels, selectorMatches } from './labels';
  */
 export class LabelIndex<T> {
   private readonly postings = new Map<string, T[]>();
-  /** Policies repeat the same selectors (every peer naming namespace X): answer each once. */
-  private readonly answers = new Map<string, readonly T[]>();
+  /**
+   * Policies repeat the same selectors (every peer naming namespace X): answer each once. Keyed by
+   * identity, as the inventory shares equal selectors (model/interning.ts).
+   */
+  private readonly answers = new Map<LabelSelector, readonly T[]>();
 
   constructor(private readonly items: readonly T[], private readonly labelsOf: (item: T) => Labels) {
     for (const item of items) {
@@ -26,11 +29,10 @@ export class LabelIndex<T> {
   }
 
   select(selector: LabelSelector): readonly T[] {
-    const key = selectorKey(selector);
-    let answer = this.answers.get(key);
+    let answer = this.answers.get(selector);
     if (!answer) {
       answer = this.candidates(selector).filter((item) => selectorMatches(selector, this.labelsOf(item)));
-      this.answers.set(key, answer);
+      this.answers.set(selector, answer);
     }
     return answer;
   }
@@ -44,16 +46,6 @@ export class LabelIndex<T> {
     }
     return this.items;
   }
-}
-
-/** Equal for selectors that select alike (same pairs and requirements, in any order). */
-export function selectorKey(selector: LabelSelector): string {
-  if (selector.requirements.length === 0 && selector.matchLabels.length === 1) {
-    return pairKey(selector.matchLabels[0][0], selector.matchLabels[0][1]); // the usual selector, kept cheap
-  }
-  const pairs = selector.matchLabels.map(([key, value]) => pairKey(key, value)).sort();
-  const requirements = selector.requirements.map((r) => `${r.key}\u0000${r.operator}\u0000${[...r.values].sort().join('\u0000')}`).sort();
-  return `${pairs.join('\u0001')}\u0002${requirements.join('\u0001')}`;
 }
 
 function pairKey(key: string, value: string): string {

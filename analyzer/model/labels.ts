@@ -36,7 +36,11 @@ function labelPairs(raw: unknown, path: string, fail: Fail): [string, string][] 
   if (typeof raw !== 'object' || Array.isArray(raw)) return fail(path, 'expected a map of strings');
   const record = raw as Record<string, unknown>;
   const pairs: [string, string][] = [];
-  for (const key of Object.keys(record)) pairs.push([key, scalarText(record[key], `${path}.${key}`, fail)]);
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    // Paths are for error messages: built only when there is one (there are 100,000s of labels).
+    pairs.push([key, typeof value === 'string' ? value : scalarText(value, `${path}.${key}`, fail)]);
+  }
   return pairs;
 }
 
@@ -45,7 +49,7 @@ export function parseSelector(raw: unknown, path: string, fail: Fail): LabelSele
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) return fail(path, 'a label selector must be an object');
   const { matchLabels, matchExpressions } = raw as { matchLabels?: unknown; matchExpressions?: unknown };
-  const pairs = labelPairs(matchLabels, `${path}.matchLabels`, fail);
+  const pairs = matchLabels === undefined || matchLabels === null ? [] : labelPairs(matchLabels, `${path}.matchLabels`, fail);
   if (matchExpressions !== undefined && matchExpressions !== null && !Array.isArray(matchExpressions)) {
     return fail(`${path}.matchExpressions`, 'expected a list');
   }

@@ -1,6 +1,7 @@
 import { Cidr, parseCidr } from './cidr';
 import { ObjectReader } from './fields';
-import { SELECT_ALL, parseSelector } from './labels';
+import { Interner } from './interning';
+import { LabelSelector, SELECT_ALL, parseSelector } from './labels';
 import { readProtocol } from './workloads';
 import { NetworkPeer, NetworkPolicy, NetworkPolicyPort, NetworkPolicyRule } from './types';
 
@@ -9,7 +10,7 @@ import { NetworkPeer, NetworkPolicy, NetworkPolicyPort, NetworkPolicyRule } from
  * (kubernetes pkg/apis/networking/v1/defaults.go): without policyTypes, a policy is of type Ingress,
  * plus Egress when it has egress rules; port protocols default to TCP.
  */
-export function readNetworkPolicy(reader: ObjectReader): NetworkPolicy {
+export function readNetworkPolicy(reader: ObjectReader, interner: Interner): NetworkPolicy {
   const spec = reader.record(reader.object.spec, 'spec') ?? {};
   const ingressRules = reader.list(spec.ingress, 'spec.ingress') ?? [];
   const egressRules = reader.list(spec.egress, 'spec.egress') ?? [];
@@ -23,14 +24,20 @@ export function readNetworkPolicy(reader: ObjectReader): NetworkPolicy {
     namespace: reader.namespace,
     name: reader.name,
     // A missing podSelector is the empty selector: every pod of the namespace.
-    podSelector: parseSelector(spec.podSelector, 'spec.podSelector', reader.fail) ?? SELECT_ALL,
+    podSelector: interner.selector(parseSelector(spec.podSelector, 'spec.podSelector', reader.fail) ?? SELECT_ALL),
     // Both fields always present (undefined when the type is absent): one object shape for the hot loops.
-    ingress: types.includes('Ingress') ? readRules(reader, ingressRules, 'spec.ingress', 'from') : undefined,
-    egress: types.includes('Egress') ? readRules(reader, egressRules, 'spec.egress', 'to') : undefined,
+    ingress: types.includes('Ingress') ? readRules(reader, interner, ingressRules, 'spec.ingress', 'from') : undefined,
+    egress: types.includes('Egress') ? readRules(reader, interner, egressRules, 'spec.egress', 'to') : undefined,
   };
 }
 
-function readRules(reader: ObjectReader, rules: readonly unknown[], path: string, peerField: 'from' | 'to'): NetworkPolicyRule[] {
+function readRules(
+  reader: ObjectReader,
+  interner: Interner,
+  rules: readonly unknown[],
+  path: string,
+  peerField: 'from' | 'to',
+): NetworkPolicyRule[] {
   return rules.map((raw, index) => {
     const rulePath = `${path}[${index}]`;
     const rule = reader.record(raw, rulePath) ?? {};
@@ -38,7 +45,7 @@ function readRules(reader: ObjectReader, rules: readonly unknown[], path: string
     const ports = reader.list(rule.ports, `${rulePath}.ports`) ?? [];
     // An empty or missing list means "all" (NetworkPolicyIngressRule / NetworkPolicyEgressRule API docs).
     return {
-      peers: peers.length > 0 ? peers.map((peer, i) => readPeer(reader, peer, `${rulePath}.${peerField}[${i}]`)) : undefined,
+      peers: peers.length > 0 ? peers.map((peer, i) => interner.peer(readPeer(reader, peer, `${rulePath}.${peerField}[${i}]`))) : undefined,
       ports: ports.length > 0 ? ports.map((port, i) => readPort(reader, port, `${rulePath}.ports[${i}]`)) : undefined,
     };
   });
@@ -58,12 +65,23 @@ function readPeer(reader: ObjectReader, raw: unknown, path: string): NetworkPeer
       except: except.map((text, i) => cidrOrFail(reader, text, `${path}.ipBlock.except[${i}]`)),
     };
   }
-  const namespaceSelector = parseSelector(peer.namespaceSelector, `${path}.namespaceSelector`, reader.fail);
-  const podSelector = parseSelector(peer.podSelector, `${path}.podSelector`, reader.fail);
+  const namespaceSelector = selectorField(reader, peer, 'namespaceSelector', path);
+  const podSelector = selectorField(reader, peer, 'podSelector', path);
   if (!namespaceSelector && !podSelector) {
     reader.fail(path, 'a peer needs podSelector, namespaceSelector or ipBlock');
   }
   return { kind: 'pods', namespaceSelector, podSelector };
+}
+
+/** An optional selector of a peer; its path, for error messages, is built only when it is there. */
+function selectorField(
+  reader: ObjectReader,
+  peer: Readonly<Record<string, unknown>>,
+  field: 'namespaceSelector' | 'podSelector',
+  path: string,
+): LabelSelector | undefined {
+  const raw = peer[field];
+  return raw === undefined || raw === null ? undefined : parseSelector(raw, `${path}.${field}`, reader.fail);
 }
 
 function readPort(reader: ObjectReader, raw: unknown, path: string): NetworkPolicyPort {

@@ -1,6 +1,6 @@
 import { IdentityHint } from '../mesh/authorization-rules';
 import { PolicyIndex } from '../engine/policy-index';
-import { LabelIndex, selectorKey } from '../model/label-index';
+import { LabelIndex } from '../model/label-index';
 import { Namespace, NetworkPeer, NetworkPolicyRule, Protocol } from '../model/types';
 import { ipBlockAdmits, portsAdmit } from '../network/network-policy';
 import { WorkloadClass } from './classes';
@@ -23,8 +23,13 @@ const WIDE_EGRESS = 256;
 export class CandidateIndex {
   private readonly namespaces: LabelIndex<Namespace>;
   private readonly classesByNamespace = new Map<string, LabelIndex<WorkloadClass>>();
-  /** Keyed by what the peer selects: the same peer (one service named by many policies) recurs often. */
-  private readonly peerMemo = new Map<string, ClassSet>();
+  /**
+   * The same peer (one service named by many policies) recurs often; the inventory shares equal peers
+   * (model/interning.ts), so they are memoized by identity. A peer without namespaceSelector selects in
+   * its policy's namespace: those are memoized per namespace.
+   */
+  private readonly peerMemo = new Map<NetworkPeer, ClassSet>();
+  private readonly localPeerMemo = new Map<string, Map<NetworkPeer, ClassSet>>();
   private readonly byPrincipal = new Map<string, number[]>();
   private readonly byNamespace = new Map<string, number[]>();
   private readonly byServiceAccount = new Map<string, number[]>();
@@ -135,15 +140,22 @@ export class CandidateIndex {
   }
 
   private peerClasses(peer: NetworkPeer, policyNamespace: string): ClassSet {
-    const key = peer.kind === 'ipBlock'
-      ? `ip\u0000${peer.cidr.text}\u0000${peer.except.map((hole) => hole.text).join(',')}`
-      : `pods\u0000${peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : `=${policyNamespace}`}\u0000${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
-    let classes = this.peerMemo.get(key);
+    const memo = peer.kind === 'pods' && !peer.namespaceSelector ? this.localMemo(policyNamespace) : this.peerMemo;
+    let classes = memo.get(peer);
     if (!classes) {
       classes = this.computePeerClasses(peer, policyNamespace);
-      this.peerMemo.set(key, classes);
+      memo.set(peer, classes);
     }
     return classes;
+  }
+
+  private localMemo(namespace: string): Map<NetworkPeer, ClassSet> {
+    let memo = this.localPeerMemo.get(namespace);
+    if (!memo) {
+      memo = new Map();
+      this.localPeerMemo.set(namespace, memo);
+    }
+    return memo;
   }
 
   private computePeerClasses(peer: NetworkPeer, policyNamespace: string): ClassSet {

@@ -1,5 +1,5 @@
 import { policyIndexOf } from '../check';
-import { Connection, Layer, Verdict, evaluateConnection } from '../engine/connection';
+import { Connection, Layer, Origin, Verdict, evaluateConnection } from '../engine/connection';
 import { strictRejection } from '../engine/mesh-layer';
 import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { HttpAccess, noAllowRuleMatches } from '../mesh/authorization';
@@ -99,12 +99,17 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
           for (const member of source.members) {
             if (member === target) continue;
             const verdict = evaluatePair(index, member, target, port, protocol);
-            const pair = { from: member.id, to: target.id, port, protocol };
+            // Literals, not `{ ...pair, reason }`: each spread object would get a hidden class of its own,
+            // which makes tens of thousands of edges slow to sort and to serialize.
             if (verdict.allowed) {
-              allowed.push({ ...pair, reason: verdict.reason, ...(verdict.http ? { http: verdict.http } : {}) });
+              allowed.push(verdict.http
+                ? { from: member.id, to: target.id, port, protocol, reason: verdict.reason, http: verdict.http }
+                : { from: member.id, to: target.id, port, protocol, reason: verdict.reason });
             } else {
               tally.add(verdict.layer, verdict.reason, 1);
-              if (options.listDenied) deniedPairs.push({ ...pair, layer: verdict.layer, reason: verdict.reason });
+              if (options.listDenied) {
+                deniedPairs.push({ from: member.id, to: target.id, port, protocol, layer: verdict.layer, reason: verdict.reason });
+              }
             }
           }
         }
@@ -114,12 +119,14 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   }
   const deniedCount = denied.reduce((sum, summary) => sum + summary.count, 0);
   const listed = classes.flatMap((workloadClass) => workloadClass.members);
+  const workloads = listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id));
+  const order = new PairOrder(workloads);
   return {
-    workloads: listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id)),
+    workloads,
     summary: { workloads: listed.length, pairs: allowed.length + deniedCount, allowed: allowed.length, denied: deniedCount },
-    allowed: sortByPair(allowed),
-    denied: sortByPair(denied),
-    ...(options.listDenied ? { deniedPairs: sortByPair(deniedPairs) } : {}),
+    allowed: order.sort(allowed),
+    denied: order.sort(denied),
+    ...(options.listDenied ? { deniedPairs: order.sort(deniedPairs) } : {}),
   };
 }
 
@@ -129,12 +136,15 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
  * still pass as HTTP requests.
  */
 function evaluatePair(index: PolicyIndex, source: Workload, destination: Workload, port: number, protocol: Protocol): Verdict {
-  const connection: Connection = { origin: { kind: 'workload', workload: source }, destination, port, protocol };
+  // Literals, not `{ ...connection, http }`: in optimized code each spread object gets a hidden class of
+  // its own, allocated in old space, for every evaluated pair.
+  const origin: Origin = { kind: 'workload', workload: source };
+  const anyRequest: Connection = { origin, destination, port, protocol, http: 'any' };
   const mode = protocol === 'TCP' ? index.facts(destination).declaredPorts.get(port) ?? 'auto' : 'tcp';
-  if (mode === 'http') return evaluateConnection(index, { ...connection, http: 'any' });
-  const verdict = evaluateConnection(index, connection);
+  if (mode === 'http') return evaluateConnection(index, anyRequest);
+  const verdict = evaluateConnection(index, { origin, destination, port, protocol });
   if (mode === 'auto' && verdict.layer === 'mesh') {
-    const asHttp = evaluateConnection(index, { ...connection, http: 'any' });
+    const asHttp = evaluateConnection(index, anyRequest);
     if (asHttp.allowed) return asHttp;
   }
   return verdict;
@@ -307,9 +317,21 @@ function describeWorkload(index: PolicyIndex, workload: Workload): ReachWorkload
   };
 }
 
-/** Sorted by source, destination, port, protocol; one precomputed key each keeps big reports quick to sort. */
-function sortByPair<T extends { readonly from?: string; readonly to: string; readonly port: number; readonly protocol: string }>(items: T[]): T[] {
-  const keyed = items.map((item) => ({ item, key: `${item.from ?? ''}\u0000${item.to}\u0000${String(item.port).padStart(5, '0')}\u0000${item.protocol}` }));
-  keyed.sort((a, b) => compareStrings(a.key, b.key));
-  return keyed.map(({ item }) => item);
+/**
+ * Sorts by source, destination, port, protocol. Workload ids compare as their rank in the sorted
+ * workload list: numbers, so that sorting tens of thousands of edges builds no key strings.
+ */
+class PairOrder {
+  private readonly ranks = new Map<string, number>();
+
+  constructor(sorted: readonly { readonly id: string }[]) {
+    for (const { id } of sorted) if (!this.ranks.has(id)) this.ranks.set(id, this.ranks.size);
+  }
+
+  sort<T extends { readonly from?: string; readonly to: string; readonly port: number; readonly protocol: string }>(items: T[]): T[] {
+    const rank = (id: string | undefined) => (id === undefined ? -1 : this.ranks.get(id) as number);
+    const keyed = items.map((item) => ({ item, from: rank(item.from), to: rank(item.to) }));
+    keyed.sort((a, b) => a.from - b.from || a.to - b.to || a.item.port - b.item.port || compareStrings(a.item.protocol, b.item.protocol));
+    return keyed.map(({ item }) => item);
+  }
 }

@@ -51,6 +51,17 @@ describe('fast YAML reader', () => {
     expect(fastDocuments(streamText)).toEqual([{ parsed: true, value: { a: 'x\ny\n', b: 'z', c: 'w\n\n', d: 1 } }]);
   });
 
+  test('reads a key alike, plain, quoted or padded, in every document (keys are recognized in place once seen)', () => {
+    const streamText = 'name: a\n"name": b\n---\nname  : c\nkey: 1\n---\n\'key\': 2\n"null": 3\n---\nnull: 4\n';
+    expect(fastDocuments(streamText)).toEqual([
+      { parsed: true, value: { name: 'b' } },
+      { parsed: true, value: { name: 'c', key: 1 } },
+      { parsed: true, value: { key: 2, null: 3 } },
+      { parsed: false, text: 'null: 4\n' }, // a plain null key is not the text "null": the full parser reads it
+    ]);
+    expect(viaFastReader(streamText)).toEqual(viaYamlPackage(streamText));
+  });
+
   test('gives up on a document with anchors, leaving it to the full parser', () => {
     expect(fastDocuments('a: &x {b: 1}\nc: *x\n---\nd: 2\n')).toEqual([
       { parsed: false, text: 'a: &x {b: 1}\nc: *x' },
