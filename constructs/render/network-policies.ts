@@ -4,6 +4,7 @@ import type { MeshPlan, ResolvedEdge } from '../plan';
 import type { MeshPort } from '../port';
 import type { MeshService } from '../service';
 import { BASELINE_NAMES, Manifest, serviceObjectNames } from './manifest';
+import { peerKey } from '../peer';
 import { networkPeer, podsPeer, servicePeer } from './peers';
 import { groupSorted } from './stable-key';
 
@@ -11,8 +12,11 @@ type Labels = Readonly<Record<string, string>>;
 
 interface PortAndProtocol { readonly port: number; readonly protocol: 'TCP' | 'UDP' }
 
+/** A NetworkPolicy peer with a key naming what it selects, to merge and order peers cheaply. */
+interface KeyedPeer { readonly key: string; readonly peer: k8s.NetworkPolicyPeer }
+
 /** One NetworkPolicy rule before aggregation: these peers on these ports. */
-interface PeerRule { readonly peers: readonly k8s.NetworkPolicyPeer[]; readonly ports: readonly PortAndProtocol[] }
+interface PeerRule { readonly peers: readonly KeyedPeer[]; readonly ports: readonly PortAndProtocol[] }
 
 const containerPorts = (ports: readonly MeshPort[]): PortAndProtocol[] => ports.map((p) => ({ port: p.containerPort, protocol: p.transport }));
 const portSetKey = (ports: readonly PortAndProtocol[]) => ports.map((p) => `${p.protocol}/${String(p.port).padStart(5, '0')}`).sort().join(',');
@@ -25,7 +29,7 @@ function aggregate(rules: readonly PeerRule[]): Array<{ peers: k8s.NetworkPolicy
   const withPorts = rules.filter((r) => r.ports.length > 0);
   const portsByKey = new Map(withPorts.map((r) => [portSetKey(r.ports), r.ports]));
   return groupSorted(withPorts, (r) => portSetKey(r.ports), (r) => r.peers).map(({ key, members }) => ({
-    peers: members,
+    peers: members.map((m) => m.peer),
     ports: [...new Map(portsByKey.get(key)!.map((p) => [`${p.protocol}/${p.port}`, p])).values()]
       .sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1))
       .map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
@@ -60,7 +64,7 @@ export function platformEgressPolicy(plan: MeshPlan, namespace: string, labels: 
 /** Ingress of one destination: every declared consumer on the ports it may use. */
 export function serviceIngressPolicy(plan: MeshPlan, service: MeshService, labels: Labels): Manifest | undefined {
   const rules = plan.ingressOf(service).map((r) => ({
-    peers: [networkPeer(r.edge.peer, service.namespaceName, plan.mesh.platform)],
+    peers: [{ key: peerKey(r.edge.peer), peer: networkPeer(r.edge.peer, service.namespaceName, plan.mesh.platform) }],
     ports: containerPorts(r.ports),
   }));
   const ingress = aggregate(rules).map(({ peers, ports }) => ({ from: peers, ports }));
@@ -73,7 +77,7 @@ export function serviceIngressPolicy(plan: MeshPlan, service: MeshService, label
 }
 
 const destinationRule = (edge: ResolvedEdge, fromNamespace: string): PeerRule => ({
-  peers: [servicePeer(edge.edge.destination, fromNamespace)],
+  peers: [{ key: peerKey(edge.edge.destination.toMeshPeer()), peer: servicePeer(edge.edge.destination, fromNamespace) }],
   ports: containerPorts(edge.ports),
 });
 
@@ -84,12 +88,13 @@ export function serviceEgressPolicy(plan: MeshPlan, service: MeshService, labels
   const rules: PeerRule[] = [
     ...plan.egressOf(service).map((edge) => destinationRule(edge, namespace)),
     ...plan.externalEgressOf(service).map((edge) => ({
-      peers: [networkPeer(edge.peer, namespace, plan.mesh.platform)],
+      peers: [{ key: peerKey(edge.peer), peer: networkPeer(edge.peer, namespace, plan.mesh.platform) }],
       ports: containerPorts(edge.ports),
     })),
   ];
   if (plan.grantsHeldBy(service).length > 0) {
-    rules.push({ peers: apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: apiServer.port, protocol: 'TCP' }] });
+    const peers = apiServer.cidrs.map((cidr) => ({ key: `apiServer:${cidr}`, peer: { ipBlock: { cidr } } }));
+    rules.push({ peers, ports: [{ port: apiServer.port, protocol: 'TCP' }] });
   }
   const egress = aggregate(rules).map(({ peers, ports }) => ({ to: peers, ports }));
   if (egress.length === 0) return undefined;
