@@ -113,6 +113,15 @@ describe('MeshApp', () => {
     expect(Object.keys(readDir(fastDir)).length).toBeGreaterThan(50);
   });
 
+  test('reproduces the committed dist/ (the example\'s snapshot, reviewed in pull requests)', () => {
+    const outdir = tmpdir();
+    const app = new MeshApp({ outdir });
+    onlineBoutique(app);
+    app.synth();
+    const committed = path.join(__dirname, '..', '..', 'dist');
+    expect(readDir(outdir)).toEqual(readDir(committed));
+  });
+
   test('synthFiles tells how many documents and bytes each file got', () => {
     const outdir = tmpdir();
     const app = new MeshApp({ outdir });
