@@ -9,4 +9,6 @@ module.exports = {
   },
   testEnvironment: 'node',
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };

@@ -1,4 +1,5 @@
 import { Connection, Origin, Verdict, evaluateConnection } from './engine/connection';
+import { evaluateOutbound } from './engine/outbound';
 import { PolicyIndex } from './engine/policy-index';
 import { InputError } from './errors';
 import { Inventory, Workload } from './model/types';
@@ -23,9 +24,15 @@ export function policyIndexOf(inventory: Inventory): PolicyIndex {
   return index;
 }
 
-/** May `request.from` reach `request.to` on the given container port? Throws InputError for unknown names. */
+/**
+ * May `request.from` reach `request.to` on the given port (a container port, or any port of an
+ * `ip:` address outside the cluster)? Throws InputError for unknown names.
+ */
 export function check(inventory: Inventory, request: AccessRequest): CheckResult {
-  const verdict: Verdict = evaluateConnection(policyIndexOf(inventory), toConnection(inventory, request));
+  const index = policyIndexOf(inventory);
+  const verdict: Verdict = request.to.startsWith('ip:')
+    ? evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP')
+    : evaluateConnection(index, toConnection(inventory, request));
   return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
 }
 

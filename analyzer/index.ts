@@ -19,3 +19,8 @@ export { reach } from './reach/reach';
 export type { DeniedPair, DeniedReason, DeniedSummary, ReachEdge, ReachOptions, ReachReport, ReachWorkload } from './reach/reach';
 export type { HttpAccess, HttpRuleMatch } from './mesh/authorization';
 export type { HttpConstraint } from './mesh/authorization-rules';
+export { authorizeApi } from './rbac/authorize';
+export type { ApiDecision, ApiRequest } from './rbac/authorize';
+export { apiGrants } from './rbac/grants';
+export type { ApiGrantEntry } from './rbac/grants';
+export { inventoryForRbac } from './rbac/loading';

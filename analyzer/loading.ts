@@ -5,16 +5,19 @@ import { Inventory } from './model/types';
 import { isWorkloadKind } from './model/workloads';
 import { AccessRequest } from './request';
 
-/** Kinds that can change a verdict (besides Namespaces and workloads); RBAC, ServiceAccounts, Secrets... cannot. */
+/** Kinds that can change a connection's verdict (besides Namespaces and workloads); RBAC, ServiceAccounts, Secrets... cannot. */
 const VERDICT_KINDS = new Set(['Service', 'NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
+/** Kinds that decide Kubernetes API access. */
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /**
- * Loads what access verdicts depend on, for reach, explain and diff: Namespaces, workloads, Services,
- * NetworkPolicies, Istio policies and the mesh ConfigMap. Other documents (often most of a cluster
- * dump: ConfigMaps, Secrets, RBAC...) are not even parsed, and so not validated either.
+ * Loads what access depends on, for reach, explain and diff: Namespaces, workloads, Services,
+ * NetworkPolicies, Istio policies, the mesh ConfigMap, and RBAC for API access. Other documents
+ * (often most of a cluster dump: ConfigMaps, Secrets...) are not even parsed, and so not validated either.
  */
 export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}): Inventory {
-  return buildInventory(streamManifests(paths, verdictDocuments(meshHomes(options), 'all')), options);
+  const connections = verdictDocuments(meshHomes(options), 'all');
+  return buildInventory(streamManifests(paths, (kind, namespace) => RBAC_KINDS.has(kind) || connections(kind, namespace)), options);
 }
 
 /**

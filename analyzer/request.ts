@@ -7,6 +7,7 @@ import { PROTOCOLS, Protocol } from './model/types';
 export interface AccessRequest {
   /** "namespace/name" of a Pod or workload controller, or "ip:A.B.C.D" for a client outside the cluster. */
   readonly from: string;
+  /** "namespace/name" of a Pod or workload controller, or "ip:A.B.C.D" for a server outside the cluster (egress only). */
   readonly to: string;
   readonly port: number;
   /** Default TCP. */
@@ -47,6 +48,10 @@ export function parseAccessRequest(raw: unknown, where: string): AccessRequest {
     throw new InputError(`${where}: "from" ${JSON.stringify(from)} is not a valid ip:ADDRESS`);
   }
   const to = text('to', true) as string;
+  if (to.startsWith('ip:')) {
+    if (!parseAddress(to.slice(3))) throw new InputError(`${where}: "to" ${JSON.stringify(to)} is not a valid ip:ADDRESS`);
+    if (from.startsWith('ip:')) throw new InputError(`${where}: "from" and "to" cannot both be addresses outside the cluster`);
+  }
   const port = typeof record.port === 'string' && /^\d+$/.test(record.port) ? Number(record.port) : record.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new InputError(`${where}: "port" must be a container port number 1-65535, got ${JSON.stringify(record.port)}`);

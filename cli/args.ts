@@ -4,6 +4,7 @@ import { InputError } from '../analyzer/errors';
 const VALUE_OPTIONS = new Set([
   'trust-domain', 'root-namespace', 'format', 'from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header',
   'requests', 'app', 'declared-access', 'kubeconfig', 'context', 'namespace',
+  'as', 'verb', 'resource', 'group', 'name',
 ]);
 const FLAGS = new Set(['help', 'list-denied']);
 

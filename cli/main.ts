@@ -16,6 +16,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   diff: runDiff,
   // Loaded on demand: the linter and the YAML package it uses cost ~50 ms at start-up, which check should not pay.
   lint: (args, io) => (require('./commands/lint') as typeof import('./commands/lint')).runLint(args, io),
+  // On demand, like lint: check's start-up should not grow with every command added.
+  'can-i': (args, io) => (require('./commands/can-i') as typeof import('./commands/can-i')).runCanI(args, io),
   verify: (args, io) => (require('./commands/verify') as typeof import('./commands/verify')).runVerify(args, io),
   // The cluster commands load @kubernetes/client-node, which is heavy; only they pay for it.
   audit: (args, io) => (require('./commands/audit') as typeof import('./commands/audit')).runAudit(args, io),

@@ -4,18 +4,26 @@ Reads Kubernetes manifests (files or directories; YAML or JSON; multi-document; 
 computes who may reach whom under NetworkPolicy and Istio (PeerAuthentication, AuthorizationPolicy).
 
 Commands:
-  check <paths...> --from NS/NAME|ip:ADDR --to NS/NAME --port N [--protocol TCP|UDP|SCTP]
+  check <paths...> --from NS/NAME|ip:ADDR --to NS/NAME|ip:ADDR --port N [--protocol TCP|UDP|SCTP]
         [--method M] [--path P] [--host H] [--header NAME:VALUE]...
   check <paths...> --requests FILE     JSON array of {from,to,port,protocol?,method?,path?,host?,headers?}
   reach <paths...> [--format text|json|markdown] [--list-denied]
                                        every ordered workload pair x destination container port
-  explain <paths...>                   Markdown for a pull request: access matrix and Mermaid graph
-  diff <old-path> <new-path>           access added and removed; exit 1 when access widens
+  explain <paths...>                   Markdown for a pull request: access matrix, Mermaid graph,
+                                       Kubernetes API access (RBAC)
+  diff <old-path> <new-path>           access added and removed (edges and API grants);
+                                       exit 1 when access widens
   lint <paths...> [--format text|json] policies the API server or Istio would reject, and risky ones
+  can-i <paths...> --as NS/SERVICEACCOUNT --verb V --resource R[/SUB] [--group G] [--namespace NS]
+        [--name NAME] [--format text|json]
+                                       may the ServiceAccount make this API request under the
+                                       manifests' RBAC? (kubectl auth can-i; without --namespace a
+                                       cluster-scoped request) json: {"allowed","reason"}; exit 0 either way
   verify [paths...] [--app CMD | --declared-access FILE] [--format text|json]
                                        the manifests (default dist/) allow exactly what the cdk8s
                                        app's meshes declare, by NetworkPolicy alone, by Istio alone
-                                       and by both; exit 1 on a mismatch
+                                       and by both, and of RBAC exactly the declared API grants;
+                                       exit 1 on a mismatch
   audit <intent-paths...> [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format text|json]
                                        live cluster vs intent: drift, over-permissive access;
                                        exit 1 when they differ
@@ -26,7 +34,7 @@ Commands:
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
-  --format FORMAT        output format (text by default; check: text|json)
+  --format FORMAT        output format (text by default; check, can-i: text|json)
 
 Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches / audit found
 drift, 2 bad input, 3 internal error.

@@ -33,6 +33,47 @@ export interface DeclaredEdge {
   readonly paths: readonly string[];
 }
 
+/** Egress of a service to an IP block outside the cluster, as declared with `allowTo(Peer.ipBlock(...))`. */
+export interface DeclaredExternalEgress {
+  /** `namespace/name` of the calling service. */
+  readonly from: string;
+  readonly cidr: string;
+  readonly except: readonly string[];
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+}
+
+/** Pods of the platform that every pod of the mesh's namespaces must reach. */
+export interface DeclaredPlatformPods {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly port: number;
+}
+
+/** Where the platform lives, as far as the access it implies: DNS and the control plane for every pod, the API server for grant holders. */
+export interface DeclaredPlatform {
+  /** DNS, on `port` over UDP and TCP, as pods and as `cidrs`. */
+  readonly dns: DeclaredPlatformPods & { readonly cidrs: readonly string[] };
+  /** The Istio control plane, on `port` over TCP. */
+  readonly controlPlane: DeclaredPlatformPods;
+  /** The API server endpoints, on `port` over TCP; reached by grant holders only. */
+  readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+}
+
+/** Kubernetes API access granted to a service's ServiceAccount, as declared with `grantApi`. */
+export interface DeclaredGrant {
+  /** `namespace/name` of the service whose ServiceAccount holds the grant. */
+  readonly holder: string;
+  /** The holder's ServiceAccount, in the holder's namespace. */
+  readonly serviceAccount: string;
+  /** The namespace whose objects may be used. */
+  readonly namespace: string;
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  /** Empty: every object of the resources. */
+  readonly resourceNames: readonly string[];
+}
+
 /**
  * The access a mesh declares, as plain data: what `mesh-policy verify` and the property tests
  * compare the synthesized manifests against. Only declarations; nothing rendered.
@@ -42,6 +83,9 @@ export interface DeclaredAccess {
   readonly mtlsMode: MtlsMode;
   readonly services: readonly DeclaredService[];
   readonly edges: readonly DeclaredEdge[];
+  readonly externalEgress: readonly DeclaredExternalEgress[];
+  readonly grants: readonly DeclaredGrant[];
+  readonly platform: DeclaredPlatform;
 }
 
 /** @internal */
@@ -68,5 +112,32 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
       paths: [...edge.paths],
     };
   });
-  return { trustDomain: platform.trustDomain, mtlsMode: platform.mtlsMode, services, edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`) };
+  const externalEgress = mesh._intent.externalEgressEdges.map((edge): DeclaredExternalEgress => ({
+    from: `${edge.consumer.namespaceName}/${edge.consumer.name}`,
+    cidr: edge.peer.cidr,
+    except: [...edge.peer.except],
+    ports: edge.ports.map((p) => ({ port: p.containerPort, protocol: p.transport })),
+  }));
+  const grants = mesh._intent.grants.map((grant): DeclaredGrant => ({
+    holder: `${grant.holder.namespaceName}/${grant.holder.name}`,
+    serviceAccount: grant.holder.serviceAccountName,
+    namespace: grant.namespaceName,
+    apiGroups: [...grant.apiGroups],
+    resources: [...grant.resources],
+    verbs: [...grant.verbs],
+    resourceNames: [...grant.resourceNames],
+  }));
+  return {
+    trustDomain: platform.trustDomain,
+    mtlsMode: platform.mtlsMode,
+    services,
+    edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`),
+    externalEgress: sortBy(externalEgress, (e) => JSON.stringify(e)),
+    grants: sortBy(grants, (g) => JSON.stringify(g)),
+    platform: {
+      dns: { namespace: platform.dns.namespace, labels: { ...platform.dns.labels }, port: platform.dns.port, cidrs: [...platform.dns.cidrs] },
+      controlPlane: { namespace: platform.controlPlane.namespace, labels: { ...platform.controlPlane.labels }, port: platform.controlPlane.port },
+      apiServer: { cidrs: [...platform.apiServer.cidrs], port: platform.apiServer.port },
+    },
+  };
 }

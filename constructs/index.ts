@@ -19,5 +19,7 @@ export { MeshValidationError, Severity } from './validation/problem';
 export type { ValidationProblem } from './validation/problem';
 export { MeshApp } from './synth/mesh-app';
 export type { SynthResult } from './synth/mesh-app';
-export type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from './declared-access';
+export type {
+  DeclaredAccess, DeclaredEdge, DeclaredExternalEgress, DeclaredGrant, DeclaredPeer, DeclaredPlatform, DeclaredPlatformPods, DeclaredService,
+} from './declared-access';
 export { DECLARED_ACCESS_ENV } from './synth/declared-access-file';

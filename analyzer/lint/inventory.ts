@@ -1,6 +1,7 @@
 // The facts the risk rules need about the rest of the input: namespaces, workloads (pod templates)
 // and Services. Kept deliberately small and local to lint (the full analyzer has its own model).
 
+import { templatePathOf } from '../model/workloads';
 import {
   annotationsOf, arrayField, isObject, JsonObject, labelsOf, objectField, refOf, stringField, stringMap,
 } from './objects';
@@ -49,16 +50,6 @@ export interface Inventory {
   readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
 }
 
-const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
 export function buildInventory(objects: readonly JsonObject[]): Inventory {
   const namespaceLabels = new Map<string, Record<string, string>>();
   const present = new Set(objects.map((o) => `${stringField(o, 'kind')}/${refOf(o).namespace}/${refOf(o).name}`));
@@ -98,12 +89,7 @@ function ownedByPresentController(obj: JsonObject, namespace: string, present: R
 }
 
 function workloadOf(obj: JsonObject, kind: string, namespace: string, name: string): Workload | undefined {
-  let template: unknown;
-  if (kind === 'Pod') {
-    template = obj;
-  } else if (POD_TEMPLATE_PATHS[kind]) {
-    template = POD_TEMPLATE_PATHS[kind].reduce<unknown>((node, key) => objectField(node, key), obj);
-  }
+  const template = kind === 'Pod' ? obj : templatePathOf(kind)?.reduce<unknown>((node, key) => objectField(node, key), obj);
   if (!isObject(template)) return undefined;
   const podSpec = objectField(template, 'spec');
   const containers = [

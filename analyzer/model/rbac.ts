@@ -1,14 +1,32 @@
 import { ObjectReader } from './fields';
-import { RbacBinding, RbacRole, RbacRule, RbacSubject } from './types';
+import { labelsFrom, parseSelector } from './labels';
+import { RbacAggregationRule, RbacBinding, RbacRole, RbacRule, RbacSubject } from './types';
 
 export function readRole(reader: ObjectReader): RbacRole {
   const rules = reader.list(reader.object.rules, 'rules') ?? [];
+  const aggregationRule = reader.kind === 'ClusterRole' ? readAggregationRule(reader) : undefined;
   return {
     ref: reader.ref,
     kind: reader.kind as RbacRole['kind'],
     namespace: reader.namespace,
     name: reader.name,
+    labels: labelsFrom(reader.metadata('labels'), 'metadata.labels', reader.fail),
     rules: rules.map((raw, index) => readRule(reader, raw, `rules[${index}]`)),
+    ...(aggregationRule ? { aggregationRule } : {}),
+  };
+}
+
+/** Only ClusterRoles have the field (rbac/v1 Role has no aggregationRule). */
+function readAggregationRule(reader: ObjectReader): RbacAggregationRule | undefined {
+  const rule = reader.record(reader.object.aggregationRule, 'aggregationRule');
+  if (!rule) return undefined;
+  const selectors = reader.list(rule.clusterRoleSelectors, 'aggregationRule.clusterRoleSelectors') ?? [];
+  return {
+    clusterRoleSelectors: selectors.map((raw, index) => {
+      const path = `aggregationRule.clusterRoleSelectors[${index}]`;
+      // A null entry is an empty metav1.LabelSelector once decoded, which LabelSelectorAsSelector turns into "everything".
+      return parseSelector(raw ?? {}, path, reader.fail) ?? reader.fail(path, 'missing selector');
+    }),
   };
 }
 

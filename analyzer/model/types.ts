@@ -177,7 +177,17 @@ export interface RbacRole {
   /** Empty for a ClusterRole. */
   readonly namespace: string;
   readonly name: string;
+  /** What aggregation rules select ClusterRoles by. */
+  readonly labels: Labels;
+  /** As written; for a ClusterRole with an `aggregationRule` the controller replaces them (see analyzer/rbac/aggregation.ts). */
   readonly rules: readonly RbacRule[];
+  /** ClusterRoles only: present (even with no selectors) when the role's rules are aggregated from others. */
+  readonly aggregationRule?: RbacAggregationRule;
+}
+
+export interface RbacAggregationRule {
+  /** A ClusterRole matching any one of them contributes its rules. */
+  readonly clusterRoleSelectors: readonly LabelSelector[];
 }
 
 export interface RbacSubject {

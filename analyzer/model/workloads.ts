@@ -22,8 +22,13 @@ const TEMPLATE_PATHS: Readonly<Record<Exclude<WorkloadKind, 'Pod'>, readonly str
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
 
+/** The path of a controller kind's pod template (own properties only: a kind named "constructor" is no controller). */
+export function templatePathOf(kind: string): readonly string[] | undefined {
+  return Object.prototype.hasOwnProperty.call(TEMPLATE_PATHS, kind) ? TEMPLATE_PATHS[kind as keyof typeof TEMPLATE_PATHS] : undefined;
+}
+
 export function isWorkloadKind(kind: string): kind is WorkloadKind {
-  return kind === 'Pod' || kind in TEMPLATE_PATHS;
+  return kind === 'Pod' || templatePathOf(kind) !== undefined;
 }
 
 export function readWorkload(reader: ObjectReader): WorkloadDraft {

@@ -13,9 +13,11 @@ export interface NetworkEndpoint {
   readonly ips?: readonly string[];
 }
 
-/** The destination of a connection: a pod, with the container ports that named ports resolve against. */
+/**
+ * The destination of a connection: a pod, with the container ports that named ports resolve against,
+ * or an address outside the cluster (no namespace, no ports: only ipBlock peers and numbered ports match).
+ */
 export interface NetworkDestination extends NetworkEndpoint {
-  readonly namespace: Namespace;
   readonly ports: readonly ContainerPort[];
 }
 

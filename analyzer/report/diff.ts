@@ -1,5 +1,7 @@
 import { compareStrings } from '../load/files';
+import { ApiGrantEntry } from '../rbac/grants';
 import { ReachEdge, ReachReport } from '../reach/reach';
+import { ApiAccess, diffApiAccess } from './api-access';
 import { describeConstraint, describeHttpAccess } from './http-summary';
 
 /** An edge allowed before and after whose HTTP restrictions changed. */
@@ -18,12 +20,19 @@ export interface AccessDiff {
   readonly added: readonly ReachEdge[];
   readonly removed: readonly ReachEdge[];
   readonly changed: readonly ChangedEdge[];
-  /** Access widened: an edge appeared, or an edge's HTTP restrictions loosened. CI gates on this. */
+  /** Kubernetes API grants (RBAC) present only after, or only before. */
+  readonly apiAdded: readonly ApiAccess[];
+  readonly apiRemoved: readonly ApiAccess[];
+  /** Access widened: an edge or an API grant appeared, or an edge's HTTP restrictions loosened. CI gates on this. */
   readonly widened: boolean;
 }
 
-/** Compares the allowed edges of two reach reports. */
-export function diffReach(before: ReachReport, after: ReachReport): AccessDiff {
+/** Compares the allowed edges of two reach reports, and their API grants when given. */
+export function diffReach(
+  before: ReachReport,
+  after: ReachReport,
+  apiGrants: { readonly before: readonly ApiGrantEntry[]; readonly after: readonly ApiGrantEntry[] } = { before: [], after: [] },
+): AccessDiff {
   const old = new Map(before.allowed.map((edge) => [edgeKey(edge), edge]));
   const now = new Map(after.allowed.map((edge) => [edgeKey(edge), edge]));
   const added = after.allowed.filter((edge) => !old.has(edgeKey(edge)));
@@ -41,7 +50,15 @@ export function diffReach(before: ReachReport, after: ReachReport): AccessDiff {
     });
   }
   changed.sort((a, b) => compareStrings(edgeKey(a), edgeKey(b)));
-  return { added, removed, changed, widened: added.length > 0 || changed.some((change) => change.widened) };
+  const api = diffApiAccess(apiGrants.before, apiGrants.after);
+  return {
+    added,
+    removed,
+    changed,
+    apiAdded: api.added,
+    apiRemoved: api.removed,
+    widened: added.length > 0 || api.added.length > 0 || changed.some((change) => change.widened),
+  };
 }
 
 /**

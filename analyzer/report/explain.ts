@@ -1,13 +1,16 @@
 import { compareStrings } from '../load/files';
+import { ApiGrantEntry } from '../rbac/grants';
 import { ReachEdge, ReachReport, ReachWorkload } from '../reach/reach';
+import { apiAccessSection } from './api-access';
 import { compactHttpAccess, describeHttpAccess } from './http-summary';
 import { markdownTable } from './markdown';
 
 /**
  * Markdown for a pull request: what is wide open, an access matrix per destination namespace, a Mermaid
- * graph of the allowed edges (ports and HTTP constraints on the arrows) and every edge with its reasons.
+ * graph of the allowed edges (ports and HTTP constraints on the arrows), who may use which Kubernetes
+ * API objects where, and every edge with its reasons.
  */
-export function explainMarkdown(report: ReachReport): string {
+export function explainMarkdown(report: ReachReport, apiGrants: readonly ApiGrantEntry[] = []): string {
   const workloadsByNamespace = groupBy(report.workloads, (workload) => namespaceOf(workload.id));
   const edgesByNamespace = groupBy(report.allowed, (edge) => namespaceOf(edge.to));
   const namespaces = [...workloadsByNamespace.keys()].sort(compareStrings);
@@ -22,6 +25,7 @@ export function explainMarkdown(report: ReachReport): string {
     ...namespaces.map((namespace) =>
       matrixSection(namespace, workloadsByNamespace.get(namespace) ?? [], edgesByNamespace.get(namespace) ?? [])),
     graphSection(report, workloadsByNamespace),
+    apiAccessSection(apiGrants),
     edgesSection(report.allowed),
   ];
   return sections.join('\n');

@@ -1,4 +1,5 @@
-import { reach } from '../../analyzer';
+import { apiGrants, reach } from '../../analyzer';
+import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
@@ -14,8 +15,11 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   if (args.positionals.length !== 2) {
     throw new InputError(`diff needs exactly two paths (old and new), got ${args.positionals.length}`);
   }
-  const [before, after] = args.positionals.map((path) => reach(inventoryFrom([path], args)));
-  const diff = diffReach(before, after);
+  const [before, after] = args.positionals.map((path) => {
+    const inventory = inventoryFrom([path], args);
+    return { report: reach(inventory), grants: apiGrants(inventory) };
+  });
+  const diff = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -26,9 +30,12 @@ function diffText(diff: AccessDiff): string {
     ...diff.added.map((e) => `+ ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
     ...diff.removed.map((e) => `- ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
     ...diff.changed.map((c) => `~ ${c.from} -> ${c.to} ${c.port}/${c.protocol}: ${c.before} => ${c.after}${c.widened ? ' (wider)' : ''}`),
+    ...diff.apiAdded.map((a) => `+ API: ${describeApiAccess(a)}`),
+    ...diff.apiRemoved.map((a) => `- API: ${describeApiAccess(a)}`),
   ];
   const verdict = diff.widened ? 'access widened' : lines.length > 0 ? 'access narrowed or unchanged in scope' : 'no change in access';
-  return `${[...lines, `${verdict}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`].join('\n')}\n`;
+  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; API grants ${diff.apiAdded.length} added, ${diff.apiRemoved.length} removed`;
+  return `${[...lines, `${verdict}: ${counts}`].join('\n')}\n`;
 }
 
 function diffMarkdown(diff: AccessDiff): string {
@@ -39,6 +46,8 @@ function diffMarkdown(diff: AccessDiff): string {
     ...diff.removed.map(row('removed')),
     ...diff.changed.map((c) => [c.widened ? 'widened' : 'changed', c.from, c.to, `${c.port}/${c.protocol}`, `${c.before} → ${c.after}`]),
   ];
+  const api = [...diff.apiAdded.map((a) => ['added', describeApiAccess(a)]), ...diff.apiRemoved.map((a) => ['removed', describeApiAccess(a)])];
   const headline = diff.widened ? '**Access widens.**' : '**Access does not widen.**';
-  return `${headline}\n\n${markdownTable(['Change', 'From', 'To', 'Port', 'HTTP'], rows)}`;
+  const apiTable = api.length > 0 ? `\n${markdownTable(['Change', 'Kubernetes API access'], api)}` : '';
+  return `${headline}\n\n${markdownTable(['Change', 'From', 'To', 'Port', 'HTTP'], rows)}${apiTable}`;
 }

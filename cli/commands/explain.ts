@@ -1,4 +1,4 @@
-import { reach } from '../../analyzer';
+import { apiGrants, reach } from '../../analyzer';
 import { explainMarkdown } from '../../analyzer/report/explain';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
@@ -8,6 +8,7 @@ import { CliIo, EXIT_OK } from '../io';
 export function runExplain(args: ParsedArgs, io: CliIo): number {
   allowOnly(args, 'explain', []);
   formatOption(args, ['markdown'], 'markdown');
-  io.stdout(explainMarkdown(reach(inventoryFrom(args.positionals, args))));
+  const inventory = inventoryFrom(args.positionals, args);
+  io.stdout(explainMarkdown(reach(inventory), apiGrants(inventory)));
   return EXIT_OK;
 }

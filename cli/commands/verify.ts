@@ -26,7 +26,7 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
     io.stdout(`${JSON.stringify({ ok, meshes: results })}\n`);
   } else {
     for (const r of results) {
-      io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone), ${r.mismatches.length} mismatches\n`);
+      io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone), ${r.apiRequests} API requests (RBAC), ${r.mismatches.length} mismatches\n`);
       for (const m of r.mismatches) io.stdout(`  ${describeMismatch(m)}\n`);
     }
     io.stdout(ok ? `${paths.join(' ')} allows exactly the declared access\n` : 'the manifests do not implement the declared access\n');

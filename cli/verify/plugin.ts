@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { loadManifests } from '../../analyzer';
 import { readDeclaredAccess } from './declared';
-import { describeMismatch, verifyManifests } from './verify';
+import { describeMismatch, mismatchSubject, verifyManifests } from './verify';
 
 /** What cdk8s-cli hands a validation plugin (cdk8s-cli/lib/plugins/validation), as used here. */
 interface ValidationContext {
@@ -44,10 +44,10 @@ export class MeshPolicyValidation {
       for (const mismatch of verifyManifests(manifests, declared).mismatches) {
         mismatches++;
         context.report.addViolation({
-          ruleName: mismatch.expected ? 'declared-edge-denied' : 'undeclared-access-allowed',
+          ruleName: mismatch.expected ? (mismatch.layer === 'api' ? 'declared-grant-denied' : 'declared-edge-denied') : 'undeclared-access-allowed',
           recommendation: `${mesh}: ${describeMismatch(mismatch)}`,
           fix: 'synthesize again without editing the manifests by hand; if they are unchanged, report a bug in cdk8s-mesh-policy',
-          violatingResources: [{ resourceName: mismatch.request.to, locations: [], manifestPath: context.manifests[0] }],
+          violatingResources: [{ resourceName: mismatchSubject(mismatch), locations: [], manifestPath: context.manifests[0] }],
         });
       }
     }

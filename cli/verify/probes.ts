@@ -49,7 +49,14 @@ export function addressInside(cidr: string, except: readonly string[]): string |
   return undefined;
 }
 
-const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
+/** Documentation addresses (RFC 5737), for clients and servers outside everything declared. */
+export const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
+
+/** Whether `address` is in `cidr` and in none of its `except` ranges. */
+export function inBlock(cidr: string, except: readonly string[], address: string): boolean {
+  const block = parseCidr(cidr);
+  return block !== undefined && cidrContains(block, address) && !except.some((hole) => inBlock(hole, [], address));
+}
 
 function actors(declared: DeclaredAccess): Actor[] {
   const list: Actor[] = declared.services.map((service) => ({ kind: 'service', service, name: `${service.namespace}/${service.name}` }));
@@ -64,7 +71,7 @@ function actors(declared: DeclaredAccess): Actor[] {
     const address = addressInside(block.cidr, block.except);
     if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
   }
-  const outside = OUTSIDE_ADDRESSES.find((a) => !blocks.some((b) => { const c = parseCidr(b.cidr); return c !== undefined && cidrContains(c, a); }));
+  const outside = OUTSIDE_ADDRESSES.find((a) => !blocks.some((b) => inBlock(b.cidr, [], a)));
   if (outside) list.push({ kind: 'ip', address: outside, name: `ip:${outside}` });
   return list;
 }
@@ -77,9 +84,7 @@ function peerCovers(peer: DeclaredPeer, actor: Actor, declared: DeclaredAccess, 
     case 'ingressGateway': return actor.kind === 'gateway';
     case 'ipBlock': {
       if (actor.kind !== 'ip') return false;
-      const block = parseCidr(peer.cidr);
-      const inside = block !== undefined && cidrContains(block, actor.address)
-        && !peer.except.some((e) => { const c = parseCidr(e); return c !== undefined && cidrContains(c, actor.address); });
+      const inside = inBlock(peer.cidr, peer.except, actor.address);
       // Plaintext passes STRICT mTLS only where a PLAINTEXT peer opened a port-level exception.
       return inside && (layer === 'network' || declared.mtlsMode === 'PERMISSIVE' || peer.transport === 'PLAINTEXT');
     }

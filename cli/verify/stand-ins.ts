@@ -3,8 +3,10 @@ import type { DeclaredAccess } from '../../constructs';
 
 /** Where probes from outside the declaration come from: a pod in a namespace of its own. */
 export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', port: 8080 } as const;
-/** Name of the stand-in ingress gateway workload. */
+/** Names of the stand-in platform workloads: the ingress gateway, the cluster DNS, the Istio control plane. */
 export const GATEWAY_WORKLOAD = 'istio-ingressgateway';
+export const DNS_WORKLOAD = 'kube-dns';
+export const CONTROL_PLANE_WORKLOAD = 'istiod';
 
 const standIn = (object: Record<string, unknown>, index: number): LoadedObject => ({
   object: object as LoadedObject['object'],
@@ -26,7 +28,8 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
 /**
  * The workloads the manifests are written for, stood in by Deployments built from the
  * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
- * gateway when an edge names it, and an outsider that no edge names (with a port, so that egress
+ * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
+ * namespaces of their own), and an outsider that no edge names (with a port, so that egress
  * towards it is probed too). Namespaces that the
  * manifests do not contain (declared `Ownership.EXTERNAL`) are assumed to exist with injection on.
  */
@@ -47,6 +50,13 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
     // Gateways are Envoy proxies themselves; Istio's gateway injection is requested by pod label.
     objects.push(deployment(gateway.namespace, GATEWAY_WORKLOAD, { ...gateway.labels, 'sidecar.istio.io/inject': 'true' }, gateway.serviceAccount, []));
   }
+  const { dns, controlPlane } = declared.platform;
+  objects.push(deployment(dns.namespace, DNS_WORKLOAD, { ...dns.labels }, DNS_WORKLOAD, [
+    { name: 'dns', containerPort: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: dns.port, protocol: 'TCP' },
+  ]));
+  objects.push(deployment(controlPlane.namespace, CONTROL_PLANE_WORKLOAD, { ...controlPlane.labels }, CONTROL_PLANE_WORKLOAD, [
+    { name: 'grpc-xds', containerPort: controlPlane.port, protocol: 'TCP' },
+  ]));
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
   return objects.map(standIn);
 }

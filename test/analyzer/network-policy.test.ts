@@ -1,3 +1,4 @@
+import { parseAccessRequest } from '../../analyzer';
 import { deployment, namespace, networkPolicy, pod, verdict } from './support';
 
 // Semantics from the Kubernetes documentation, "Network Policies"
@@ -212,6 +213,42 @@ describe('ipBlock (API IPBlock)', () => {
     expect(verdict(objects, { from: 'ip:198.51.100.1', to: 'a/server', port: 80 }).allowed).toBe(false);
     const pods = cluster(networkPolicy('a/p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] }));
     expect(verdict(pods, { from: 'ip:192.0.2.10', to: 'a/server', port: 80 }).allowed).toBe(false);
+  });
+
+  describe('a server outside the cluster (to: ip:ADDRESS)', () => {
+    const egressTo = (to: object[], ports?: object[]) =>
+      networkPolicy('a/egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to, ...(ports ? { ports } : {}) }] });
+
+    test('DOCS: without an egress policy the pod may reach any address', () => {
+      const result = verdict(cluster(), { from: 'a/client', to: 'ip:203.0.113.7', port: 443 });
+      expect(result).toEqual({ allowed: true, layer: null, reason: expect.stringContaining('no NetworkPolicy selects a/client for egress') });
+    });
+
+    test('API IPBlock: an egress ipBlock admits the addresses it holds, minus except, on its ports', () => {
+      // GIVEN egress to 203.0.113.0/24 except .128/25, on 443/TCP
+      const objects = cluster(egressTo([{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }], [{ port: 443 }]));
+      // THEN inside: allowed; in the except range, on another port or protocol: denied at the network layer
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 443 })).toMatchObject({ allowed: true, reason: expect.stringContaining('egress allowed by NetworkPolicy/a/egress') });
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.200', port: 443 })).toMatchObject({ allowed: false, layer: 'network' });
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 80 }).allowed).toBe(false);
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 443, protocol: 'UDP' }).allowed).toBe(false);
+    });
+
+    test('API NetworkPolicyPeer: pod and namespace selectors never match an address outside the cluster', () => {
+      const objects = cluster(egressTo([{ namespaceSelector: {} }]));
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 443 }).allowed).toBe(false);
+      expect(verdict(objects, { from: 'a/client', to: 'b/server', port: 80 }).allowed).toBe(true);
+    });
+
+    test('API NetworkPolicyPort: a named port resolves against pods only, so it never matches an address', () => {
+      const objects = cluster(egressTo([{ ipBlock: { cidr: '0.0.0.0/0' } }], [{ port: 'http' }]));
+      expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 80 }).allowed).toBe(false);
+    });
+
+    test('both ends outside the cluster is not a question the manifests answer', () => {
+      expect(() => parseAccessRequest({ from: 'ip:192.0.2.1', to: 'ip:203.0.113.7', port: 443 }, 'request')).toThrow('cannot both be addresses');
+      expect(() => parseAccessRequest({ from: 'a/client', to: 'ip:not-an-address', port: 443 }, 'request')).toThrow('not a valid ip:ADDRESS');
+    });
   });
 
   test('a pod whose IP is unknown matches only a block holding every address', () => {

@@ -1,7 +1,7 @@
-import { reach } from '../../analyzer';
+import { apiGrants, reach } from '../../analyzer';
 import { diffReach } from '../../analyzer/report/diff';
 import { explainMarkdown } from '../../analyzer/report/explain';
-import { authorizationPolicy, inventoryOf, meshedPair, namespace, networkPolicy, pod } from './support';
+import { authorizationPolicy, clusterRole, clusterRoleBinding, inventoryOf, meshedPair, namespace, networkPolicy, pod, role, roleBinding, sa } from './support';
 
 const restrictToApi = (paths: string[]) => authorizationPolicy('shop/api', {
   selector: { matchLabels: { app: 'api' } },
@@ -20,6 +20,21 @@ describe('explain', () => {
   test('has a Mermaid graph of the allowed edges', () => {
     expect(markdown).toContain('```mermaid\nflowchart LR');
     expect(markdown).toMatch(/w1 -->\|"8080\/TCP GET \/api\/\*"\| w0/);
+  });
+
+  test('lists who may use which Kubernetes API objects, where, and through which binding', () => {
+    const inventory = inventoryOf([
+      ...meshedPair(),
+      role('data/reader', [{ verbs: ['get'], resources: ['secrets'], resourceNames: ['db'] }]),
+      roleBinding('data/reader', 'Role reader', [sa('shop/web')]),
+      clusterRole('scaler', [{ verbs: ['patch'], apiGroups: ['apps'], resources: ['deployments/scale'] }]),
+      clusterRoleBinding('scalers', 'ClusterRole scaler', [{ kind: 'Group', name: 'system:serviceaccounts:ops' }]),
+    ]);
+    const withApi = explainMarkdown(reach(inventory), apiGrants(inventory));
+    expect(withApi).toContain('### Kubernetes API access (RBAC)\n\n| Subject | Namespace | Verbs | Resources | Names | Via |');
+    expect(withApi).toContain('| Group system:serviceaccounts:ops | every namespace | patch | deployments.apps/scale | any | ClusterRoleBinding scalers → ClusterRole scaler |');
+    expect(withApi).toContain('| ServiceAccount shop/web | data | get | secrets | db | RoleBinding data/reader → Role data/reader |');
+    expect(markdown).toContain('### Kubernetes API access (RBAC)\n\n_none_');
   });
 
   test('lists wide-open workloads', () => {
@@ -53,6 +68,34 @@ describe('diff', () => {
 
   test('identical inputs make an empty diff', () => {
     const report = reach(inventoryOf(base));
-    expect(diffReach(report, report)).toEqual({ added: [], removed: [], changed: [], widened: false });
+    expect(diffReach(report, report)).toEqual({ added: [], removed: [], changed: [], apiAdded: [], apiRemoved: [], widened: false });
+  });
+
+  describe('Kubernetes API grants', () => {
+    const reader = (verbs: string[], bindingName = 'reader') => [
+      role(`data/${bindingName}`, [{ verbs, resources: ['secrets'] }]), roleBinding(`data/${bindingName}`, `Role ${bindingName}`, [sa('shop/web')]),
+    ];
+    const diffOf = (before: object[], after: object[]) => {
+      const [old, now] = [inventoryOf([...base, ...before]), inventoryOf([...base, ...after])];
+      return diffReach(reach(old), reach(now), { before: apiGrants(old), after: apiGrants(now) });
+    };
+
+    test('a grant that appears widens access', () => {
+      const diff = diffOf(reader(['get']), reader(['get', 'list']));
+      expect(diff.apiAdded).toEqual([expect.objectContaining({ subject: 'shop/web', namespace: 'data', verbs: ['get', 'list'] })]);
+      expect(diff.apiRemoved).toEqual([expect.objectContaining({ verbs: ['get'] })]);
+      expect(diff.widened).toBe(true);
+    });
+
+    test('a grant that disappears narrows access', () => {
+      const diff = diffOf(reader(['get']), []);
+      expect(diff.apiRemoved).toHaveLength(1);
+      expect(diff.widened).toBe(false);
+    });
+
+    test('renaming the Role and RoleBinding changes no access', () => {
+      const diff = diffOf(reader(['get']), reader(['get'], 'secret-reader'));
+      expect(diff).toMatchObject({ apiAdded: [], apiRemoved: [], widened: false });
+    });
   });
 });

@@ -114,3 +114,34 @@ export function verdict(
 function containerPort(spec: PortSpec): object {
   return { containerPort: spec.port, protocol: spec.protocol ?? 'TCP', ...(spec.name ? { name: spec.name } : {}) };
 }
+
+// RBAC objects (rbac.authorization.k8s.io/v1); a rule's apiGroups default to the core group.
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+export interface Rule { verbs: string[]; resources: string[]; apiGroups?: string[]; resourceNames?: string[] }
+export interface Subject { kind: string; name: string; namespace?: string }
+
+const rules = (list: readonly Rule[]) => list.map((rule) => ({ apiGroups: [''], ...rule }));
+
+export function role(id: string, ruleList: readonly Rule[]): object {
+  const [namespace, name] = id.split('/');
+  return { apiVersion: RBAC, kind: 'Role', metadata: { name, namespace }, rules: rules(ruleList) };
+}
+
+export function clusterRole(name: string, ruleList: readonly Rule[], extra: { labels?: Record<string, string>; aggregationRule?: object } = {}): object {
+  const { labels, aggregationRule } = extra;
+  return { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name, ...(labels ? { labels } : {}) }, rules: rules(ruleList), ...(aggregationRule ? { aggregationRule } : {}) };
+}
+
+export function roleBinding(id: string, roleRef: string, subjects: readonly Subject[]): object {
+  const [namespace, name] = id.split('/');
+  const [kind, roleName] = roleRef.split(' ');
+  return { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName }, subjects };
+}
+
+export function clusterRoleBinding(name: string, roleRef: string, subjects: readonly Subject[]): object {
+  const [kind, roleName] = roleRef.split(' ');
+  return { apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name: roleName }, subjects };
+}
+
+export const sa = (id: string): Subject => ({ kind: 'ServiceAccount', name: id.split('/')[1], namespace: id.split('/')[0] });

@@ -2,18 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../../cli/main';
+import { expectBadInput, runCli } from '../support/cli-run';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BOUTIQUE = path.resolve(ROOT, '../shared/fixtures/online-boutique');
 const BOUTIQUE_ARGS = [path.join(BOUTIQUE, 'kubernetes-manifests.yaml'), path.join(BOUTIQUE, 'network-policies')];
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
-  return { code, stdout, stderr };
-}
+const cli = runCli;
 
 function tempFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-cli-'));
@@ -107,12 +102,7 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
     'bad format': { argv: ['reach', manifests, '--format', 'xml'], message: /--format must be one of text, json, markdown/ },
   };
   test.each(Object.entries(cases))('%s', async (_, { argv, message }) => {
-    const { code, stdout, stderr } = await cli(...argv);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(message);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expectBadInput(await cli(...argv), message);
   });
 });
 
@@ -151,6 +141,25 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     expect(JSON.parse(widened.stdout)).toMatchObject({ widened: true, removed: [] });
     expect(JSON.parse(widened.stdout).added).toHaveLength(95);
     expect((await cli('diff', open, restricted)).code).toBe(0);
+  });
+
+  test('diff of dist/ against a copy whose Role grants more exits 1 and names the new API access', async () => {
+    const dist = fs.readFileSync(path.join(ROOT, 'dist', 'online-boutique.k8s.yaml'), 'utf8');
+    const widenedRole = dist.replace(/(\n {4}verbs:\n {6}- get\n)/, '$1      - delete\n');
+    expect(widenedRole).not.toBe(dist);
+    const { code, stdout } = await cli('diff', path.join(ROOT, 'dist'), tempFile('widened.yaml', widenedRole));
+    expect(code).toBe(1);
+    expect(stdout.split('\n')).toEqual([
+      '+ API: ServiceAccount shop/cartservice may get,delete secrets named redis-cart-auth in data',
+      '- API: ServiceAccount shop/cartservice may get secrets named redis-cart-auth in data',
+      'access widened: 0 added, 0 removed, 0 changed; API grants 1 added, 1 removed',
+      '',
+    ]);
+  });
+
+  test('explain of dist/ shows the cross-namespace API grant', async () => {
+    const { stdout } = await cli('explain', path.join(ROOT, 'dist'));
+    expect(stdout).toContain('| ServiceAccount shop/cartservice | data | get | secrets | redis-cart-auth | RoleBinding data/api-access.shop.cartservice → Role data/api-access.shop.cartservice |');
   });
 
   test('lint --format json prints {"problems":[...]} and exits 1 on errors', async () => {

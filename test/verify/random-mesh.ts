@@ -7,6 +7,28 @@ export interface MeshSpec {
   readonly mtls: MtlsMode;
   readonly namespaces: ReadonlyArray<{ readonly services: ReadonlyArray<{ readonly ports: readonly PortSpec[] }> }>;
   readonly edges: readonly EdgeSpec[];
+  readonly egress: readonly EgressSpec[];
+  readonly grants: readonly GrantSpec[];
+}
+
+/** `allowTo` an IP block outside the cluster. */
+export interface EgressSpec {
+  /** Index into all services (modulo their count). */
+  readonly from: number;
+  readonly octet: number;
+  /** Exclude the block's first /28. */
+  readonly hole: boolean;
+  readonly ports: ReadonlyArray<'tcp-5432' | 'tcp-443' | 'udp-514'>;
+}
+
+/** `grantApi` of one resource in a namespace. */
+export interface GrantSpec {
+  readonly holder: number;
+  /** Index into the namespaces (modulo their count). */
+  readonly namespace: number;
+  readonly resource: 'configmaps' | 'secrets' | 'deployments';
+  readonly verbs: readonly string[];
+  readonly resourceNames: readonly string[];
 }
 
 export interface PortSpec { readonly kind: 'http' | 'grpc' | 'tcp' | 'udp'; readonly containerPort: number }
@@ -41,7 +63,22 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
       paths: fc.subarray(['/api/*', '/health', '*.json'], { minLength: 0 }),
     }), { nil: undefined }),
   }), { maxLength: 14 }),
+  egress: fc.array(fc.record({
+    from: fc.nat(),
+    octet: fc.integer({ min: 0, max: 2 }),
+    hole: fc.boolean(),
+    ports: fc.subarray(['tcp-5432', 'tcp-443', 'udp-514'] as const, { minLength: 1 }),
+  }), { maxLength: 3 }),
+  grants: fc.array(fc.record({
+    holder: fc.nat(),
+    namespace: fc.nat(),
+    resource: fc.constantFrom('configmaps', 'secrets', 'deployments') as fc.Arbitrary<GrantSpec['resource']>,
+    verbs: fc.subarray(['get', 'list', 'watch', 'update'], { minLength: 1 }),
+    resourceNames: fc.subarray(['app-config', 'app-secret'], { minLength: 0 }),
+  }), { maxLength: 3 }),
 });
+
+const EGRESS_PORTS = { 'tcp-5432': () => MeshPort.tcp(5432), 'tcp-443': () => MeshPort.tcp(443), 'udp-514': () => MeshPort.udp(514) };
 
 const PORT_FACTORY = { http: MeshPort.http, grpc: MeshPort.grpc, tcp: MeshPort.tcp, udp: MeshPort.udp };
 
@@ -50,7 +87,7 @@ const PORT_FACTORY = { http: MeshPort.http, grpc: MeshPort.grpc, tcp: MeshPort.t
  * synthesizes): duplicate container ports, self edges, HTTP restrictions without HTTP ports.
  */
 export function declareMesh(spec: MeshSpec): Mesh {
-  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls });
+  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls, apiServer: { cidrs: ['172.20.0.1/32'], port: 6443 } });
   const services: MeshService[] = [];
   const namespaces = spec.namespaces.map((nsSpec, n) => {
     const ns = mesh.addNamespace(`ns${n}`);
@@ -87,6 +124,21 @@ export function declareMesh(spec: MeshSpec): Mesh {
       case 'gateway': destination.allowFrom(Peer.ingressGateway(), options); break;
       case 'ipBlock': destination.allowFrom(Peer.ipBlock(`203.0.${113 + edge.from.octet}.0/24`, { transport: PeerTransport.PLAINTEXT }), options); break;
     }
+  }
+  for (const egress of spec.egress) {
+    const block = `198.51.${100 + egress.octet}.0/24`;
+    services[egress.from % services.length].allowTo(
+      Peer.ipBlock(block, { ...(egress.hole ? { except: [`198.51.${100 + egress.octet}.0/28`] } : {}), transport: PeerTransport.PLAINTEXT }),
+      { ports: egress.ports.map((port) => EGRESS_PORTS[port]()) },
+    );
+  }
+  for (const grant of spec.grants) {
+    services[grant.holder % services.length].grantApi(namespaces[grant.namespace % namespaces.length], {
+      ...(grant.resource === 'deployments' ? { apiGroups: ['apps'] } : {}),
+      resources: [grant.resource],
+      verbs: [...grant.verbs],
+      ...(grant.resourceNames.length > 0 ? { resourceNames: [...grant.resourceNames] } : {}),
+    });
   }
   return mesh;
 }

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Mesh, MeshPort, Peer, PeerTransport } from '../../constructs';
+import { egressProbes } from '../../cli/verify/egress-probes';
 import { addressInside, istioPathMatches, probes } from '../../cli/verify/probes';
 import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
 import { onlineBoutique } from '../../main';
@@ -25,6 +26,7 @@ describe('verify', () => {
     const { manifests, declared } = boutique();
     const report = verifyManifests(loaded(manifests), declared);
     expect(report.requests).toBeGreaterThan(300);
+    expect(report.apiRequests).toBeGreaterThan(100);
     expect(report.mismatches).toEqual([]);
   });
 
@@ -32,7 +34,7 @@ describe('verify', () => {
     const report = verifyEdited((objects) => objects.filter((o) => !named('NetworkPolicy', 'shop', 'cartservice-ingress')(o)));
     const layers = new Set(report.mismatches.map((m) => m.layer));
     expect(layers).toEqual(new Set(['both', 'network']));
-    expect(report.mismatches.every((m) => m.request.to === 'shop/cartservice' && m.expected)).toBe(true);
+    expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.to === 'shop/cartservice' && m.expected)).toBe(true);
   });
 
   test('GIVEN the method restriction dropped from an AuthorizationPolicy THEN the mesh layer allows an undeclared method', () => {
@@ -49,15 +51,91 @@ describe('verify', () => {
   test('GIVEN the namespace-wide egress policies removed THEN its services may reach pods outside the declaration', () => {
     // Both select every pod for Egress, so either one alone keeps egress isolated.
     const report = verifyEdited((objects) => objects.filter((o) => !named('NetworkPolicy', 'ads', 'default-deny')(o) && !named('NetworkPolicy', 'ads', 'allow-platform-egress')(o)));
-    expect(report.mismatches.map(describeMismatch)).toEqual([
-      expect.stringMatching(/^\[both\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/),
-      expect.stringMatching(/^\[network\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/),
-    ]);
+    const lines = report.mismatches.map(describeMismatch);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[both\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> mesh-policy-outsider\/outsider:8080\/TCP: declared denied, manifests allow/));
+    // ... and any address outside the cluster, on any port.
+    expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> ip:192\.0\.2\.123:65001\/TCP: declared denied, manifests allow/));
+    expect(report.mismatches.every((m) => m.layer !== 'api' && m.layer !== 'mesh' && m.request.from === 'ads/adservice' && !m.expected)).toBe(true);
   });
 
   test('GIVEN an allow-nothing policy removed and a namespace made PERMISSIVE THEN plaintext from outside reaches through the mesh layer', () => {
     const report = verifyEdited((objects) => objects.filter((o) => !named('AuthorizationPolicy', 'data', 'allow-nothing')(o) && !named('AuthorizationPolicy', 'data', 'redis-cart-allow')(o)));
     expect(report.mismatches.some((m) => m.layer === 'mesh' && m.request.to === 'data/redis-cart' && !m.expected)).toBe(true);
+  });
+
+  test('GIVEN the RoleBinding dropped THEN the declared API grant is denied, and only it', () => {
+    const report = verifyEdited((objects) => objects.filter((o) => !named('RoleBinding', 'data', 'api-access.shop.cartservice')(o)));
+    expect(report.mismatches.map(describeMismatch)).toEqual([
+      expect.stringMatching(/^\[api\] shop\/cartservice get secrets redis-cart-auth in data: declared allowed, manifests deny/),
+    ]);
+  });
+
+  test('GIVEN the Role widened to every secret and to delete THEN RBAC allows undeclared API requests', () => {
+    const report = verifyEdited((objects) => {
+      const role = objects.find(named('Role', 'data', 'api-access.shop.cartservice'))!;
+      delete role.rules[0].resourceNames;
+      role.rules[0].verbs.push('delete');
+      return objects;
+    });
+    const lines = report.mismatches.map(describeMismatch);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[api\] shop\/cartservice get secrets mesh-policy-probe in data: declared denied, manifests allow/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[api\] shop\/cartservice delete secrets redis-cart-auth in data: declared denied, manifests allow/));
+    expect(report.mismatches.every((m) => m.layer === 'api' && !m.expected)).toBe(true);
+  });
+
+  test('GIVEN the binding subject without its namespace THEN it names an account in data, and the grant is lost', () => {
+    const report = verifyEdited((objects) => {
+      delete objects.find(named('RoleBinding', 'data', 'api-access.shop.cartservice'))!.subjects[0].namespace;
+      return objects;
+    });
+    expect(report.mismatches.length).toBeGreaterThan(0);
+    expect(report.mismatches.every((m) => m.layer === 'api' && m.expected && m.request.serviceAccount === 'shop/cartservice')).toBe(true);
+  });
+
+  test('GIVEN the API server egress dropped THEN the grant holder cannot reach the API server', () => {
+    const report = verifyEdited((objects) => {
+      const egress = objects.find(named('NetworkPolicy', 'shop', 'cartservice-egress'))!;
+      egress.spec.egress = egress.spec.egress.filter((rule: Obj) => !rule.to.some((peer: Obj) => peer.ipBlock));
+      return objects;
+    });
+    expect(report.mismatches.map(describeMismatch)).toEqual([
+      expect.stringMatching(/^\[both\] shop\/cartservice -> ip:172\.18\.0\.2:6443\/TCP: declared allowed, manifests deny/),
+      expect.stringMatching(/^\[network\] shop\/cartservice -> ip:172\.18\.0\.2:6443\/TCP: declared allowed, manifests deny/),
+    ]);
+  });
+
+  test('GIVEN the API server egress given to every pod of a namespace THEN services without grants reach it too', () => {
+    const report = verifyEdited((objects) => {
+      const platform = objects.find(named('NetworkPolicy', 'web', 'allow-platform-egress'))!;
+      platform.spec.egress.push({ to: [{ ipBlock: { cidr: '172.18.0.0/24' } }], ports: [{ port: 6443, protocol: 'TCP' }] });
+      return objects;
+    });
+    expect(report.mismatches.map(describeMismatch)).toEqual(['both', 'network'].flatMap((layer) => ['frontend', 'loadgenerator'].map((service) =>
+      expect.stringMatching(new RegExp(`^\\[${layer}\\] web/${service} -> ip:172\\.18\\.0\\.2:6443/TCP: declared denied, manifests allow`)))));
+  });
+
+  test('GIVEN the DNS rule dropped from a namespace THEN its services cannot resolve names', () => {
+    const report = verifyEdited((objects) => {
+      const platform = objects.find(named('NetworkPolicy', 'ads', 'allow-platform-egress'))!;
+      platform.spec.egress = platform.spec.egress.filter((rule: Obj) => !rule.ports.some((port: Obj) => port.port === 53));
+      return objects;
+    });
+    const lines = report.mismatches.map(describeMismatch);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> kube-system\/kube-dns:53\/UDP: declared allowed, manifests deny/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> kube-system\/kube-dns:53\/TCP: declared allowed, manifests deny/));
+    expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.from === 'ads/adservice' && m.expected)).toBe(true);
+  });
+
+  test('GIVEN egress to an IP block with a hole THEN inside is allowed on the declared port only, the hole and other addresses are not', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const site = mesh.addNamespace('web').addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    site.allowTo(Peer.ipBlock('198.51.100.0/24', { except: ['198.51.100.0/28'], transport: PeerTransport.PLAINTEXT }), { ports: [MeshPort.tcp(5432, { name: 'postgres' })] });
+    const questions = egressProbes(mesh.declaredAccess()).filter((p) => p.request.to.startsWith('ip:'));
+    const allowed = questions.filter((p) => p.network).map((p) => `${p.request.to}:${p.request.port}/${p.request.protocol}`);
+    expect(allowed).toEqual(['ip:198.51.100.16:5432/TCP']);
+    expect(new Set(questions.map((p) => p.request.to))).toEqual(new Set(['ip:198.51.100.16', 'ip:198.51.100.1', 'ip:192.0.2.123']));
+    expect(verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess()).mismatches).toEqual([]);
   });
 
   test('GIVEN a plaintext IP-block peer THEN its addresses are probed and allowed only on the declared port', () => {

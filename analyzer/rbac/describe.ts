@@ -1,0 +1,32 @@
+// How RBAC rules and requests read in reasons and reports, in kubectl's spelling: a resource of a
+// named API group is "resource.group" ("deployments.apps/scale"), the core group adds nothing.
+
+import { RbacRule } from '../model/types';
+import { ResourceAttributes } from './rules';
+
+/** "get secrets named redis-cart-auth", "get,list,watch deployments.apps,replicasets.apps". */
+export function describeRule(rule: RbacRule): string {
+  return `${rule.verbs.join(',') || '(no verbs)'} ${describeResources(rule) || '(no resources)'}${named(rule.resourceNames)}`;
+}
+
+/** "deployments.apps,replicasets.apps": every resource of the rule in every group of it. */
+export function describeResources(rule: Pick<RbacRule, 'apiGroups' | 'resources'>): string {
+  return rule.resources.flatMap((resource) => rule.apiGroups.map((group) => qualify(resource, group))).join(',');
+}
+
+/** "get secrets named redis-cart-auth in namespace data", "list nodes cluster-wide". */
+export function describeRequest(request: ResourceAttributes, namespace: string): string {
+  const resource = qualify(request.subresource ? `${request.resource}/${request.subresource}` : request.resource, request.apiGroup);
+  const scope = namespace ? `in namespace ${namespace}` : 'cluster-wide';
+  return `${request.verb} ${resource}${named(request.name ? [request.name] : [])} ${scope}`;
+}
+
+function qualify(resource: string, group: string): string {
+  if (group === '') return resource;
+  const slash = resource.indexOf('/');
+  return slash < 0 ? `${resource}.${group}` : `${resource.slice(0, slash)}.${group}${resource.slice(slash)}`;
+}
+
+function named(names: readonly string[]): string {
+  return names.length > 0 ? ` named ${names.join(',')}` : '';
+}

@@ -1,0 +1,77 @@
+import type { Protocol } from '../../analyzer';
+import type { DeclaredAccess } from '../../constructs';
+import { OUTSIDE_ADDRESSES, Probe, addressInside, inBlock } from './probes';
+import { CONTROL_PLANE_WORKLOAD, DNS_WORKLOAD } from './stand-ins';
+
+/** A port no declaration opens, probed so that egress left open on every port is caught. */
+const SPARE_PORT = 65001;
+
+type PortAndProtocol = { readonly port: number; readonly protocol: 'TCP' | 'UDP' };
+
+/**
+ * Egress beyond the mesh's own services, by the declaration alone: every service reaches DNS and the
+ * control plane (the platform pods, stood in for, and DNS's CIDRs); grant holders, and only they,
+ * reach the API server; each service reaches the IP blocks it declared with `allowTo`, on their ports
+ * only, never their `except` ranges; nobody reaches an address nothing declares, or a declared
+ * address on a port nothing declares. Istio enforces nothing at a destination outside the mesh
+ * (`mesh: true`): NetworkPolicy alone must hold these lines.
+ */
+export function egressProbes(declared: DeclaredAccess): Probe[] {
+  const { dns, controlPlane, apiServer } = declared.platform;
+  const probes: Probe[] = [];
+  const holders = new Set(declared.grants.map((grant) => grant.holder));
+  const addresses = probedAddresses(declared);
+  const ports = probedPorts(declared);
+  for (const service of declared.services) {
+    const from = `${service.namespace}/${service.name}`;
+    for (const protocol of ['UDP', 'TCP'] as const) {
+      probes.push(open({ from, to: `${dns.namespace}/${DNS_WORKLOAD}`, port: dns.port, protocol }));
+    }
+    probes.push(open({ from, to: `${controlPlane.namespace}/${CONTROL_PLANE_WORKLOAD}`, port: controlPlane.port, protocol: 'TCP' }));
+    for (const address of addresses) {
+      for (const { port, protocol } of ports) {
+        const declaredEgress = declared.externalEgress.some((edge) => edge.from === from && inBlock(edge.cidr, edge.except, address)
+          && edge.ports.some((p) => p.port === port && p.protocol === protocol));
+        const toApiServer = holders.has(from) && port === apiServer.port && protocol === 'TCP'
+          && apiServer.cidrs.some((cidr) => inBlock(cidr, [], address));
+        const toDns = port === dns.port && dns.cidrs.some((cidr) => inBlock(cidr, [], address));
+        probes.push({ request: { from, to: `ip:${address}`, port, protocol }, network: declaredEgress || toApiServer || toDns, mesh: true });
+      }
+    }
+  }
+  return probes;
+}
+
+const open = (request: { from: string; to: string; port: number; protocol: Protocol }): Probe => ({ request, network: true, mesh: true });
+
+/** An address inside each declared block (and inside each of its holes), the API server's and DNS's, and one outside them all. */
+function probedAddresses(declared: DeclaredAccess): string[] {
+  const { dns, apiServer } = declared.platform;
+  const blocks = [
+    ...declared.externalEgress.map((edge) => ({ cidr: edge.cidr, except: edge.except })),
+    ...declared.externalEgress.flatMap((edge) => edge.except.map((hole) => ({ cidr: hole, except: [] }))),
+    ...[...apiServer.cidrs, ...dns.cidrs].map((cidr) => ({ cidr, except: [] })),
+  ];
+  const addresses = new Set<string>();
+  for (const { cidr, except } of blocks) {
+    const address = addressInside(cidr, except);
+    if (address) addresses.add(address);
+  }
+  const outside = OUTSIDE_ADDRESSES.find((address) => !blocks.some((block) => inBlock(block.cidr, [], address)));
+  if (outside) addresses.add(outside);
+  return [...addresses].sort();
+}
+
+/** Every port an egress declaration names, the API server's, DNS's, and a spare one. */
+function probedPorts(declared: DeclaredAccess): PortAndProtocol[] {
+  const { dns, apiServer } = declared.platform;
+  const ports: PortAndProtocol[] = [
+    ...declared.externalEgress.flatMap((edge) => edge.ports),
+    { port: apiServer.port, protocol: 'TCP' },
+    { port: dns.port, protocol: 'UDP' },
+    { port: dns.port, protocol: 'TCP' },
+    { port: SPARE_PORT, protocol: 'TCP' },
+  ];
+  const unique = new Map(ports.map((p) => [`${p.port}/${p.protocol}`, p]));
+  return [...unique.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
+}

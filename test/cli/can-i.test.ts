@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expectBadInput, runCli as cli } from '../support/cli-run';
+
+const DIST = path.resolve(__dirname, '../../dist/online-boutique.k8s.yaml');
+
+/** The cartservice asking for the Secret main.ts grants it (Role + RoleBinding in data). */
+const CART = ['--as', 'shop/cartservice', '--verb', 'get', '--resource', 'secrets', '--namespace', 'data'];
+
+describe('mesh-policy can-i', () => {
+  test('GIVEN dist/ WHEN the cartservice asks for its Secret with --format json THEN {"allowed":true,"reason"} and exit 0', async () => {
+    const { code, stdout, stderr } = await cli('can-i', DIST, ...CART, '--name', 'redis-cart-auth', '--format', 'json');
+    expect([code, stderr]).toEqual([0, '']);
+    const parsed = JSON.parse(stdout);
+    expect(Object.keys(parsed)).toEqual(['allowed', 'reason']);
+    expect(parsed).toEqual({
+      allowed: true,
+      reason: 'RoleBinding data/api-access.shop.cartservice grants Role data/api-access.shop.cartservice: get secrets named redis-cart-auth',
+    });
+  });
+
+  test('GIVEN dist/ WHEN the request is denied THEN it still exits 0, and the text output says no and why', async () => {
+    const { code, stdout } = await cli('can-i', DIST, ...CART);
+    expect(code).toBe(0);
+    expect(stdout).toBe('no (no RBAC rule lets ServiceAccount shop/cartservice get secrets in namespace data; '
+      + 'bindings that apply grant other access: RoleBinding data/api-access.shop.cartservice (Role data/api-access.shop.cartservice))\n');
+  });
+
+  test('GIVEN dist/ THEN text output of an allowed request starts with yes', async () => {
+    expect((await cli('can-i', DIST, ...CART, '--name', 'redis-cart-auth')).stdout).toMatch(/^yes \(RoleBinding data\/api-access\.shop\.cartservice grants /);
+  });
+
+  test('GIVEN a ClusterRole of an API group THEN --group and a subresource select it; without --namespace the request is cluster-scoped', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-can-i-'));
+    fs.writeFileSync(path.join(dir, 'rbac.yaml'), `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: scaler}
+rules: [{apiGroups: [apps], resources: [deployments/scale], verbs: [update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: scaler}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scaler}
+subjects: [{kind: ServiceAccount, name: autoscaler, namespace: ops}]
+`);
+    const ask = async (...extra: string[]) => JSON.parse((await cli('can-i', dir, '--as', 'ops/autoscaler', '--verb', 'update', '--format', 'json', ...extra)).stdout).allowed;
+    expect(await ask('--resource', 'deployments/scale', '--group', 'apps')).toBe(true);
+    expect(await ask('--resource', 'deployments/scale', '--group', 'apps', '--namespace', 'shop')).toBe(true);
+    expect(await ask('--resource', 'deployments', '--group', 'apps')).toBe(false);
+    expect(await ask('--resource', 'deployments/scale')).toBe(false);
+  });
+});
+
+describe('mesh-policy can-i: bad input exits 2 with one line', () => {
+  const cases: Record<string, { argv: string[]; message: RegExp }> = {
+    '--as without a slash': { argv: ['can-i', DIST, '--as', 'cartservice', '--verb', 'get', '--resource', 'secrets'], message: /--as must be a ServiceAccount as NAMESPACE\/NAME, got "cartservice"/ },
+    'missing --verb': { argv: ['can-i', DIST, '--as', 'shop/cartservice', '--resource', 'secrets'], message: /can-i needs --as NAMESPACE\/SERVICEACCOUNT, --verb and --resource/ },
+    'missing --as': { argv: ['can-i', DIST, '--verb', 'get', '--resource', 'secrets'], message: /can-i needs --as/ },
+    'no manifest path': { argv: ['can-i', ...CART], message: /no manifest path given/ },
+    'kubectl-style resource.group': { argv: ['can-i', DIST, '--as', 'a/b', '--verb', 'update', '--resource', 'deployments.apps/scale'], message: /give the API group with --group \(--resource deployments\/scale --group apps\)/ },
+    'resource nested twice': { argv: ['can-i', DIST, '--as', 'a/b', '--verb', 'get', '--resource', 'pods/log/x'], message: /resource must be RESOURCE or RESOURCE\/SUBRESOURCE/ },
+    'option of another command': { argv: ['can-i', DIST, ...CART, '--port', '80'], message: /option --port does not apply to can-i/ },
+    'repeated --verb': { argv: ['can-i', DIST, ...CART, '--verb', 'list'], message: /option --verb given more than once/ },
+    'bad format': { argv: ['can-i', DIST, ...CART, '--format', 'markdown'], message: /--format must be one of text, json/ },
+  };
+  test.each(Object.entries(cases))('%s', async (_, { argv, message }) => {
+    expectBadInput(await cli(...argv), message);
+  });
+
+  test('--help lists can-i', async () => {
+    expect((await cli('--help')).stdout).toContain('can-i <paths...> --as NS/SERVICEACCOUNT --verb V --resource R[/SUB]');
+  });
+});
