@@ -1,5 +1,6 @@
 import type { ReachEdge } from '../../analyzer';
 import type { ChangedEdge } from '../../analyzer/report/diff';
+import { describeApiAccess } from '../../analyzer/report/api-access';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { DriftFinding, DriftReport, FieldChange } from './drift';
 import { AccessComparison } from './effective-access';
@@ -23,7 +24,7 @@ export function auditReport(
   access: AccessComparison,
   notes: readonly string[],
 ): AuditReport {
-  const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0;
+  const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0;
   return {
     ...target,
     drift: drift.findings,
@@ -48,6 +49,8 @@ export function auditText(report: AuditReport): string {
   section('HTTP restrictions looser live than in the intent', access.widened.map((change) => `  ~ ${describeChange(change)}`));
   section('Missing access: allowed by the intent, denied live', access.underPermissive.map((edge) => `  - ${describeEdge(edge)}`));
   section('HTTP restrictions tighter live than in the intent', access.narrowed.map((change) => `  ~ ${describeChange(change)}`));
+  section('Kubernetes API access granted live, not by the intent', access.api.overPermissive.map((grant) => `  + ${describeApiAccess(grant)}`));
+  section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
   section('Not compared (audit compares Namespaces, ServiceAccounts, Services and access policies)', report.notCompared.map((object) => `  ${object}`));
   section('Notes', report.notes.map((note) => `  ${note}`));
   lines.push('', `${access.workloads} live workloads evaluated. ${verdict(report)}`);
@@ -60,6 +63,7 @@ function verdict(report: AuditReport): string {
     ...(report.drift.length > 0 ? [`${report.drift.length} drifted object(s)`] : []),
     ...(report.access.overPermissive.length > 0 ? [`${report.access.overPermissive.length} over-permissive edge(s)`] : []),
     ...(report.access.widened.length > 0 ? [`${report.access.widened.length} edge(s) with looser HTTP restrictions`] : []),
+    ...(report.access.api.overPermissive.length > 0 ? [`${report.access.api.overPermissive.length} API grant(s) beyond the intent`] : []),
   ];
   return `The cluster differs from the intent: ${problems.join(', ')}.`;
 }

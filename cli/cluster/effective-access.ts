@@ -1,9 +1,10 @@
 import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
 import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
+import { ApiAccessComparison, compareApiAccess } from './api-access';
 import { POLICY_KINDS, inAudited } from './drift';
 import { objectKey } from './object-identity';
 
-/** Who may reach whom live compared with what the intent would allow over the same live workloads. */
+/** Who may reach whom, and use which API objects, live compared with what the intent would allow over the same live workloads. */
 export interface AccessComparison {
   /** Workloads both sides were evaluated on. */
   readonly workloads: number;
@@ -15,6 +16,8 @@ export interface AccessComparison {
   readonly widened: readonly ChangedEdge[];
   /** Allowed by both, with tighter (or reworded) HTTP restrictions live. */
   readonly narrowed: readonly ChangedEdge[];
+  /** Kubernetes API access (RBAC) of the audited namespaces' ServiceAccounts. */
+  readonly api: ApiAccessComparison;
 }
 
 /** Kinds whose intent copy does not replace the live one: the intent describes access, the cluster runs the workloads. */
@@ -40,6 +43,7 @@ export function compareAccess(
     underPermissive: diff.removed,
     widened: diff.changed.filter((change) => change.widened),
     narrowed: diff.changed.filter((change) => !change.widened),
+    api: compareApiAccess(live, intent, audited),
   };
 }
 

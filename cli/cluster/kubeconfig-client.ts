@@ -17,7 +17,7 @@ export interface ConnectOptions {
 export type ResourceName =
   | 'namespaces' | 'pods' | 'services' | 'serviceaccounts' | 'configmaps'
   | 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs'
-  | 'networkpolicies' | 'roles' | 'rolebindings' | 'authorizationpolicies' | 'peerauthentications';
+  | 'networkpolicies' | 'roles' | 'rolebindings' | 'clusterroles' | 'clusterrolebindings' | 'authorizationpolicies' | 'peerauthentications';
 
 /** Read access to one cluster; objects come back as the API server's JSON, with `kind` and `apiVersion`. */
 export interface ClusterClient {
@@ -82,6 +82,8 @@ const RESOURCES: Readonly<Record<ResourceName, { readonly kind: string; readonly
   networkpolicies: builtIn('NetworkPolicy', 'networking.k8s.io/v1', (a, p, o) => a.networking.listNamespacedNetworkPolicyWithHttpInfo(p, o), (a, p, o) => a.networking.listNetworkPolicyForAllNamespacesWithHttpInfo(p, o)),
   roles: builtIn('Role', 'rbac.authorization.k8s.io/v1', (a, p, o) => a.rbac.listNamespacedRoleWithHttpInfo(p, o), (a, p, o) => a.rbac.listRoleForAllNamespacesWithHttpInfo(p, o)),
   rolebindings: builtIn('RoleBinding', 'rbac.authorization.k8s.io/v1', (a, p, o) => a.rbac.listNamespacedRoleBindingWithHttpInfo(p, o), (a, p, o) => a.rbac.listRoleBindingForAllNamespacesWithHttpInfo(p, o)),
+  clusterroles: { kind: 'ClusterRole', apiVersions: ['rbac.authorization.k8s.io/v1'], list: [(a, _namespace, p, o) => a.rbac.listClusterRoleWithHttpInfo(p, o)] },
+  clusterrolebindings: { kind: 'ClusterRoleBinding', apiVersions: ['rbac.authorization.k8s.io/v1'], list: [(a, _namespace, p, o) => a.rbac.listClusterRoleBindingWithHttpInfo(p, o)] },
   authorizationpolicies: { kind: 'AuthorizationPolicy', apiVersions: ISTIO_VERSIONS.map((v) => `${ISTIO_GROUP}/${v}`), list: ISTIO_VERSIONS.map((v) => istioLister('authorizationpolicies', v)) },
   peerauthentications: { kind: 'PeerAuthentication', apiVersions: ISTIO_VERSIONS.map((v) => `${ISTIO_GROUP}/${v}`), list: ISTIO_VERSIONS.map((v) => istioLister('peerauthentications', v)) },
 };

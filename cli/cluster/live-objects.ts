@@ -23,6 +23,8 @@ const WORKLOAD_RESOURCES: readonly ResourceName[] = ['pods', 'deployments', 'rep
 /** The access-control objects a mesh declaration emits. */
 const POLICY_RESOURCES: readonly ResourceName[] = ['networkpolicies', 'authorizationpolicies', 'peerauthentications', 'roles', 'rolebindings'];
 const ISTIO_RESOURCES: readonly ResourceName[] = ['authorizationpolicies', 'peerauthentications'];
+/** Cluster-scoped RBAC: ClusterRoles that RoleBindings refer to, and ClusterRoleBindings that grant everywhere. */
+const CLUSTER_RBAC_RESOURCES: readonly ResourceName[] = ['clusterroles', 'clusterrolebindings'];
 const APPLICATION_RESOURCES: readonly ResourceName[] = [...WORKLOAD_RESOURCES, 'services', 'serviceaccounts'];
 
 /** The Istio ConfigMap whose MeshConfig names the trust domain and root namespace. */
@@ -30,8 +32,9 @@ const MESH_CONFIG_MAP = 'istio';
 
 /**
  * Reads the cluster the way `kubectl get -o json` would, as analyzer input: Namespaces, workloads,
- * Services, ServiceAccounts, NetworkPolicies, RBAC Roles and RoleBindings, Istio AuthorizationPolicies
- * and PeerAuthentications, and the `istio` ConfigMap of the root namespace.
+ * Services, ServiceAccounts, NetworkPolicies, RBAC Roles and RoleBindings (and, when allowed,
+ * ClusterRoles and ClusterRoleBindings), Istio AuthorizationPolicies and PeerAuthentications, and the
+ * `istio` ConfigMap of the root namespace.
  */
 export async function readLiveObjects(client: ClusterClient, scope: LiveScope): Promise<LiveObjects> {
   const notes = new Set<string>();
@@ -59,6 +62,17 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
     for (const resource of ['namespaces', ...resources] as const) list(resource);
   }
   if (policies) {
+    // Optional: a user who may read only some namespaces cannot list them; API access is then compared
+    // through RoleBindings to the namespaces' own Roles only, and the report says so.
+    for (const resource of CLUSTER_RBAC_RESOURCES) {
+      requests.push(client.list(resource).then(
+        (items) => items ?? [],
+        (error: Error) => {
+          notes.add(`${resource} not read (${error.message}); API access through them not compared`);
+          return [];
+        },
+      ));
+    }
     // Optional: without it the analyzer assumes cluster.local and istio-system, which --trust-domain and
     // --root-namespace can correct; a user without read access to the root namespace can still audit.
     requests.push(client.get('configmaps', scope.rootNamespace, MESH_CONFIG_MAP).then(

@@ -9,8 +9,10 @@ interface Report {
   clean: boolean;
   namespaces: string[];
   drift: Array<{ status: string; kind: string; namespace?: string; name: string; changes?: Array<{ path: string; intent?: unknown; live?: unknown }> }>;
-  access: { workloads: number; overPermissive: Edge[]; underPermissive: Edge[]; widened: unknown[]; narrowed: unknown[] };
+  access: { workloads: number; overPermissive: Edge[]; underPermissive: Edge[]; widened: unknown[]; narrowed: unknown[]; api: { overPermissive: Grant[]; missing: Grant[] } };
+  notes: string[];
 }
+interface Grant { subjectKind: string; subject: string; namespace: string; verbs: string[]; resources: string[]; resourceNames: string[] }
 interface Edge { from: string; to: string; port: number; protocol: string }
 
 const pairs = (edges: readonly Edge[]) => edges.map((e) => `${e.from} -> ${e.to} ${e.port}/${e.protocol}`);
@@ -46,7 +48,48 @@ describe('audit against a stand-in API server', () => {
     expect(report.access.overPermissive).toEqual([]);
     expect(report.access.underPermissive).toEqual([]);
     expect(report.access.widened).toEqual([]);
+    expect(report.access.api).toEqual({ overPermissive: [], missing: [] });
     expect(report.access.workloads).toBe(15);
+  });
+
+  test('a ClusterRoleBinding that makes a mesh ServiceAccount cluster-admin is API access beyond the intent (exit 1)', async () => {
+    // GIVEN someone bound cluster-admin to the cart's ServiceAccount
+    server.apply(
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'cart-debug' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: 'cartservice', namespace: 'shop' }] },
+    );
+    // WHEN auditing
+    const { code, report } = await audit();
+    const { stdout } = await runCommand('audit', [DIST], { kubeconfig });
+    // THEN there is no drift of the mesh's objects, but the grant is reported, and the cluster does not match
+    expect(code).toBe(1);
+    expect(report.drift).toEqual([]);
+    expect(report.access.api.overPermissive).toEqual([expect.objectContaining({ subjectKind: 'ServiceAccount', subject: 'shop/cartservice', namespace: '*', verbs: ['*'], resources: ['*'] })]);
+    expect(report.access.api.missing).toEqual([]);
+    expect(stdout).toContain('Kubernetes API access granted live, not by the intent (1):\n  + ServiceAccount shop/cartservice may * *.* in every namespace');
+    expect(stdout).toContain('The cluster differs from the intent: 1 API grant(s) beyond the intent.');
+  });
+
+  test('a RoleBinding deleted live is drift, and the API access it granted is missing', async () => {
+    server.remove('RoleBinding', 'data', 'api-access.shop.cartservice');
+    const { code, report } = await audit();
+    expect(code).toBe(1);
+    expect(report.drift).toEqual([{ status: 'missing', kind: 'RoleBinding', namespace: 'data', name: 'api-access.shop.cartservice' }]);
+    expect(report.access.api).toEqual({
+      overPermissive: [],
+      missing: [expect.objectContaining({ subject: 'shop/cartservice', namespace: 'data', verbs: ['get'], resources: ['secrets'], resourceNames: ['redis-cart-auth'] })],
+    });
+  });
+
+  test('a user who may not list ClusterRoles still gets an audit, with a note', async () => {
+    server.forbid(/\/clusterrole/);
+    const { code, report } = await audit();
+    expect(code).toBe(0);
+    expect(report.notes).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^clusterroles not read \(.*403.*\); API access through them not compared$/),
+      expect.stringMatching(/^clusterrolebindings not read/),
+    ]));
   });
 
   test('a NetworkPolicy edited to ingress [{}] is changed and over-permissive, with the exact pairs it opens', async () => {
@@ -141,9 +184,11 @@ describe('audit against a stand-in API server', () => {
     // THEN only shop's drift is reported
     expect(report.namespaces).toEqual(['shop']);
     expect(report.drift).toEqual([{ status: 'missing', kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny' }]);
-    // AND no cluster-wide list was requested: only shop's objects and the root namespace's Istio policies and mesh settings
+    // AND no cluster-wide list of namespaced objects was requested: only shop's objects, the root namespace's
+    // Istio policies and mesh settings, and the cluster-scoped RBAC objects (ClusterRoles and their bindings)
     const paths = server.requests.map((request) => request.replace(/^GET /, '').replace(/\?.*$/, ''));
-    expect(paths.filter((p) => !/\/namespaces\/(shop|istio-system)(\/|$)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => !/\/namespaces\/(shop|istio-system)(\/|$)/.test(p)).sort())
+      .toEqual(['/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', '/apis/rbac.authorization.k8s.io/v1/clusterroles']);
     expect(paths).toContain('/apis/security.istio.io/v1/namespaces/istio-system/peerauthentications');
   });
 
