@@ -29,7 +29,8 @@ Commands:
                                        exit 1 when they differ
   discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
                                        scaffold a mesh declaration, with edges inferred from
-                                       *_ADDR/_URL/_HOST env vars (from the cluster when no path)
+                                       *_ADDR/_URL/_HOST env vars, also from ConfigMaps (envFrom,
+                                       configMapKeyRef); from the cluster when no path
 
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)

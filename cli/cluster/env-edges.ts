@@ -10,6 +10,14 @@ export interface EdgeEvidence {
   readonly variable: string;
   /** With credentials in URLs masked. */
   readonly value: string;
+  /** Where the value came from when not written in the pod template, e.g. "ConfigMap shop/addresses". */
+  readonly from?: string;
+}
+
+/** One variable of a container's environment and, when it was not written in the template, its ConfigMap. */
+interface EnvValue {
+  readonly value: string;
+  readonly from?: string;
 }
 
 /** `from` calls `to` on these ports (names of `to`'s ports; empty: every port). */
@@ -64,14 +72,15 @@ export function inferEdges(
   const edges = new Map<string, { from: ScaffoldService; to: ScaffoldService; ports: Set<string> | 'all'; evidence: EdgeEvidence[] }>();
   const unresolved: UnresolvedAddress[] = [];
   const find = objectFinder(objects);
+  const configMaps = configMapData(objects);
   for (const workload of discovered.workloads) {
     const consumer = discovered.consumers.get(workload.id);
     const object = find(workload.kind, workload.namespace, workload.name);
     if (!consumer || !object) continue;
-    for (const { container, env } of containerEnvironments(object, workload)) {
-      for (const [variable, value] of env) {
+    for (const { container, env } of containerEnvironments(object, workload, configMaps)) {
+      for (const [variable, { value, from }] of env) {
         for (const dialed of addressesIn(variable, value, env)) {
-          const evidence: EdgeEvidence = { workload: workload.id, container, variable, value: maskCredentials(value) };
+          const evidence: EdgeEvidence = { workload: workload.id, container, variable, value: maskCredentials(value), ...(from ? { from } : {}) };
           const target = resolve(dialed, workload.namespace, discovered, namespaces);
           if ('reason' in target) {
             unresolved.push({ ...evidence, reason: target.reason });
@@ -102,25 +111,78 @@ export function inferEdges(
   };
 }
 
-/** Literal environment of each container (init containers too), `$(VAR)` references expanded as the kubelet does. */
-function containerEnvironments(object: LoadedObject['object'], workload: Workload): Array<{ container: string; env: Map<string, string> }> {
+/** The `data` of every ConfigMap, by "namespace/name" (binaryData never holds addresses). */
+function configMapData(objects: readonly LoadedObject[]): Map<string, Readonly<Record<string, unknown>>> {
+  const data = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const { object } of objects) {
+    if (object.kind !== 'ConfigMap') continue;
+    const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+    const values = object.data;
+    if (values && typeof values === 'object') data.set(`${metadata.namespace ?? 'default'}/${metadata.name}`, values as Record<string, unknown>);
+  }
+  return data;
+}
+
+/** What the kubelet accepts as an environment variable name from a ConfigMap key (others are skipped, with an event). */
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * The environment of each container (init containers too) as the kubelet builds it
+ * (pkg/kubelet/kubelet_pods.go, makeEnvironmentVariables): first `envFrom` ConfigMaps in order, with
+ * their prefix, later sources overriding earlier ones; then `env`, which overrides them, its literal
+ * values with `$(VAR)` references expanded against what is defined so far, and `configMapKeyRef`
+ * values taken as they are. Secrets are never read; fieldRef and resourceFieldRef values hold no
+ * addresses.
+ */
+function containerEnvironments(
+  object: LoadedObject['object'],
+  workload: Workload,
+  configMaps: ReadonlyMap<string, Readonly<Record<string, unknown>>>,
+): Array<{ container: string; env: Map<string, EnvValue> }> {
   let spec: unknown = object;
   const path = workload.kind === 'Pod' ? ['spec'] : workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'spec'] : ['spec', 'template', 'spec'];
   for (const step of path) spec = (spec as Record<string, unknown> | undefined)?.[step];
   const podSpec = (spec ?? {}) as { containers?: unknown[]; initContainers?: unknown[] };
+  const configMap = (name: unknown) => (typeof name === 'string' ? configMaps.get(`${workload.namespace}/${name}`) : undefined);
+  const source = (name: unknown) => `ConfigMap ${workload.namespace}/${String(name)}`;
   return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])].map((raw) => {
-    const container = (raw ?? {}) as { name?: string; env?: Array<{ name?: string; value?: unknown }> };
-    const env = new Map<string, string>();
+    const container = (raw ?? {}) as { name?: string; env?: Array<EnvVar | null>; envFrom?: Array<EnvFromSource | null> };
+    const env = new Map<string, EnvValue>();
+    for (const from of container.envFrom ?? []) {
+      const data = configMap(from?.configMapRef?.name);
+      for (const [key, value] of Object.entries(data ?? {})) {
+        const name = `${typeof from?.prefix === 'string' ? from.prefix : ''}${key}`;
+        if (typeof value === 'string' && ENV_VAR_NAME.test(name)) env.set(name, { value, from: source(from?.configMapRef?.name) });
+      }
+    }
     for (const variable of container.env ?? []) {
-      if (typeof variable?.name !== 'string' || typeof variable.value !== 'string') continue;
-      env.set(variable.name, variable.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env.get(name) ?? whole));
+      if (typeof variable?.name !== 'string') continue;
+      if (typeof variable.value === 'string') {
+        env.set(variable.name, { value: variable.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env.get(name)?.value ?? whole) });
+        continue;
+      }
+      const ref = variable.valueFrom?.configMapKeyRef;
+      const value = typeof ref?.key === 'string' ? configMap(ref.name)?.[ref.key] : undefined;
+      if (typeof value === 'string') env.set(variable.name, { value, from: `${source(ref?.name)} key ${ref?.key}` });
+      else env.delete(variable.name); // defined in the template from a source we do not read: no longer the envFrom value
     }
     return { container: container.name ?? '', env };
   });
 }
 
+interface EnvVar {
+  readonly name?: unknown;
+  readonly value?: unknown;
+  readonly valueFrom?: { readonly configMapKeyRef?: { readonly name?: unknown; readonly key?: unknown } };
+}
+
+interface EnvFromSource {
+  readonly prefix?: unknown;
+  readonly configMapRef?: { readonly name?: unknown };
+}
+
 /** The addresses a variable holds: every comma- or space-separated `host:port`, URL, or (by its name) bare host. */
-function addressesIn(variable: string, value: string, env: ReadonlyMap<string, string>): Dialed[] {
+function addressesIn(variable: string, value: string, env: ReadonlyMap<string, EnvValue>): Dialed[] {
   return value.split(/[\s,;]+/).filter(Boolean).flatMap((token): Dialed[] => {
     const url = URL_PATTERN.exec(token);
     if (url) {
@@ -131,7 +193,7 @@ function addressesIn(variable: string, value: string, env: ReadonlyMap<string, s
     if (hostPort && (HOST_NAME.test(hostPort[1]) || IPV4.test(hostPort[1]))) return [{ host: hostPort[1].toLowerCase(), port: Number(hostPort[2]) }];
     if (!ADDRESS_NAME.test(variable) || !HOST_NAME.test(token)) return [];
     // FOO_HOST=db with FOO_PORT=5432 beside it.
-    const sibling = variable.endsWith('_HOST') ? env.get(`${variable.slice(0, -'_HOST'.length)}_PORT`) : undefined;
+    const sibling = variable.endsWith('_HOST') ? env.get(`${variable.slice(0, -'_HOST'.length)}_PORT`)?.value : undefined;
     return [{ host: token.toLowerCase(), ...(sibling && /^\d{1,5}$/.test(sibling) ? { port: Number(sibling) } : {}) }];
   }).filter((dialed) => !LOOPBACK.has(dialed.host) && !dialed.host.startsWith('127.'));
 }

@@ -10,6 +10,8 @@ export interface LiveScope {
   readonly rootNamespace: string;
   /** Also read policies and the mesh settings (audit); `discover` needs workloads and Services only. @default true */
   readonly policies?: boolean;
+  /** Also read ConfigMaps, which `envFrom` and `configMapKeyRef` take environment variables from (discover). @default false */
+  readonly configMaps?: boolean;
 }
 
 export interface LiveObjects {
@@ -41,7 +43,7 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
   const unserved = (resource: ResourceName) => notes.add(`the API server does not serve ${resource}; none read`);
   const requests: Array<Promise<readonly KubeObject[]>> = [];
   const policies = scope.policies ?? true;
-  const resources = policies ? [...APPLICATION_RESOURCES, ...POLICY_RESOURCES] : APPLICATION_RESOURCES;
+  const resources = [...APPLICATION_RESOURCES, ...(policies ? POLICY_RESOURCES : []), ...(scope.configMaps ? ['configmaps' as const] : [])];
   const list = (resource: ResourceName, namespace?: string) => requests.push(client.list(resource, namespace).then((items) => {
     if (!items) unserved(resource);
     return items ?? [];

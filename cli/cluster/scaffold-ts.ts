@@ -61,7 +61,7 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
   }
   if (scaffold.edges.length > 0) lines.push('', '  // Calls, as the callers\' environment variables name them.');
   for (const edge of scaffold.edges) {
-    const evidence = [...new Set(edge.evidence.map((e) => `${e.workload.split('/')[1]}: ${e.variable}=${e.value}`))];
+    const evidence = [...new Set(edge.evidence.map((e) => `${e.workload.split('/')[1]}: ${e.variable}=${e.value}${e.from ? ` (from ${e.from})` : ''}`))];
     for (const text of evidence) lines.push(`  // ${oneLine(text)}`);
     const ports = edge.ports.length > 0 ? `, { ports: [${edge.ports.map(quote).join(', ')}] }` : '';
     lines.push(`  ${variable.get(edge.to)}.allowFrom(${variable.get(edge.from)}${ports});`);

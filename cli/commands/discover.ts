@@ -28,7 +28,7 @@ export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> 
   const readNotes: string[] = [];
   if (fromCluster) {
     const client = await connectCluster(connectOptions(args));
-    const live = await readLiveObjects(client, { namespaces, rootNamespace: DEFAULT_ROOT_NAMESPACE, policies: false });
+    const live = await readLiveObjects(client, { namespaces, rootNamespace: DEFAULT_ROOT_NAMESPACE, policies: false, configMaps: true });
     objects = live.objects;
     readNotes.push(...live.notes);
     source = `the cluster at ${client.server}`;

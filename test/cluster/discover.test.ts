@@ -176,4 +176,32 @@ describe('discover from a cluster', () => {
       await server.close();
     }
   });
+
+  test('reads ConfigMaps for envFrom and configMapKeyRef, never Secrets', async () => {
+    // GIVEN the frontend's cart address moved from its template to a ConfigMap it takes with envFrom
+    const objects = manifestObjects(BOUTIQUE).map((object: any) => {
+      if (object.kind !== 'Deployment' || object.metadata.name !== 'frontend') return object;
+      const copy = structuredClone(object);
+      const container = copy.spec.template.spec.containers[0];
+      container.env = container.env.filter((variable: { name: string }) => variable.name !== 'CART_SERVICE_ADDR');
+      container.envFrom = [{ configMapRef: { name: 'frontend-addresses' } }];
+      return copy;
+    });
+    const server = await startFakeApiServer([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } },
+      ...objects,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frontend-addresses', namespace: 'default' }, data: { CART_SERVICE_ADDR: 'cartservice:7070' } },
+    ]);
+    try {
+      const scaffold = await discoverJson([], { kubeconfig: server.writeKubeconfig() });
+      // THEN the edge is still found, with the ConfigMap as its evidence
+      expect(calls(scaffold)).toEqual(BOUTIQUE_CALLS);
+      const edge = scaffold.edges.find((e) => e.from === 'default/frontend' && e.to === 'default/cartservice');
+      expect(edge?.evidence).toEqual([{ workload: 'default/frontend', container: 'server', variable: 'CART_SERVICE_ADDR', value: 'cartservice:7070', from: 'ConfigMap default/frontend-addresses' }]);
+      expect(server.requests.some((r) => /\/configmaps/.test(r))).toBe(true);
+      expect(server.requests.filter((r) => /secrets/.test(r))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
 });
