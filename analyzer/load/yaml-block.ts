@@ -7,6 +7,8 @@ import { KeyCache } from './yaml-keys';
 
 export const NO_CONTENT = -1;
 export const TAB_INDENT = -2;
+/** Not computed yet: indentation is worked out for the lines of the documents that are read. */
+export const UNKNOWN_INDENT = -3;
 
 /**
  * Spaces before the first character of the line [start, end), NO_CONTENT for blank and comment lines,
@@ -28,9 +30,20 @@ export interface ScannedText {
   readonly text: string;
   /** Start offset of each line; one extra entry past the end. */
   readonly starts: Int32Array;
-  /** Each line's indentation, or NO_CONTENT / TAB_INDENT. A reader may change it (see `sequence`). */
+  /**
+   * Each line's indentation, or NO_CONTENT / TAB_INDENT; UNKNOWN_INDENT until `computeIndents` covers
+   * the line. A reader may change it (see `sequence`).
+   */
   readonly indents: Int32Array;
   readonly keys: KeyCache;
+}
+
+/** Fills in the indentation of lines [from, to) not computed yet. */
+export function computeIndents(stream: ScannedText, from: number, to: number): void {
+  const { text, starts, indents } = stream;
+  for (let i = from; i < to; i++) {
+    if (indents[i] === UNKNOWN_INDENT) indents[i] = contentIndentAt(text, starts[i], starts[i + 1] - 1);
+  }
 }
 
 /**
@@ -44,6 +57,7 @@ export class BlockReader {
   private index: number;
 
   constructor(private readonly stream: ScannedText, from: number, private readonly to: number) {
+    computeIndents(stream, from, to);
     this.text = stream.text;
     this.starts = stream.starts;
     this.indents = stream.indents;

@@ -7,7 +7,7 @@
  * big inputs (~30 s for 50,000 objects, against well under a second here).
  */
 
-import { BlockReader, NO_CONTENT, ScannedText, contentIndentAt } from './yaml-block';
+import { BlockReader, NO_CONTENT, ScannedText, UNKNOWN_INDENT, computeIndents } from './yaml-block';
 import { KeyCache } from './yaml-keys';
 import { Unsupported, readDoubleQuoted, readSingleQuoted, stripComment } from './yaml-scalars';
 
@@ -56,6 +56,7 @@ function readDocument(stream: ScannedStream, from: number, to: number, keep: Doc
 /** Whether the document's first content line opens a flow collection (often a JSON object per document). */
 function startsWithFlow(stream: ScannedStream, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
+    computeIndents(stream, i, i + 1);
     const indent = stream.indents[i];
     if (indent < 0) continue;
     const first = stream.text.charCodeAt(stream.starts[i] + indent);
@@ -85,11 +86,16 @@ interface ScannedStream extends ScannedText {
   line(index: number): string;
 }
 
+/**
+ * Line starts and document boundaries of the whole stream. Indentation is left UNKNOWN_INDENT except
+ * where boundaries depend on it: lines are indented when their document is read, so that documents a
+ * filter rejects (most of a big input, for `check`) cost a look at their first characters only.
+ */
 function scanLines(text: string): ScannedStream | undefined {
   let count = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
   const starts = new Int32Array(count + 1);
-  const indents = new Int32Array(count);
+  const indents = new Int32Array(count).fill(UNKNOWN_INDENT);
   const documents: [number, number][] = [];
   let documentStart = 0;
   let first = true;
@@ -102,20 +108,18 @@ function scanLines(text: string): ScannedStream | undefined {
     if (marker) {
       const rest = text.slice(position + 3, end).trim();
       if (rest !== '' && !rest.startsWith('#')) return undefined;
-      if (!first || hasContent(indents, documentStart, index)) documents.push([documentStart, index]);
+      if (!first || hasContent(text, starts, indents, documentStart, index)) documents.push([documentStart, index]);
       documentStart = index + 1;
       first = false;
       indents[index] = NO_CONTENT;
     } else if (text.charCodeAt(position) === 37 /* % */
       || (text.charCodeAt(position) === 46 /* . */ && text.startsWith('...', position) && isMarkerEnd(text, position + 3, end))) {
       return undefined; // directives and document-end markers: the full parser
-    } else {
-      indents[index] = contentIndentAt(text, position, end);
     }
     position = end + 1;
   }
   starts[count] = text.length + 1;
-  if (!first || hasContent(indents, documentStart, count)) documents.push([documentStart, count]);
+  if (!first || hasContent(text, starts, indents, documentStart, count)) documents.push([documentStart, count]);
   return {
     text, starts, indents, documents, keys: new KeyCache(),
     slice: (from, to) => text.slice(starts[from], Math.max(starts[from], starts[to] - 1)),
@@ -137,13 +141,16 @@ function peekIdentity(stream: ScannedStream, from: number, to: number): { kind: 
   let kind: string | undefined;
   let namespace: string | undefined;
   for (let i = from; i < to; i++) {
-    if (indents[i] !== 0) continue;
+    // Top-level keys start their line: an indented, blank or comment line holds none (and is not indented yet).
+    const first = text.charCodeAt(starts[i]);
+    if (first === 32 || first === 9 || first === 10 || first === 35 /* # */) continue;
     if (text.startsWith('kind:', starts[i])) {
       kind = peekScalar(stream.line(i), 5);
       if (kind === undefined || kind.endsWith('List')) return undefined;
     } else if (text.startsWith('metadata:', starts[i])) {
       if (peekScalar(stream.line(i), 9) !== '') return undefined;
       let child = -1;
+      computeIndents(stream, i + 1, Math.min(nextTopLevel(text, starts, i + 1, to) + 1, to));
       for (let j = i + 1; j < to && indents[j] !== 0; j++) {
         if (indents[j] < 0) continue;
         if (child < 0) child = indents[j];
@@ -171,7 +178,17 @@ function peekScalar(line: string, afterColon: number): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text) ? text : undefined;
 }
 
-function hasContent(indents: Int32Array, from: number, to: number): boolean {
+function hasContent(text: string, starts: Int32Array, indents: Int32Array, from: number, to: number): boolean {
+  computeIndents({ text, starts, indents } as ScannedText, from, to);
   for (let i = from; i < to; i++) if (indents[i] !== NO_CONTENT) return true;
   return false;
+}
+
+/** The first line at or after `from` that starts with neither a blank nor a comment, or `to`. */
+function nextTopLevel(text: string, starts: Int32Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const first = text.charCodeAt(starts[i]);
+    if (first !== 32 && first !== 9 && first !== 10 && first !== 35 && starts[i] < text.length) return i;
+  }
+  return to;
 }
