@@ -3,12 +3,11 @@ import { buildInventory } from './model/inventory';
 import { DEFAULT_ROOT_NAMESPACE, MeshOptions } from './model/mesh-config';
 import { Inventory } from './model/types';
 import { isWorkloadKind } from './model/workloads';
+import { RBAC_KINDS } from './rbac/loading';
 import { AccessRequest } from './request';
 
 /** Kinds that can change a connection's verdict (besides Namespaces and workloads); RBAC, ServiceAccounts, Secrets... cannot. */
 const VERDICT_KINDS = new Set(['Service', 'NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
-/** Kinds that decide Kubernetes API access. */
-const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /**
  * Loads what access depends on, for reach, explain and diff: Namespaces, workloads, Services,

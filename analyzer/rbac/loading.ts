@@ -2,7 +2,8 @@ import { streamManifests } from '../load/documents';
 import { buildInventory } from '../model/inventory';
 import { Inventory } from '../model/types';
 
-const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+/** The kinds RBAC decisions depend on. */
+export const RBAC_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /**
  * Loads what RBAC decisions depend on: Roles, ClusterRoles and their bindings, of every namespace (a

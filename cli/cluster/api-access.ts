@@ -1,4 +1,5 @@
 import { LoadedObject, apiGrants, buildInventory } from '../../analyzer';
+import { RBAC_KINDS } from '../../analyzer/rbac/loading';
 import { ApiAccess, diffApiAccess } from '../../analyzer/report/api-access';
 
 /** Kubernetes API access of the audited namespaces' ServiceAccounts, live against the intent. */
@@ -9,7 +10,6 @@ export interface ApiAccessComparison {
   readonly missing: readonly ApiAccess[];
 }
 
-const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const NAMESPACE_GROUP = 'system:serviceaccounts:';
 
 /**
