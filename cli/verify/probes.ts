@@ -113,39 +113,119 @@ function operations(edges: readonly DeclaredEdge[]): Array<{ method: string; pat
   return ops;
 }
 
+/** A destination port of a declared service, with the edges that reach it. */
+interface DestinationPort {
+  readonly to: string;
+  readonly destination: DeclaredService;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly http: boolean;
+  readonly udp: boolean;
+  readonly edges: readonly DeclaredEdge[];
+}
+
+function destinationPorts(declared: DeclaredAccess): DestinationPort[] {
+  const edgesTo = new Map<string, DeclaredEdge[]>();
+  for (const edge of declared.edges) edgesTo.set(edge.to, [...(edgesTo.get(edge.to) ?? []), edge]);
+  return declared.services.flatMap((destination) => {
+    const to = `${destination.namespace}/${destination.name}`;
+    return destination.ports.map((port): DestinationPort => ({
+      to,
+      destination,
+      port: port.containerPort,
+      protocol: port.protocol === 'UDP' ? 'UDP' : 'TCP',
+      http: port.protocol === 'HTTP' || port.protocol === 'HTTP2' || port.protocol === 'GRPC',
+      udp: port.protocol === 'UDP',
+      edges: (edgesTo.get(to) ?? []).filter((e) => e.containerPorts.includes(port.containerPort)),
+    }));
+  });
+}
+
+/** The actors an edge's peer names among those that are workloads (services, the gateway, the outsider), found without scanning them all. */
+function coveredWorkloads(edges: readonly DeclaredEdge[], byNamespace: ReadonlyMap<string, readonly Actor[]>, byName: ReadonlyMap<string, Actor>): Actor[] {
+  return edges.flatMap((edge): Actor[] => {
+    const peer = edge.from;
+    switch (peer.kind) {
+      case 'service': return [byName.get(`${peer.namespace}/${peer.name}`)].filter((a): a is Actor => a !== undefined);
+      case 'namespace': return [...(byNamespace.get(peer.namespace) ?? [])];
+      case 'ingressGateway': return [...byName.values()].filter((a) => a.kind === 'gateway');
+      case 'ipBlock': return []; // addresses outside the cluster: the `ip:` actors
+    }
+  });
+}
+
 /**
- * Every question whose answer the declaration fixes: from every declared service, the gateway,
- * an outsider pod, addresses of declared IP blocks and one outside address, to every port of
- * every declared service; HTTP ports with the declared operations and undeclared ones.
+ * What each layer must answer, for every workload actor (declared services, the gateway, the
+ * outsider pod) and every destination port, as sets: the actors allowed in, all others kept out.
+ * For workloads, NetworkPolicy and Istio see the same peers; Istio does not intercept UDP, so on a
+ * UDP port its layer lets everyone in. On HTTP ports "allowed" means some request may pass: which
+ * requests is asked by `probes`. Built from the edges, so its size follows the declaration, not the
+ * square of the services.
+ */
+export interface PortExpectation {
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  /** Workload actors that NetworkPolicy alone, and Istio alone, must let in ('all': every one). */
+  readonly network: ReadonlySet<string>;
+  readonly mesh: ReadonlySet<string> | 'all';
+}
+
+/** The workload actors, by name. */
+export function workloadActors(declared: DeclaredAccess): string[] {
+  return actors(declared).filter((a) => a.kind !== 'ip').map((a) => a.name);
+}
+
+/** Looks up the workload actors an edge names. */
+function workloadIndex(workloads: readonly Actor[]): (edges: readonly DeclaredEdge[]) => Actor[] {
+  const byName = new Map(workloads.map((a) => [a.name, a]));
+  const byNamespace = new Map<string, Actor[]>();
+  for (const actor of workloads) {
+    const namespace = actor.kind === 'service' ? actor.service.namespace : actor.kind === 'outsider' ? actor.namespace : undefined;
+    if (namespace !== undefined) byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), actor]);
+  }
+  return (edges) => coveredWorkloads(edges, byNamespace, byName);
+}
+
+export function portExpectations(declared: DeclaredAccess): PortExpectation[] {
+  const covering = workloadIndex(actors(declared).filter((a) => a.kind !== 'ip'));
+  return destinationPorts(declared).map((target) => {
+    const covered = new Set(covering(target.edges).map((a) => a.name));
+    covered.delete(target.to); // a service is not its own client
+    return { to: target.to, port: target.port, protocol: target.protocol, network: covered, mesh: target.udp ? 'all' : covered };
+  });
+}
+
+/**
+ * The questions asked one by one (with `check`): the egress lockdown towards the outsider; every
+ * question from plaintext IP-block addresses and an outside address, to every port of every declared
+ * service; and on HTTP ports, for the workloads an edge names, the declared operations and undeclared
+ * ones, so that a policy that lost its method or path restriction is caught.
  */
 export function probes(declared: DeclaredAccess): Probe[] {
   const result: Probe[] = [];
-  const edgesTo = new Map<string, DeclaredEdge[]>();
-  for (const edge of declared.edges) edgesTo.set(edge.to, [...(edgesTo.get(edge.to) ?? []), edge]);
   const everyone = actors(declared);
   // Egress lockdown: no declared service may reach a pod outside the declaration (whose own
   // namespace has no policies), while its Istio layer, having no policies, lets anything in.
   for (const actor of everyone.filter((a) => a.kind === 'service')) {
     result.push({ request: { from: actor.name, to: `${OUTSIDER.namespace}/${OUTSIDER.name}`, port: OUTSIDER.port, protocol: 'TCP' }, network: false, mesh: true });
   }
-  for (const destination of declared.services) {
-    const to = `${destination.namespace}/${destination.name}`;
-    for (const port of destination.ports) {
-      const onPort = (edgesTo.get(to) ?? []).filter((e) => e.containerPorts.includes(port.containerPort));
-      const http = port.protocol === 'HTTP' || port.protocol === 'HTTP2' || port.protocol === 'GRPC';
-      const udp = port.protocol === 'UDP';
-      for (const actor of everyone) {
-        if (actor.kind === 'service' && actor.service === destination) continue;
-        const network = onPort.some((e) => peerCovers(e.from, actor, declared, 'network'));
-        const meshCovering = onPort.filter((e) => peerCovers(e.from, actor, declared, 'mesh'));
-        const base = { from: actor.name, to, port: port.containerPort, protocol: udp ? 'UDP' as const : 'TCP' as const };
-        if (!http) {
-          result.push({ request: base, network, mesh: udp || meshCovering.some((e) => operationAllowed(e, undefined, undefined)) });
-          continue;
-        }
-        for (const { method, path } of operations(onPort)) {
-          result.push({ request: { ...base, method, path }, network, mesh: meshCovering.some((e) => operationAllowed(e, method, path)) });
-        }
+  const addresses = everyone.filter((a) => a.kind === 'ip');
+  const covering = workloadIndex(everyone.filter((a) => a.kind !== 'ip'));
+  for (const target of destinationPorts(declared)) {
+    // Workloads no edge names are settled at the pair level (portExpectations): nothing gets through.
+    const asked = [...addresses, ...(target.http ? new Set(covering(target.edges)) : [])];
+    for (const actor of asked) {
+      if (actor.kind === 'service' && actor.service === target.destination) continue;
+      const network = target.edges.some((e) => peerCovers(e.from, actor, declared, 'network'));
+      const meshCovering = target.edges.filter((e) => peerCovers(e.from, actor, declared, 'mesh'));
+      const base = { from: actor.name, to: target.to, port: target.port, protocol: target.protocol };
+      if (!target.http) {
+        result.push({ request: base, network, mesh: target.udp || meshCovering.some((e) => operationAllowed(e, undefined, undefined)) });
+        continue;
+      }
+      for (const { method, path } of operations(target.edges)) {
+        result.push({ request: { ...base, method, path }, network, mesh: meshCovering.some((e) => operationAllowed(e, method, path)) });
       }
     }
   }

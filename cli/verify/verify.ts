@@ -1,8 +1,8 @@
-import { AccessRequest, ApiDecision, ApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject } from '../../analyzer';
+import { AccessRequest, ApiDecision, ApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject, reach } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
 import { apiProbes } from './api-probes';
 import { egressProbes } from './egress-probes';
-import { Probe, probes } from './probes';
+import { PortExpectation, Probe, portExpectations, probes, workloadActors } from './probes';
 import { standInObjects } from './stand-ins';
 
 /** Which objects a verification looks at: all of them, or one layer's alone. */
@@ -42,11 +42,13 @@ const expectation = (probe: Probe, layer: VerifiedLayer) =>
 export function verifyManifests(manifests: readonly LoadedObject[], declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
   const objects = [...manifests, ...standInObjects(declared, manifests)];
   const questions = [...probes(declared), ...egressProbes(declared)];
+  const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
   let whole: Inventory | undefined;
   for (const layer of ['both', 'network', 'mesh'] as const) {
     const inventory = buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });
     whole ??= inventory;
+    mismatches.push(...pairs.compare(inventory, layer));
     for (const probe of questions) {
       const actual = check(inventory, probe.request);
       const expected = expectation(probe, layer);
@@ -58,8 +60,64 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
     const actual = authorizeApi(whole as Inventory, probe.request);
     if (actual.allowed !== probe.allowed) mismatches.push({ layer: 'api', request: probe.request, expected: probe.allowed, actual });
   }
-  return { requests: questions.length, apiRequests: apiQuestions.length, mismatches };
+  return { requests: pairs.questions + questions.length, apiRequests: apiQuestions.length, mismatches };
 }
+
+/**
+ * Workload to service, port by port: the analyzer's `reach` (workload classes, not pairs one by one)
+ * must allow exactly the pairs the declaration lets in, so that checking a mesh of thousands of
+ * services stays close to linear. Only mismatches are asked again with `check`, for their reasons.
+ */
+class PairLevel {
+  private readonly expectations: readonly PortExpectation[];
+  private readonly actors: ReadonlySet<string>;
+  private readonly ports: ReadonlySet<string>;
+  /** Workload x destination port questions this answers, per layer. */
+  readonly questions: number;
+
+  constructor(declared: DeclaredAccess) {
+    this.expectations = portExpectations(declared);
+    this.actors = new Set(workloadActors(declared));
+    this.ports = new Set(this.expectations.map((e) => portKey(e.to, e.port, e.protocol)));
+    this.questions = this.expectations.length * this.actors.size - this.expectations.filter((e) => this.actors.has(e.to)).length;
+  }
+
+  compare(inventory: Inventory, layer: VerifiedLayer): Mismatch[] {
+    const allowed = new Map<string, CheckResult>();
+    for (const edge of reach(inventory).allowed) {
+      if (this.actors.has(edge.from) && this.ports.has(portKey(edge.to, edge.port, edge.protocol))) {
+        allowed.set(pairKey(edge.from, edge.to, edge.port, edge.protocol), { allowed: true, layer: null, reason: edge.reason });
+      }
+    }
+    const mismatches: Mismatch[] = [];
+    for (const expectation of this.expectations) {
+      const { to, port, protocol } = expectation;
+      for (const from of this.expected(expectation, layer)) {
+        const key = pairKey(from, to, port, protocol);
+        if (allowed.delete(key)) continue;
+        const request: AccessRequest = { from, to, port, protocol };
+        mismatches.push({ layer, request, expected: true, actual: check(inventory, request) });
+      }
+    }
+    for (const [key, actual] of allowed) {
+      const [from, to, port, protocol] = key.split('\u0000');
+      mismatches.push({ layer, request: { from, to, port: Number(port), protocol: protocol as 'TCP' | 'UDP' }, expected: false, actual });
+    }
+    return mismatches;
+  }
+
+  /** The workloads the layer must let in on the port. */
+  private expected(expectation: PortExpectation, layer: VerifiedLayer): Iterable<string> {
+    const everyone = () => new Set([...this.actors].filter((actor) => actor !== expectation.to));
+    const mesh = expectation.mesh === 'all' ? everyone() : expectation.mesh;
+    if (layer === 'network') return expectation.network;
+    if (layer === 'mesh') return mesh;
+    return [...expectation.network].filter((actor) => mesh.has(actor));
+  }
+}
+
+const portKey = (to: string, port: number, protocol: string) => `${to}\u0000${port}\u0000${protocol}`;
+const pairKey = (from: string, to: string, port: number, protocol: string) => `${from}\u0000${portKey(to, port, protocol)}`;
 
 /** What a mismatch is about: the destination workload or address, or the API objects' namespace and resource. */
 export function mismatchSubject(m: Mismatch): string {
