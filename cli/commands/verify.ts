@@ -8,7 +8,7 @@ import { describeMismatch, verifyManifests } from '../verify/verify';
 /**
  * `verify [paths...]`: the effective access of the manifests (default dist/) is exactly what the
  * app's meshes declare: every declared edge allowed, everything else denied, by NetworkPolicy
- * alone, by Istio alone and by both. The declaration comes from running the app (the `app` of
+ * alone (and by its ingress and its egress rules alone), by Istio alone and by both. The declaration comes from running the app (the `app` of
  * cdk8s.yaml, or --app) or from a file written by a synth (--declared-access). Exits 1 on a
  * mismatch.
  */
@@ -26,7 +26,7 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
     io.stdout(`${JSON.stringify({ ok, meshes: results })}\n`);
   } else {
     for (const r of results) {
-      io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone), ${r.apiRequests} API requests (RBAC), ${r.mismatches.length} mismatches\n`);
+      io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone; workload pairs also of NetworkPolicy ingress and egress rules alone), ${r.apiRequests} API requests (RBAC), ${r.mismatches.length} mismatches\n`);
       for (const m of r.mismatches) io.stdout(`  ${describeMismatch(m)}\n`);
     }
     io.stdout(ok ? `${paths.join(' ')} allows exactly the declared access\n` : 'the manifests do not implement the declared access\n');

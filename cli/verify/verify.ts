@@ -5,8 +5,12 @@ import { egressProbes } from './egress-probes';
 import { PortExpectation, Probe, portExpectations, probes, workloadActors } from './probes';
 import { standInObjects } from './stand-ins';
 
-/** Which objects a verification looks at: all of them, or one layer's alone. */
-export type VerifiedLayer = 'both' | 'network' | 'mesh';
+/**
+ * Which objects a verification looks at: all of them, or one layer's alone; for NetworkPolicy also
+ * each direction alone (ingress rules of the destinations, egress rules of the sources), since the
+ * generator writes both sides of every edge and a side wider than declared would hide behind the other.
+ */
+export type VerifiedLayer = 'both' | 'network' | 'mesh' | 'ingress' | 'egress';
 
 /** A question on which the manifests and the declaration disagree: a connection, or a Kubernetes API request. */
 export type Mismatch =
@@ -23,11 +27,27 @@ export interface VerifyReport {
 
 const MESH_KINDS = new Set(['AuthorizationPolicy', 'PeerAuthentication']);
 
-/** The objects one layer consists of: NetworkPolicy alone, or Istio alone. */
+/** The objects one layer consists of: NetworkPolicy alone, Istio alone, or one NetworkPolicy direction alone. */
 function layerObjects(objects: readonly LoadedObject[], layer: VerifiedLayer): LoadedObject[] {
   if (layer === 'network') return objects.filter((o) => !MESH_KINDS.has(o.object.kind));
   if (layer === 'mesh') return objects.filter((o) => o.object.kind !== 'NetworkPolicy');
+  if (layer === 'ingress' || layer === 'egress') {
+    return objects.filter((o) => !MESH_KINDS.has(o.object.kind)).flatMap((o) => {
+      if (o.object.kind !== 'NetworkPolicy') return [o];
+      const policy = oneDirection(o.object, layer === 'ingress' ? 'Ingress' : 'Egress');
+      return policy ? [{ ...o, object: policy }] : [];
+    });
+  }
   return [...objects];
+}
+
+/** A NetworkPolicy with only the rules of one direction (policyTypes defaulted as the API server does), or nothing. */
+function oneDirection(policy: LoadedObject['object'], type: 'Ingress' | 'Egress'): LoadedObject['object'] | undefined {
+  const spec = (policy.spec ?? {}) as { policyTypes?: string[]; ingress?: unknown; egress?: unknown };
+  const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+  if (!types.includes(type)) return undefined;
+  const field = type === 'Ingress' ? 'ingress' : 'egress';
+  return { ...policy, spec: { ...spec, policyTypes: [type], ingress: undefined, egress: undefined, [field]: spec[field] } };
 }
 
 const expectation = (probe: Probe, layer: VerifiedLayer) =>
@@ -55,6 +75,9 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
       if (actual.allowed !== expected) mismatches.push({ layer, request: probe.request, expected, actual });
     }
   }
+  for (const layer of ['ingress', 'egress'] as const) {
+    mismatches.push(...pairs.compare(buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options }), layer));
+  }
   const apiQuestions = apiProbes(declared);
   for (const probe of apiQuestions) {
     const actual = authorizeApi(whole as Inventory, probe.request);
@@ -75,9 +98,14 @@ class PairLevel {
   /** Workload x destination port questions this answers, per layer. */
   readonly questions: number;
 
+  /** Workload actors that are not declared services: no egress policy holds them back. */
+  private readonly unrestricted: readonly string[];
+
   constructor(declared: DeclaredAccess) {
     this.expectations = portExpectations(declared);
     this.actors = new Set(workloadActors(declared));
+    const services = new Set(declared.services.map((service) => `${service.namespace}/${service.name}`));
+    this.unrestricted = [...this.actors].filter((actor) => !services.has(actor));
     this.ports = new Set(this.expectations.map((e) => portKey(e.to, e.port, e.protocol)));
     this.questions = this.expectations.length * this.actors.size - this.expectations.filter((e) => this.actors.has(e.to)).length;
   }
@@ -106,11 +134,15 @@ class PairLevel {
     return mismatches;
   }
 
-  /** The workloads the layer must let in on the port. */
+  /**
+   * The workloads the layer must let in on the port. Egress rules alone hold back only the declared
+   * services (the gateway and the outsider have no egress policies): the others get through.
+   */
   private expected(expectation: PortExpectation, layer: VerifiedLayer): Iterable<string> {
     const everyone = () => new Set([...this.actors].filter((actor) => actor !== expectation.to));
     const mesh = expectation.mesh === 'all' ? everyone() : expectation.mesh;
-    if (layer === 'network') return expectation.network;
+    if (layer === 'network' || layer === 'ingress') return expectation.network;
+    if (layer === 'egress') return new Set([...expectation.network, ...this.unrestricted].filter((actor) => actor !== expectation.to));
     if (layer === 'mesh') return mesh;
     return [...expectation.network].filter((actor) => mesh.has(actor));
   }

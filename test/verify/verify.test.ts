@@ -33,8 +33,20 @@ describe('verify', () => {
   test('GIVEN an ingress NetworkPolicy removed THEN the network layer alone denies declared edges', () => {
     const report = verifyEdited((objects) => objects.filter((o) => !named('NetworkPolicy', 'shop', 'cartservice-ingress')(o)));
     const layers = new Set(report.mismatches.map((m) => m.layer));
-    expect(layers).toEqual(new Set(['both', 'network']));
+    expect(layers).toEqual(new Set(['both', 'network', 'ingress']));
     expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.to === 'shop/cartservice' && m.expected)).toBe(true);
+  });
+
+  test('GIVEN one side of an edge widened (ingress open to the whole namespace) THEN only the ingress rules alone show it', () => {
+    // The other pods of shop still cannot send (their egress policies hold), so access is unchanged;
+    // but a side wider than declared is a hole as soon as the other side changes.
+    const report = verifyEdited((objects) => {
+      objects.find(named('NetworkPolicy', 'shop', 'cartservice-ingress'))!.spec.ingress.push({ from: [{ podSelector: {} }] });
+      return objects;
+    });
+    expect(new Set(report.mismatches.map((m) => m.layer))).toEqual(new Set(['ingress']));
+    expect(report.mismatches.map(describeMismatch)).toContainEqual(expect.stringMatching(
+      /^\[ingress\] shop\/paymentservice -> shop\/cartservice:7070\/TCP: declared denied, manifests allow/));
   });
 
   test('GIVEN the method restriction dropped from an AuthorizationPolicy THEN the mesh layer allows an undeclared method', () => {
