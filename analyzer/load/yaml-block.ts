@@ -39,7 +39,7 @@ export interface ScannedText {
 }
 
 /** Fills in the indentation of lines [from, to) not computed yet. */
-export function computeIndents(stream: ScannedText, from: number, to: number): void {
+export function computeIndents(stream: Pick<ScannedText, 'text' | 'starts' | 'indents'>, from: number, to: number): void {
   const { text, starts, indents } = stream;
   for (let i = from; i < to; i++) {
     if (indents[i] === UNKNOWN_INDENT) indents[i] = contentIndentAt(text, starts[i], starts[i + 1] - 1);

@@ -141,9 +141,8 @@ function peekIdentity(stream: ScannedStream, from: number, to: number): { kind: 
   let kind: string | undefined;
   let namespace: string | undefined;
   for (let i = from; i < to; i++) {
-    // Top-level keys start their line: an indented, blank or comment line holds none (and is not indented yet).
-    const first = text.charCodeAt(starts[i]);
-    if (first === 32 || first === 9 || first === 10 || first === 35 /* # */) continue;
+    // Read before the document is indented: only lines that open at column 0 can hold a top-level key.
+    if (!opensAtColumnZero(text, starts[i])) continue;
     if (text.startsWith('kind:', starts[i])) {
       kind = peekScalar(stream.line(i), 5);
       if (kind === undefined || kind.endsWith('List')) return undefined;
@@ -179,16 +178,19 @@ function peekScalar(line: string, afterColon: number): string | undefined {
 }
 
 function hasContent(text: string, starts: Int32Array, indents: Int32Array, from: number, to: number): boolean {
-  computeIndents({ text, starts, indents } as ScannedText, from, to);
+  computeIndents({ text, starts, indents }, from, to);
   for (let i = from; i < to; i++) if (indents[i] !== NO_CONTENT) return true;
   return false;
 }
 
-/** The first line at or after `from` that starts with neither a blank nor a comment, or `to`. */
+/** The first line at or after `from` that opens at column 0, or `to`. */
 function nextTopLevel(text: string, starts: Int32Array, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    const first = text.charCodeAt(starts[i]);
-    if (first !== 32 && first !== 9 && first !== 10 && first !== 35 && starts[i] < text.length) return i;
-  }
+  for (let i = from; i < to; i++) if (opensAtColumnZero(text, starts[i])) return i;
   return to;
+}
+
+/** Whether the line starting at `start` has content at column 0: not indented, blank or a comment. */
+function opensAtColumnZero(text: string, start: number): boolean {
+  const first = text.charCodeAt(start);
+  return start < text.length && first !== 32 && first !== 9 && first !== 10 && first !== 35 /* # */;
 }

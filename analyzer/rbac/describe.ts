@@ -10,8 +10,8 @@ export function describeRule(rule: RbacRule): string {
 }
 
 /** "deployments.apps,replicasets.apps": every resource of the rule in every group of it. */
-export function describeResources(rule: Pick<RbacRule, 'apiGroups' | 'resources'>): string {
-  return rule.resources.flatMap((resource) => rule.apiGroups.map((group) => qualify(resource, group))).join(',');
+export function describeResources(rule: Pick<RbacRule, 'apiGroups' | 'resources'>, separator = ','): string {
+  return rule.resources.flatMap((resource) => rule.apiGroups.map((group) => qualify(resource, group))).join(separator);
 }
 
 /** "get secrets named redis-cart-auth in namespace data", "list nodes cluster-wide". */

@@ -27,7 +27,8 @@ export interface ApiGrantEntry {
   readonly aggregatedFrom?: string;
 }
 
-const CLUSTER_WIDE = '*';
+/** `namespace` of a grant by a ClusterRoleBinding. */
+export const CLUSTER_WIDE = '*';
 
 export function apiGrants(inventory: Inventory): ApiGrantEntry[] {
   const resolver = resolverFor(inventory.roles);

@@ -1,6 +1,6 @@
 import { compareStrings } from '../load/files';
 import { describeResources, describeRule } from '../rbac/describe';
-import { ApiGrantEntry } from '../rbac/grants';
+import { ApiGrantEntry, CLUSTER_WIDE } from '../rbac/grants';
 import { markdownTable } from './markdown';
 
 /** A grant as access, whatever the binding and role that carry it are called (renaming them changes nothing). */
@@ -25,7 +25,7 @@ export function diffApiAccess(before: readonly ApiGrantEntry[], after: readonly 
 
 /** "ServiceAccount shop/cartservice may get secrets named redis-cart-auth in data". */
 export function describeApiAccess(entry: ApiAccess): string {
-  const scope = entry.namespace === '*' ? 'in every namespace' : `in ${entry.namespace}`;
+  const scope = entry.namespace === CLUSTER_WIDE ? 'in every namespace' : `in ${entry.namespace}`;
   return `${entry.subjectKind} ${entry.subject} may ${describeRule(entry)} ${scope}`;
 }
 
@@ -33,9 +33,9 @@ export function describeApiAccess(entry: ApiAccess): string {
 export function apiAccessSection(entries: readonly ApiGrantEntry[]): string {
   const rows = entries.map((entry) => [
     `${entry.subjectKind} ${entry.subject}`,
-    entry.namespace === '*' ? 'every namespace' : entry.namespace,
+    entry.namespace === CLUSTER_WIDE ? 'every namespace' : entry.namespace,
     entry.verbs.join(', '),
-    describeResources(entry).replace(/,/g, ', '),
+    describeResources(entry, ', '),
     entry.resourceNames.join(', ') || 'any',
     `${entry.binding} → ${entry.role}${entry.aggregatedFrom ? ` (aggregated from ${entry.aggregatedFrom})` : ''}`,
   ]);

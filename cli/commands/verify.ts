@@ -8,9 +8,9 @@ import { describeMismatch, verifyManifests } from '../verify/verify';
 /**
  * `verify [paths...]`: the effective access of the manifests (default dist/) is exactly what the
  * app's meshes declare: every declared edge allowed, everything else denied, by NetworkPolicy
- * alone (and by its ingress and its egress rules alone), by Istio alone and by both. The declaration comes from running the app (the `app` of
- * cdk8s.yaml, or --app) or from a file written by a synth (--declared-access). Exits 1 on a
- * mismatch.
+ * alone (and by its ingress and its egress rules alone), by Istio alone and by both. The
+ * declaration comes from running the app (the `app` of cdk8s.yaml, or --app) or from a file
+ * written by a synth (--declared-access). Exits 1 on a mismatch.
  */
 export function runVerify(args: ParsedArgs, io: CliIo): number {
   allowOnly(args, 'verify', ['app', 'declared-access']);

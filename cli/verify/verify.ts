@@ -32,7 +32,7 @@ function layerObjects(objects: readonly LoadedObject[], layer: VerifiedLayer): L
   if (layer === 'network') return objects.filter((o) => !MESH_KINDS.has(o.object.kind));
   if (layer === 'mesh') return objects.filter((o) => o.object.kind !== 'NetworkPolicy');
   if (layer === 'ingress' || layer === 'egress') {
-    return objects.filter((o) => !MESH_KINDS.has(o.object.kind)).flatMap((o) => {
+    return layerObjects(objects, 'network').flatMap((o) => {
       if (o.object.kind !== 'NetworkPolicy') return [o];
       const policy = oneDirection(o.object, layer === 'ingress' ? 'Ingress' : 'Egress');
       return policy ? [{ ...o, object: policy }] : [];
@@ -64,10 +64,10 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
   const questions = [...probes(declared), ...egressProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
-  let whole: Inventory | undefined;
+  const inventoryOf = (layer: VerifiedLayer) => buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });
+  const whole = inventoryOf('both');
   for (const layer of ['both', 'network', 'mesh'] as const) {
-    const inventory = buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });
-    whole ??= inventory;
+    const inventory = layer === 'both' ? whole : inventoryOf(layer);
     mismatches.push(...pairs.compare(inventory, layer));
     for (const probe of questions) {
       const actual = check(inventory, probe.request);
@@ -76,11 +76,11 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
     }
   }
   for (const layer of ['ingress', 'egress'] as const) {
-    mismatches.push(...pairs.compare(buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options }), layer));
+    mismatches.push(...pairs.compare(inventoryOf(layer), layer));
   }
   const apiQuestions = apiProbes(declared);
   for (const probe of apiQuestions) {
-    const actual = authorizeApi(whole as Inventory, probe.request);
+    const actual = authorizeApi(whole, probe.request);
     if (actual.allowed !== probe.allowed) mismatches.push({ layer: 'api', request: probe.request, expected: probe.allowed, actual });
   }
   return { requests: pairs.questions + questions.length, apiRequests: apiQuestions.length, mismatches };
@@ -111,10 +111,10 @@ class PairLevel {
   }
 
   compare(inventory: Inventory, layer: VerifiedLayer): Mismatch[] {
-    const allowed = new Map<string, CheckResult>();
-    for (const edge of reach(inventory).allowed) {
-      if (this.actors.has(edge.from) && this.ports.has(portKey(edge.to, edge.port, edge.protocol))) {
-        allowed.set(pairKey(edge.from, edge.to, edge.port, edge.protocol), { allowed: true, layer: null, reason: edge.reason });
+    const allowed = new Map<string, { request: AccessRequest; actual: CheckResult }>();
+    for (const { from, to, port, protocol, reason } of reach(inventory).allowed) {
+      if (this.actors.has(from) && this.ports.has(portKey(to, port, protocol))) {
+        allowed.set(pairKey(from, to, port, protocol), { request: { from, to, port, protocol }, actual: { allowed: true, layer: null, reason } });
       }
     }
     const mismatches: Mismatch[] = [];
@@ -127,10 +127,7 @@ class PairLevel {
         mismatches.push({ layer, request, expected: true, actual: check(inventory, request) });
       }
     }
-    for (const [key, actual] of allowed) {
-      const [from, to, port, protocol] = key.split('\u0000');
-      mismatches.push({ layer, request: { from, to, port: Number(port), protocol: protocol as 'TCP' | 'UDP' }, expected: false, actual });
-    }
+    for (const { request, actual } of allowed.values()) mismatches.push({ layer, request, expected: false, actual });
     return mismatches;
   }
 
