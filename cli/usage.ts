@@ -31,6 +31,7 @@ Commands:
                                        scaffold a mesh declaration, with edges inferred from
                                        *_ADDR/_URL/_HOST env vars, also from ConfigMaps (envFrom,
                                        configMapKeyRef); from the cluster when no path
+  audit and discover also take --request-timeout DURATION (kubectl's: 30s, 2m; 0 = none; default 60s)
 
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)

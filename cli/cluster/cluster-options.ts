@@ -3,14 +3,35 @@ import { ParsedArgs, single } from '../args';
 import { ConnectOptions } from './kubeconfig-client';
 
 /** The options of the commands that read a cluster, besides the global ones. */
-export const CLUSTER_OPTIONS = ['kubeconfig', 'context', 'namespace'] as const;
+export const CLUSTER_OPTIONS = ['kubeconfig', 'context', 'namespace', 'request-timeout'] as const;
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function connectOptions(args: ParsedArgs): ConnectOptions {
   const kubeconfig = single(args, 'kubeconfig');
   const context = single(args, 'context');
-  return { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) };
+  const timeout = single(args, 'request-timeout');
+  return {
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    ...(timeout !== undefined ? { requestTimeoutMs: parseRequestTimeout(timeout) } : {}),
+  };
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** kubectl's `--request-timeout`: a Go duration (`30s`, `1m30s`, `500ms`), a bare number of seconds, or 0 for none. */
+export function parseRequestTimeout(value: string): number {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const whole = new RegExp(`^(?:${DURATION_PART.source})+$`);
+  if (!whole.test(text)) {
+    throw new InputError(`--request-timeout ${JSON.stringify(value)} is not a duration; write e.g. 30s, 2m or 0 (no timeout)`);
+  }
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ms += Number(amount) * UNIT_MS[unit];
+  return Math.round(ms);
 }
 
 /** `--namespace a --namespace b` or `--namespace a,b`; undefined when not given. Sorted, without repeats. */

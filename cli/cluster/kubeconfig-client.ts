@@ -11,7 +11,12 @@ export interface ConnectOptions {
   /** Default: like kubectl, $KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
   readonly kubeconfig?: string;
   readonly context?: string;
+  /** Milliseconds an API call may take before the command gives up; 0 waits forever (kubectl's default). */
+  readonly requestTimeoutMs?: number;
 }
+
+/** Longer than any list a healthy API server answers, short enough that a CI job does not hang until it is killed. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** The resources the cluster commands read. */
 export type ResourceName =
@@ -106,10 +111,31 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
     rbac: config.makeApiClient(k8s.RbacAuthorizationV1Api),
     custom: config.makeApiClient(k8s.CustomObjectsApi),
   };
-  const callOptions = rawBodyOptions(k8s);
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const fail = (what: string, error: unknown): never => {
-    throw new InputError(describeFailure(server, what, error));
+    // Our own messages (a call that timed out) are already complete.
+    throw error instanceof InputError ? error : new InputError(describeFailure(server, what, error));
   };
+  /** One API call, given up (and its connection closed, so that the process can exit) when it takes too long. */
+  async function send<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
+    if (timeoutMs === 0) return call(rawBodyOptions(k8s));
+    let agent: { destroy(): void } | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        agent?.destroy();
+        reject(new InputError(`the Kubernetes API server at ${server} did not answer ${what} within ${formatSeconds(timeoutMs)} (--request-timeout)`));
+      }, timeoutMs);
+    });
+    const answer = call(rawBodyOptions(k8s, (used) => { agent = used; }));
+    // Once the deadline has won, the call's own failure (its connection destroyed) has nobody to hear it.
+    answer.catch(() => undefined);
+    try {
+      return await Promise.race([answer, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function listAll(resource: ResourceName, namespace: string | undefined): Promise<KubeObject[] | undefined> {
     const { kind, apiVersions, list } = RESOURCES[resource];
@@ -119,7 +145,8 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
       let page: Page = { limit: PAGE_SIZE };
       try {
         for (;;) {
-          const response = await list[version](apis, namespace, page, callOptions);
+          const current = page;
+          const response = await send(`list ${resource}${where}`, (callOptions) => list[version](apis, namespace, current, callOptions));
           const body = JSON.parse(await response.body.text()) as { items?: Array<Record<string, unknown>>; metadata?: { continue?: string } };
           // Custom resources come with kind and apiVersion; built-in list items do not.
           for (const item of body.items ?? []) items.push({ apiVersion: apiVersions[version], kind, ...item } as KubeObject);
@@ -139,26 +166,35 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
     context: config.getCurrentContext(),
     list: listAll,
     async get(resource, namespace, name) {
+      const what = `get ${resource} ${namespace ? `${namespace}/` : ''}${name}`;
       try {
-        const call = resource === 'namespaces'
+        const response = await send(what, (callOptions) => (resource === 'namespaces'
           ? apis.core.readNamespaceWithHttpInfo({ name }, callOptions)
-          : apis.core.readNamespacedConfigMapWithHttpInfo({ name, namespace: namespace ?? 'default' }, callOptions);
-        const object = JSON.parse(await (await call).body.text()) as Record<string, unknown>;
+          : apis.core.readNamespacedConfigMapWithHttpInfo({ name, namespace: namespace ?? 'default' }, callOptions)));
+        const object = JSON.parse(await response.body.text()) as Record<string, unknown>;
         return { apiVersion: 'v1', kind: RESOURCES[resource].kind, ...object } as KubeObject;
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        return fail(`get ${resource} ${namespace ? `${namespace}/` : ''}${name}`, error);
+        return fail(what, error);
       }
     },
   };
 }
 
-/** node-fetch bodies can be read once; this middleware reads it and puts back a body that can be read again. */
-function rawBodyOptions(k8s: typeof ClientNode): CallOptions {
+/**
+ * node-fetch bodies can be read once; this middleware reads it and puts back a body that can be read
+ * again. It also hands over the request's agent (client-node makes one per request), the only handle
+ * on its connection: the generated client takes no abort signal.
+ */
+function rawBodyOptions(k8s: typeof ClientNode, onAgent?: (agent: { destroy(): void }) => void): CallOptions {
   return {
     middlewareMergeStrategy: 'append',
     middleware: [{
-      pre: (context) => new k8s.Observable(Promise.resolve(context)),
+      pre: (context) => {
+        const agent = context.getAgent();
+        if (agent && onAgent) onAgent(agent);
+        return new k8s.Observable(Promise.resolve(context));
+      },
       post: (context) => new k8s.Observable(context.body.text().then((text) => {
         context.body = { text: async () => text, binary: async () => Buffer.from(text) };
         return context;
@@ -195,6 +231,10 @@ function describeDefaultKubeconfig(): string {
     throw new InputError(`no kubeconfig found (looked at ${candidates.join(', ')}); pass --kubeconfig FILE`);
   }
   return candidates.join(path.delimiter);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseRequestTimeout } from '../../cli/cluster/cluster-options';
 import { DIST, boutiqueCluster } from '../support/boutique-cluster';
 import { CommandResult, runCommand } from '../support/cluster-cli';
 import { FakeApiServer, startFakeApiServer } from '../support/fake-apiserver';
@@ -239,6 +240,29 @@ describe('audit input errors (exit 2, one line)', () => {
     // THEN one line says so
     expect(code).toBe(2);
     expect(stderr).toBe(`mesh-policy: the Kubernetes API server at ${server.url} refused to list pods (HTTP 403: forbidden: User "system:anonymous" cannot list resource at /api/v1/pods)\n`);
+  });
+
+  test('a stalled API server ends the command after --request-timeout, naming the call that hung', async () => {
+    // GIVEN the API server never answers the list of NetworkPolicies
+    server.stall(/networkpolicies$/);
+    // WHEN auditing with a short timeout
+    const { code, stdout, stderr } = await runCommand('audit', [DIST], { kubeconfig, 'request-timeout': '300ms' });
+    // THEN the command gives up with one line instead of hanging (the test would time out otherwise)
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`mesh-policy: the Kubernetes API server at ${server.url} did not answer list networkpolicies within 0.3s (--request-timeout)\n`);
+  });
+
+  test.each([['1m30s', 90_000], ['500ms', 500], ['45', 45_000], ['0', 0], ['1.5h', 5_400_000]])(
+    '--request-timeout %s is %i ms, as kubectl reads it', (value, ms) => {
+      expect(parseRequestTimeout(value)).toBe(ms);
+    },
+  );
+
+  test('a --request-timeout that is not a duration is named with the fix', async () => {
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig, 'request-timeout': '5 minutes' });
+    expect(code).toBe(2);
+    expect(stderr).toBe('mesh-policy: --request-timeout "5 minutes" is not a duration; write e.g. 30s, 2m or 0 (no timeout)\n');
   });
 
   test('an unknown context lists the known ones', async () => {

@@ -53,6 +53,8 @@ export interface FakeApiServer {
   remove(kind: string, namespace: string | undefined, name: string): void;
   /** Answers 403 Forbidden to requests whose path matches. */
   forbid(pattern: RegExp): void;
+  /** Never answers requests whose path matches (an overloaded or half-reachable API server). */
+  stall(pattern: RegExp): void;
   /** A kubeconfig file (in a fresh temporary directory) pointing at this server. */
   writeKubeconfig(contextName?: string): string;
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
   const requests: string[] = [];
   const clients = new Set<string>();
   const forbidden: RegExp[] = [];
+  const stalled: RegExp[] = [];
   let revision = 1;
   let addresses = 0;
 
@@ -90,6 +93,7 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
       response.writeHead(code, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(body));
     };
+    if (stalled.some((pattern) => pattern.test(url.pathname))) return;
     if (forbidden.some((pattern) => pattern.test(url.pathname))) {
       send(403, status(403, 'Forbidden', `forbidden: User "system:anonymous" cannot list resource at ${url.pathname}`));
       return;
@@ -148,6 +152,9 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
     forbid(pattern) {
       forbidden.push(pattern);
     },
+    stall(pattern) {
+      stalled.push(pattern);
+    },
     writeKubeconfig(contextName = 'fake') {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kubeconfig-')), 'config');
       // client-node refuses plain http unless TLS verification is off (there is no TLS to verify).
@@ -159,7 +166,11 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
       ].join('\n'));
       return file;
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () => new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Stalled requests hold their connections open; close() alone would wait for them forever.
+      server.closeAllConnections();
+    }),
   };
 }
 
