@@ -20,7 +20,7 @@ export type { DeniedPair, DeniedReason, DeniedSummary, ReachEdge, ReachOptions, 
 export type { HttpAccess, HttpRuleMatch } from './mesh/authorization';
 export type { HttpConstraint } from './mesh/authorization-rules';
 export { authorizeApi } from './rbac/authorize';
-export type { ApiDecision, ApiRequest } from './rbac/authorize';
+export type { ApiDecision, ApiRequest, NonResourceApiRequest, ResourceApiRequest } from './rbac/authorize';
 export { apiGrants } from './rbac/grants';
 export type { ApiGrantEntry } from './rbac/grants';
 export { inventoryForRbac } from './rbac/loading';

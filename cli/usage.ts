@@ -18,7 +18,8 @@ Commands:
         [--name NAME] [--format text|json]
                                        may the ServiceAccount make this API request under the
                                        manifests' RBAC? (kubectl auth can-i; without --namespace a
-                                       cluster-scoped request) json: {"allowed","reason"}; exit 0 either way
+                                       cluster-scoped request; --resource /PATH is a non-resource URL)
+                                       json: {"allowed","reason"}; exit 0 either way
   verify [paths...] [--app CMD | --declared-access FILE] [--format text|json]
                                        the manifests (default dist/) allow exactly what the cdk8s
                                        app's meshes declare, by NetworkPolicy alone, by Istio alone

@@ -37,6 +37,7 @@ function readRule(reader: ObjectReader, raw: unknown, path: string): RbacRule {
     apiGroups: list('apiGroups'),
     resources: list('resources'),
     resourceNames: list('resourceNames'),
+    nonResourceURLs: list('nonResourceURLs'),
     verbs: list('verbs'),
   };
 }

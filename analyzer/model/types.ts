@@ -168,6 +168,8 @@ export interface RbacRule {
   readonly apiGroups: readonly string[];
   readonly resources: readonly string[];
   readonly resourceNames: readonly string[];
+  /** Paths such as "/healthz" or "/metrics*"; only ClusterRoles bound cluster-wide grant them. */
+  readonly nonResourceURLs: readonly string[];
   readonly verbs: readonly string[];
 }
 

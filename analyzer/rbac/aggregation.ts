@@ -62,5 +62,5 @@ export class ClusterRoleAggregator {
 
 /** ruleExists compares with equality.Semantic.DeepEqual, for which an empty list equals an absent one. */
 function ruleKey(rule: RbacRule): string {
-  return JSON.stringify([rule.verbs, rule.apiGroups, rule.resources, rule.resourceNames]);
+  return JSON.stringify([rule.verbs, rule.apiGroups, rule.resources, rule.resourceNames, rule.nonResourceURLs]);
 }

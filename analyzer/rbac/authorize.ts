@@ -1,19 +1,22 @@
-// The RBAC authorizer's decision for one resource request of a ServiceAccount, after
+// The RBAC authorizer's decision for one request of a ServiceAccount, after
 // kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go (Authorize) and
 // pkg/registry/rbac/validation/rule.go (VisitRulesFor): ClusterRoleBindings apply in every namespace
 // and to cluster-scoped requests; RoleBindings only to requests in their own namespace, including
-// those that bind a ClusterRole. The first rule that allows decides; nothing allowing means denied
-// (RBAC has no deny rules).
+// those that bind a ClusterRole. Non-resource requests (/healthz, /metrics) are cluster-scoped, so
+// only ClusterRoleBindings grant them. The first rule that allows decides; nothing allowing means
+// denied (RBAC has no deny rules).
 
 import { InputError } from '../errors';
 import { Inventory, RbacBinding, RbacRole, RbacSubject } from '../model/types';
 import { SourcedRule } from './aggregation';
 import { describeRequest, describeRule } from './describe';
 import { describeObject, resolverFor } from './role-refs';
-import { ResourceAttributes, ruleAllows } from './rules';
+import { NonResourceAttributes, ResourceAttributes, ruleAllows } from './rules';
 import { ServiceAccountUser, describeSubject, serviceAccountUser, subjectApplies } from './subjects';
 
-export interface ApiRequest {
+export type ApiRequest = ResourceApiRequest | NonResourceApiRequest;
+
+export interface ResourceApiRequest {
   /** The ServiceAccount making the request, "namespace/name". */
   readonly serviceAccount: string;
   /** get, list, watch, create, update, patch, delete, deletecollection, ... or a custom verb. */
@@ -28,6 +31,15 @@ export interface ApiRequest {
   readonly name?: string;
 }
 
+/** A request for a path outside the resource API, as `kubectl auth can-i get /healthz` asks it. */
+export interface NonResourceApiRequest {
+  readonly serviceAccount: string;
+  /** The HTTP method in lower case: get, post, put, delete... */
+  readonly verb: string;
+  /** e.g. "/healthz", "/metrics", "/version". */
+  readonly nonResourceURL: string;
+}
+
 export interface ApiDecision {
   readonly allowed: boolean;
   /** The deciding binding and role, e.g. "RoleBinding data/x grants Role data/x: get secrets", or why nothing does. */
@@ -36,8 +48,8 @@ export interface ApiDecision {
 
 export function authorizeApi(inventory: Inventory, request: ApiRequest): ApiDecision {
   const user = serviceAccountUser(request.serviceAccount, 'serviceAccount');
-  const attributes = resourceAttributes(request);
-  const namespace = request.namespace ?? '';
+  const attributes = 'nonResourceURL' in request ? nonResourceAttributes(request) : resourceAttributes(request);
+  const namespace = 'nonResourceURL' in request ? '' : request.namespace ?? '';
   const resolver = resolverFor(inventory.roles);
   const applying: string[] = [];
   const problems: string[] = [];
@@ -71,13 +83,25 @@ function* bindingsFor(bindings: readonly RbacBinding[], user: ServiceAccountUser
 }
 
 /** RequestInfo splits "resource/subresource"; Kubernetes has no deeper nesting. */
-function resourceAttributes(request: ApiRequest): ResourceAttributes {
-  if (!request.verb) throw new InputError('an API request needs a verb, e.g. get');
+function resourceAttributes(request: ResourceApiRequest): ResourceAttributes {
+  requireVerb(request);
   const parts = request.resource.split('/');
   if (parts.length > 2 || parts.some((part) => part === '')) {
     throw new InputError(`resource must be RESOURCE or RESOURCE/SUBRESOURCE, got ${JSON.stringify(request.resource)}`);
   }
   return { verb: request.verb, apiGroup: request.apiGroup, resource: parts[0], subresource: parts[1] ?? '', name: request.name ?? '' };
+}
+
+function nonResourceAttributes(request: NonResourceApiRequest): NonResourceAttributes {
+  requireVerb(request);
+  if (!request.nonResourceURL.startsWith('/')) {
+    throw new InputError(`a non-resource URL is a path starting with "/", got ${JSON.stringify(request.nonResourceURL)}`);
+  }
+  return { verb: request.verb, path: request.nonResourceURL };
+}
+
+function requireVerb(request: ApiRequest): void {
+  if (!request.verb) throw new InputError('an API request needs a verb, e.g. get');
 }
 
 function grantReason(binding: RbacBinding, subject: RbacSubject, role: RbacRole, allowing: SourcedRule): string {

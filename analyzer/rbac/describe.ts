@@ -2,11 +2,13 @@
 // named API group is "resource.group" ("deployments.apps/scale"), the core group adds nothing.
 
 import { RbacRule } from '../model/types';
-import { ResourceAttributes } from './rules';
+import { NonResourceAttributes, ResourceAttributes } from './rules';
 
-/** "get secrets named redis-cart-auth", "get,list,watch deployments.apps,replicasets.apps". */
-export function describeRule(rule: RbacRule): string {
-  return `${rule.verbs.join(',') || '(no verbs)'} ${describeResources(rule) || '(no resources)'}${named(rule.resourceNames)}`;
+/** "get secrets named redis-cart-auth", "get,list,watch deployments.apps,replicasets.apps", "get /healthz,/livez". */
+export function describeRule(rule: Omit<RbacRule, 'nonResourceURLs'> & Partial<Pick<RbacRule, 'nonResourceURLs'>>): string {
+  const verbs = rule.verbs.join(',') || '(no verbs)';
+  if (rule.resources.length === 0 && rule.nonResourceURLs?.length) return `${verbs} ${rule.nonResourceURLs.join(',')}`;
+  return `${verbs} ${describeResources(rule) || '(no resources)'}${named(rule.resourceNames)}`;
 }
 
 /** "deployments.apps,replicasets.apps": every resource of the rule in every group of it. */
@@ -15,7 +17,8 @@ export function describeResources(rule: Pick<RbacRule, 'apiGroups' | 'resources'
 }
 
 /** "get secrets named redis-cart-auth in namespace data", "list nodes cluster-wide". */
-export function describeRequest(request: ResourceAttributes, namespace: string): string {
+export function describeRequest(request: ResourceAttributes | NonResourceAttributes, namespace: string): string {
+  if ('path' in request) return `${request.verb} ${request.path}`;
   const resource = qualify(request.subresource ? `${request.resource}/${request.subresource}` : request.resource, request.apiGroup);
   const scope = namespace ? `in namespace ${namespace}` : 'cluster-wide';
   return `${request.verb} ${resource}${named(request.name ? [request.name] : [])} ${scope}`;

@@ -1,7 +1,8 @@
-// Whether one PolicyRule allows one resource request, transcribed from kubernetes/kubernetes
+// Whether one PolicyRule allows one request, transcribed from kubernetes/kubernetes
 // plugin/pkg/auth/authorizer/rbac/rbac.go (RuleAllows) and pkg/apis/rbac/v1/evaluation_helpers.go
-// (VerbMatches, APIGroupMatches, ResourceMatches, ResourceNameMatches). Matching is exact and
-// case-sensitive; "*" is the only wildcard, and only as a whole entry (or "*/<subresource>").
+// (VerbMatches, APIGroupMatches, ResourceMatches, ResourceNameMatches, NonResourceURLMatches).
+// Matching is exact and case-sensitive; "*" is the only wildcard: as a whole entry, as
+// "*/<subresource>", or at the end of a non-resource URL (a prefix).
 
 import { RbacRule } from '../model/types';
 
@@ -16,9 +17,16 @@ export interface ResourceAttributes {
   readonly name: string;
 }
 
+/** A request for a path outside the resource API (/healthz, /metrics, /version): its verb is the HTTP method in lower case. */
+export interface NonResourceAttributes {
+  readonly verb: string;
+  readonly path: string;
+}
+
 const ALL = '*';
 
-export function ruleAllows(rule: RbacRule, request: ResourceAttributes): boolean {
+export function ruleAllows(rule: RbacRule, request: ResourceAttributes | NonResourceAttributes): boolean {
+  if ('path' in request) return verbMatches(rule, request.verb) && nonResourceURLMatches(rule, request.path);
   const combinedResource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   return verbMatches(rule, request.verb)
     && apiGroupMatches(rule, request.apiGroup)
@@ -43,6 +51,12 @@ function resourceMatches(rule: RbacRule, combinedResource: string, subresource: 
     ruleResource === ALL
     || ruleResource === combinedResource
     || (subresource !== '' && ruleResource === `*/${subresource}`));
+}
+
+/** "*" matches every path; an entry ending in "*" matches the paths it prefixes (every trailing "*" trimmed, like Go's TrimRight). */
+function nonResourceURLMatches(rule: RbacRule, path: string): boolean {
+  return rule.nonResourceURLs.some((url) =>
+    url === ALL || url === path || (url.endsWith(ALL) && path.startsWith(url.replace(/\*+$/, ''))));
 }
 
 /** No resourceNames: any name, and requests without a name. With them, only requests for those names. */

@@ -6,8 +6,9 @@ import { CliIo, EXIT_OK } from '../io';
 
 /**
  * `can-i <paths...> --as NS/SA --verb V --resource R[/SUB] [--group G] [--namespace NS] [--name NAME]`:
- * `kubectl auth can-i` against manifests, for ServiceAccounts. Exits 0 whether allowed or not (the
- * answer is the output); bad input exits 2.
+ * `kubectl auth can-i` against manifests, for ServiceAccounts. Like kubectl, a "resource" that starts
+ * with "/" is a non-resource URL (`--verb get --resource /healthz`). Exits 0 whether allowed or not
+ * (the answer is the output); bad input exits 2.
  */
 export function runCanI(args: ParsedArgs, io: CliIo): number {
   allowOnly(args, 'can-i', ['as', 'verb', 'resource', 'group', 'namespace', 'name']);
@@ -25,6 +26,13 @@ function readApiRequest(args: ParsedArgs): ApiRequest {
   const resource = single(args, 'resource');
   if (!serviceAccount || !verb || !resource) throw new InputError('can-i needs --as NAMESPACE/SERVICEACCOUNT, --verb and --resource');
   serviceAccountUser(serviceAccount, '--as');
+  if (resource.startsWith('/')) {
+    const scoped = ['group', 'namespace', 'name'].filter((option) => args.options.has(option));
+    if (scoped.length > 0) {
+      throw new InputError(`--resource ${resource} is a non-resource URL, which has no ${scoped.map((o) => `--${o}`).join(', ')}; leave ${scoped.length > 1 ? 'them' : 'it'} out`);
+    }
+    return { serviceAccount, verb, nonResourceURL: resource };
+  }
   const apiGroup = single(args, 'group') ?? '';
   // kubectl spells the group into the resource ("deployments.apps"); here it would silently ask for a
   // resource that does not exist, so say how to write it instead.

@@ -1,10 +1,10 @@
-import type { ApiRequest } from '../../analyzer';
+import type { ResourceApiRequest } from '../../analyzer';
 import type { DeclaredAccess, DeclaredGrant } from '../../constructs';
 import { OUTSIDER } from './stand-ins';
 
 /** A Kubernetes API request and whether the declared grants allow it. */
 export interface ApiProbe {
-  readonly request: ApiRequest;
+  readonly request: ResourceApiRequest;
   readonly allowed: boolean;
 }
 
@@ -22,7 +22,7 @@ const listed = (values: readonly string[], value: string) => values.includes('*'
  * and the group, resource and verb it lists (or `*`); with `resourceNames`, only requests that name
  * one of them (a list or a create names no object).
  */
-function covers(grant: DeclaredGrant, request: ApiRequest): boolean {
+function covers(grant: DeclaredGrant, request: ResourceApiRequest): boolean {
   return request.serviceAccount === `${grant.holder.split('/')[0]}/${grant.serviceAccount}`
     && request.namespace === grant.namespace
     && listed(grant.apiGroups, request.apiGroup)
@@ -57,7 +57,7 @@ export function apiProbes(declared: DeclaredAccess): ApiProbe[] {
       for (const { apiGroup, resource } of resources) {
         for (const verb of verbs) {
           for (const name of names) {
-            const request: ApiRequest = { serviceAccount, verb, apiGroup, resource, namespace, ...(name !== undefined ? { name } : {}) };
+            const request: ResourceApiRequest = { serviceAccount, verb, apiGroup, resource, namespace, ...(name !== undefined ? { name } : {}) };
             probes.push({ request, allowed: grants.some((grant) => covers(grant, request)) });
           }
         }

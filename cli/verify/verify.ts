@@ -1,4 +1,4 @@
-import { AccessRequest, ApiDecision, ApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject, reach } from '../../analyzer';
+import { AccessRequest, ApiDecision, ResourceApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject, reach } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
 import { apiProbes } from './api-probes';
 import { egressProbes } from './egress-probes';
@@ -15,7 +15,7 @@ export type VerifiedLayer = 'both' | 'network' | 'mesh' | 'ingress' | 'egress';
 /** A question on which the manifests and the declaration disagree: a connection, or a Kubernetes API request. */
 export type Mismatch =
   | { readonly layer: VerifiedLayer; readonly request: AccessRequest; readonly expected: boolean; readonly actual: CheckResult }
-  | { readonly layer: 'api'; readonly request: ApiRequest; readonly expected: boolean; readonly actual: ApiDecision };
+  | { readonly layer: 'api'; readonly request: ResourceApiRequest; readonly expected: boolean; readonly actual: ApiDecision };
 
 export interface VerifyReport {
   /** Connection requests asked, per layer. */

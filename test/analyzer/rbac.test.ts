@@ -256,6 +256,60 @@ describe('RBAC ClusterRole aggregation', () => {
   });
 });
 
+describe('RBAC non-resource requests (/healthz, /metrics)', () => {
+  // RBAC_GO RuleAllows: a non-resource request matches on VerbMatches and NonResourceURLMatches only.
+  const urlRole = (name: string, urls: readonly string[], verbs: readonly string[] = ['get']) =>
+    ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [{ nonResourceURLs: urls, verbs }] });
+  const boundCluster = (urls: readonly string[], verbs?: readonly string[]) =>
+    [urlRole('probe', urls, verbs), clusterRoleBinding('probe', 'ClusterRole probe', [sa('shop/web')])];
+  const asks = (objects: readonly object[], nonResourceURL: string, verb = 'get') =>
+    authorizeApi(inventoryOf(objects), { serviceAccount: 'shop/web', verb, nonResourceURL });
+
+  test('HELPERS NonResourceURLMatches: an exact path is granted by a ClusterRoleBinding; the reason names the rule', () => {
+    expect(asks(boundCluster(['/healthz', '/livez']), '/livez'))
+      .toEqual({ allowed: true, reason: 'ClusterRoleBinding probe grants ClusterRole probe: get /healthz,/livez' });
+    expect(asks(boundCluster(['/healthz']), '/healthz/etcd').allowed).toBe(false);
+  });
+
+  test('HELPERS NonResourceURLMatches: "*" matches every path; a trailing "*" matches the paths it prefixes', () => {
+    expect(asks(boundCluster(['*']), '/version').allowed).toBe(true);
+    const metrics = boundCluster(['/metrics*']);
+    expect(['/metrics', '/metrics/cadvisor', '/metricsx', '/healthz'].map((url) => asks(metrics, url).allowed)).toEqual([true, true, true, false]);
+    const apis = boundCluster(['/apis/*']);
+    expect(['/apis/apps', '/apis'].map((url) => asks(apis, url).allowed)).toEqual([true, false]);
+  });
+
+  test('HELPERS VerbMatches: the verb is the HTTP method; a get grant does not allow post', () => {
+    expect(asks(boundCluster(['/healthz']), '/healthz', 'post').allowed).toBe(false);
+    expect(asks(boundCluster(['/healthz'], ['*']), '/healthz', 'post').allowed).toBe(true);
+  });
+
+  test('RULE_GO VisitRulesFor: a RoleBinding to the same ClusterRole grants no non-resource URL (the request has no namespace)', () => {
+    const objects = [urlRole('probe', ['*']), roleBinding('data/probe', 'ClusterRole probe', [sa('shop/web')])];
+    expect(asks(objects, '/healthz')).toEqual({
+      allowed: false,
+      reason: 'no RBAC rule lets ServiceAccount shop/web get /healthz; no ClusterRoleBinding applies to it',
+    });
+  });
+
+  test('RBAC_GO RuleAllows: resource rules allow no path, and path rules allow no resource', () => {
+    const resources = [clusterRole('all', [{ verbs: ['*'], resources: ['*'], apiGroups: ['*'] }]), clusterRoleBinding('all', 'ClusterRole all', [sa('shop/web')])];
+    expect(asks(resources, '/healthz').allowed).toBe(false);
+    expect(allowed(boundCluster(['*'], ['*']), { namespace: undefined, resource: 'nodes' })).toBe(false);
+  });
+
+  test('AGGREGATION: rules that differ only in their paths stay two rules', () => {
+    const parts = [['/healthz'], ['/metrics']].map((urls, index) => ({ ...urlRole(`part-${index}`, urls), metadata: { name: `part-${index}`, labels: { probe: 'true' } } }));
+    const aggregate = { ...urlRole('probe', []), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { probe: 'true' } }] } };
+    const objects = [...parts, aggregate, clusterRoleBinding('probe', 'ClusterRole probe', [sa('shop/web')])];
+    expect(['/healthz', '/metrics'].map((url) => asks(objects, url).allowed)).toEqual([true, true]);
+  });
+
+  test('a non-resource URL that is not a path is an InputError', () => {
+    expect(() => asks([], 'healthz')).toThrow('a non-resource URL is a path starting with "/", got "healthz"');
+  });
+});
+
 describe('RBAC decisions: reasons and input', () => {
   test('a denial names the request and the bindings that apply but grant something else', () => {
     const objects = readerIn('data', [{ verbs: ['get'], resources: ['configmaps'] }]);

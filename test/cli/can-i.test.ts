@@ -8,6 +8,21 @@ const DIST = path.resolve(__dirname, '../../dist/online-boutique.k8s.yaml');
 /** The cartservice asking for the Secret main.ts grants it (Role + RoleBinding in data). */
 const CART = ['--as', 'shop/cartservice', '--verb', 'get', '--resource', 'secrets', '--namespace', 'data'];
 
+/** A folder with a ClusterRole of one rule, bound cluster-wide to the ServiceAccount "ns/name". */
+function clusterRoleGrant(name: string, rule: object, serviceAccount: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-can-i-'));
+  const [namespace, account] = serviceAccount.split('/');
+  const objects = [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [rule] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: account, namespace }],
+    },
+  ];
+  fs.writeFileSync(path.join(dir, 'rbac.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+  return dir;
+}
+
 describe('mesh-policy can-i', () => {
   test('GIVEN dist/ WHEN the cartservice asks for its Secret with --format json THEN {"allowed":true,"reason"} and exit 0', async () => {
     const { code, stdout, stderr } = await cli('can-i', DIST, ...CART, '--name', 'redis-cart-auth', '--format', 'json');
@@ -32,24 +47,27 @@ describe('mesh-policy can-i', () => {
   });
 
   test('GIVEN a ClusterRole of an API group THEN --group and a subresource select it; without --namespace the request is cluster-scoped', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-can-i-'));
-    fs.writeFileSync(path.join(dir, 'rbac.yaml'), `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: scaler}
-rules: [{apiGroups: [apps], resources: [deployments/scale], verbs: [update]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: scaler}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: scaler}
-subjects: [{kind: ServiceAccount, name: autoscaler, namespace: ops}]
-`);
+    const dir = clusterRoleGrant('scaler', { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['update'] }, 'ops/autoscaler');
     const ask = async (...extra: string[]) => JSON.parse((await cli('can-i', dir, '--as', 'ops/autoscaler', '--verb', 'update', '--format', 'json', ...extra)).stdout).allowed;
     expect(await ask('--resource', 'deployments/scale', '--group', 'apps')).toBe(true);
     expect(await ask('--resource', 'deployments/scale', '--group', 'apps', '--namespace', 'shop')).toBe(true);
     expect(await ask('--resource', 'deployments', '--group', 'apps')).toBe(false);
     expect(await ask('--resource', 'deployments/scale')).toBe(false);
+  });
+});
+
+describe('mesh-policy can-i: non-resource URLs', () => {
+  test('GIVEN a ClusterRole for /metrics bound cluster-wide WHEN --resource /metrics THEN yes, like kubectl auth can-i get /metrics', async () => {
+    const dir = clusterRoleGrant('scraper', { nonResourceURLs: ['/metrics'], verbs: ['get'] }, 'monitoring/prometheus');
+    const ask = async (url: string) => (await cli('can-i', dir, '--as', 'monitoring/prometheus', '--verb', 'get', '--resource', url)).stdout;
+    expect(await ask('/metrics')).toBe('yes (ClusterRoleBinding scraper grants ClusterRole scraper: get /metrics)\n');
+    expect(await ask('/healthz')).toBe('no (no RBAC rule lets ServiceAccount monitoring/prometheus get /healthz; '
+      + 'bindings that apply grant other access: ClusterRoleBinding scraper (ClusterRole scraper))\n');
+  });
+
+  test('a non-resource URL with --namespace or --group is bad input', async () => {
+    expectBadInput(await cli('can-i', DIST, '--as', 'a/b', '--verb', 'get', '--resource', '/healthz', '--namespace', 'shop', '--group', 'apps'),
+      /--resource \/healthz is a non-resource URL, which has no --group, --namespace; leave them out/);
   });
 });
 
