@@ -18,8 +18,9 @@ export function lintPeerAuthenticationAdmission(policy: JsonObject, findings: Fi
     );
   }
   for (const port of Object.keys(portLevelMtls)) {
-    // The map key is a uint32 for the webhook and int(key) for the CEL rule: decimal digits only.
-    if (!/^[0-9]+$/.test(port)) {
+    // The map key is a uint32 for the webhook, read as a JSON number (golang/protobuf jsonpb): decimal
+    // digits without a leading zero ("08080" fails there, though the CEL rule's int(key) would take it).
+    if (!/^(0|[1-9][0-9]*)$/.test(port)) {
       findings.error(`spec.portLevelMtls key ${show(port)} is not a port number: use the container port, e.g. "8080"`);
     } else if (Number(port) < 1 || Number(port) > 65535) {
       findings.error(`spec.portLevelMtls port ${port} is outside 1-65535: use the container port number`);

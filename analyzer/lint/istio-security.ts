@@ -32,12 +32,23 @@ export function checkTrustDomainValues(field: string, values: readonly string[])
   return withSlash !== undefined ? [`a trust domain must not contain '/', found ${show(withSlash)} in ${field} (use principals for full identities)`] : [];
 }
 
+/** security.go CheckServiceAccount's limits. */
+const MAX_SERVICE_ACCOUNTS = 16;
+const MAX_SERVICE_ACCOUNT_LENGTH = 320;
+
 /**
- * `serviceAccounts` entries are `sa` or `namespace/sa`, without wildcards. The 16-entry and
- * 320-character limits are also CRD schema limits and are reported by the schema walker.
+ * `serviceAccounts` entries are `sa` or `namespace/sa`, without wildcards, at most 16 of at most 320
+ * characters. For the `source.serviceAccounts` fields the CRD schema holds the same limits and the
+ * schema walker reports them; a `when` condition's values have no schema limit, so they are checked here.
  */
-export function checkServiceAccount(field: string, values: readonly string[]): string[] {
+export function checkServiceAccount(field: string, values: readonly string[], checkLimits = false): string[] {
+  if (checkLimits && values.length > MAX_SERVICE_ACCOUNTS) {
+    return [`${field} may not have more than ${MAX_SERVICE_ACCOUNTS} values, found ${values.length}: split the rule`];
+  }
   for (const value of values) {
+    if (checkLimits && value.length > MAX_SERVICE_ACCOUNT_LENGTH) {
+      return [`${field} value cannot exceed ${MAX_SERVICE_ACCOUNT_LENGTH} characters, found one of ${value.length}`];
+    }
     if (value === '') return [`empty value not allowed in ${field}: remove the "" entry`];
     if (value.includes('*')) return [`wildcards are not allowed in ${field}, found ${show(value)}: list the service accounts, or use principals with a prefix/suffix match`];
     const slashes = value.split('/').length - 1;
@@ -109,7 +120,7 @@ export function validateAttribute(key: string, values: readonly string[]): strin
     case 'destination.ip':
       return validateIPs(key, values);
     case 'source.serviceAccount':
-      return checkServiceAccount(key, values);
+      return checkServiceAccount(key, values, true);
     case 'source.trustDomain':
       return checkWildcardValues(key, values);
     case 'destination.port':

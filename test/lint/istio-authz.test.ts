@@ -225,6 +225,16 @@ describe('AuthorizationPolicy: when conditions (ValidateAttribute)', () => {
     expect(errorsOf({ rules: [{ when: [{ key: '', values: ['x'] }] }] })).toEqual([expect.stringContaining('key must not be empty')]);
   });
 
+  it('source.serviceAccount values have CheckServiceAccount\'s limits, which no schema checks for when: 16 values of 320 characters', () => {
+    const accounts = (count: number, length = 8) => Array.from({ length: count }, (_, i) => `ns/${`sa${i}`.padEnd(length - 3, 'x')}`);
+    const when = (values: string[], field = 'values') => errorsOf({ rules: [{ when: [{ key: 'source.serviceAccount', [field]: values }] }] });
+    expect(when(accounts(16))).toEqual([]);
+    expect(when(accounts(17))).toEqual([expect.stringContaining('source.serviceAccount may not have more than 16 values, found 17')]);
+    expect(when(accounts(17), 'notValues')).toEqual([expect.stringContaining('may not have more than 16 values')]);
+    expect(when(accounts(1, 320))).toEqual([]);
+    expect(when(accounts(1, 321))).toEqual([expect.stringContaining('source.serviceAccount value cannot exceed 320 characters, found one of 321')]);
+  });
+
   it('rejects a missing key (CRD required, "condition-key-missing")', () => {
     expect(errorsOf({ rules: [{ when: [{ values: ['x'] }] }] })).toEqual([expect.stringContaining('spec.rules[0].when[0].key is required')]);
   });

@@ -41,6 +41,10 @@ describe('PeerAuthentication admission', () => {
     expect(problemsOf({ selector: { matchLabels: { foo: 'bar' } }, portLevelMtls: { acd: { mode: 'STRICT' } } }).errors).toEqual([expect.stringContaining('"acd" is not a port number')]);
   });
 
+  it.each([['08080'], ['-80'], ['8e3']])('rejects port key %s, which the webhook cannot read as a JSON uint32 (jsonpb map key)', (port) => {
+    expect(problemsOf({ selector: { matchLabels: { foo: 'bar' } }, portLevelMtls: { [port]: { mode: 'STRICT' } } }).errors).toEqual([expect.stringContaining(`"${port}" is not a port number`)]);
+  });
+
   it('rejects the dry-run annotation, which only AuthorizationPolicy supports (checkDryRunAnnotation)', () => {
     expect(problemsOf({}, { annotations: { 'istio.io/dry-run': 'true' } }).errors).toEqual([expect.stringContaining('only supported on AuthorizationPolicy')]);
   });
