@@ -27,13 +27,18 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   }
   const sourceIps = origin.kind === 'external' ? [origin.ip]
     : origin.workload.podIPs.length > 0 ? origin.workload.podIPs : undefined;
-  return authorize(target.authorization, {
+  // A port a Service declares as TCP gets a TCP filter chain: the sidecar sees a connection, not the
+  // requests in it, so HTTP-only rule fields cannot match (declared HTTP and sniffed ports see requests).
+  const tcpOnly = target.declaredPorts.get(port) === 'tcp';
+  const decision = authorize(target.authorization, {
     principal: plaintextBecause || origin.kind !== 'workload' ? undefined : index.facts(origin.workload).identity,
     sourceIps,
     destinationIps: destination.podIPs.length > 0 ? destination.podIPs : undefined,
     port,
-    http: connection.http,
+    http: tcpOnly ? undefined : connection.http,
   }, destination.id);
+  if (!tcpOnly || connection.http === undefined) return decision;
+  return { ...decision, reason: `${decision.reason} (Istio takes port ${port} for TCP from its Service port, and sees a connection, not HTTP requests)` };
 }
 
 /**

@@ -186,6 +186,16 @@ describe('AuthorizationPolicy: rule structure', () => {
       .toEqual([true, true, true, false, false]);
   });
 
+  // MESHCONFIG istio/api mesh/v1alpha1/config.proto pathNormalization: DEFAULT is BASE, "/a/../b" normalizes
+  // to "/b" (Envoy normalize_path, RFC 3986), set on every sidecar listener (listener_builder.go).
+  test('MESHCONFIG pathNormalization BASE: paths match after dot segments and encoded unreserved characters are resolved', () => {
+    const objects = meshedPair([onApi('allow', { rules: [{}] }), onApi('deny', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin', '/secret/*'] } }] }] })]);
+    const denied = ['/public/../admin', '/./admin', '/%61dmin', '/%2e%2e/secret/x', '/secret/a/../b'];
+    const allowed = ['/public/admin', '/admin/..x', '/a%2Fadmin', '//admin'];
+    expect(denied.map((path) => verdict(objects, get(path)).allowed)).toEqual(denied.map(() => false));
+    expect(allowed.map((path) => verdict(objects, get(path)).allowed)).toEqual(allowed.map(() => true));
+  });
+
   test('Istio path templates: {*} matches one segment, {**} any number', () => {
     const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { paths: ['/users/{*}/info', '/files/{**}'] } }] }] })]);
     expect([get('/users/7/info'), get('/users/7/8/info'), get('/files/a/b/c')].map((r) => verdict(objects, r).allowed)).toEqual([true, false, true]);
@@ -243,9 +253,32 @@ describe('AuthorizationPolicy: HTTP-only fields on TCP (MODEL checkError, per ru
     expect(verdict(objects, tcp)).toMatchObject({ allowed: false, reason: 'denied by AuthorizationPolicy/shop/p (DENY rule 0)' });
   });
 
-  test('a request carrying HTTP fields is HTTP, so the same DENY rule only denies its path', () => {
+  // CONVERSION pkg/config/kube/conversion.go ConvertProtocol; LISTENER listener_inbound.go (a TCP port
+  // gets a TCP filter chain, whose authorization is built with forTCP, whatever the client speaks).
+  test('CONVERSION + LISTENER: an HTTP request to a port declared TCP is a connection to the sidecar: the ALLOW rule with methods does not match', () => {
+    const objects = tcpServer(onApi('p', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }));
+    expect(verdict(objects, get('/home'))).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('(Istio takes port 8080 for TCP from its Service port, and sees a connection, not HTTP requests)'),
+    });
+  });
+
+  test('CONVERSION + LISTENER: and the DENY rule for one path denies every request on that port', () => {
     const objects = tcpServer(onApi('p', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin'] } }] }] }));
-    expect(verdict(objects, get('/home')).allowed).toBe(true);
+    expect(verdict(objects, get('/home')).allowed).toBe(false);
+  });
+
+  test.each([
+    ['appProtocol wins over the port name', { name: 'http-api', port: 8080, targetPort: 8080, appProtocol: 'tcp' }, false],
+    ['appProtocol http on a tcp- name', { name: 'tcp-api', port: 8080, targetPort: 8080, appProtocol: 'http' }, true],
+    ['an unnamed well-known port (3306) is TCP', { port: 3306, targetPort: 8080 }, false],
+    ['an unnamed port is sniffed, so an HTTP request is seen as one', { port: 9000, targetPort: 8080 }, true],
+  ])('CONVERSION: %s', (_title, servicePort, allowed) => {
+    const objects = [
+      ...meshedPair([onApi('p', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] })]).filter((o) => (o as { kind: string }).kind !== 'Service'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [servicePort] } },
+    ];
+    expect(verdict(objects, get('/home')).allowed).toBe(allowed);
   });
 
   test('a plaintext client to STRICT is rejected before authorization', () => {
