@@ -50,6 +50,7 @@ export function strictRejection(index: PolicyIndex, sourceHasSidecar: boolean, d
   const setting = facts.mtls(port);
   if (!destination.sidecar.injected || setting.mode !== 'STRICT') return undefined;
   if (!facts.declaredPorts.has(port)) return strictReason(setting, destination, port, undeclaredPort(destination, port));
+  if (facts.clientMtls.mode === 'DISABLE') return strictReason(setting, destination, port, namespaceDisabled(destination, facts.clientMtls));
   return sourceHasSidecar ? undefined : strictReason(setting, destination, port, 'the source has no sidecar');
 }
 
@@ -66,7 +67,13 @@ function plaintextCause(index: PolicyIndex, connection: Connection, disabled: bo
   const { origin, destination, port } = connection;
   if (origin.kind === 'external') return `ip:${origin.ip} is outside the mesh`;
   if (!origin.workload.sidecar.injected) return `${origin.workload.id} has no sidecar (${origin.workload.sidecar.because})`;
-  if (!index.facts(destination).declaredPorts.has(port)) return undeclaredPort(destination, port);
+  const facts = index.facts(destination);
+  if (!facts.declaredPorts.has(port)) return undeclaredPort(destination, port);
   if (disabled) return `PeerAuthentication DISABLE on port ${port}`;
+  if (facts.clientMtls.mode === 'DISABLE') return namespaceDisabled(destination, facts.clientMtls);
   return undefined;
+}
+
+function namespaceDisabled(destination: Workload, setting: MtlsSetting): string {
+  return `${setting.decidedBy} disables mTLS for namespace ${destination.namespace}, so client sidecars send plaintext (auto mTLS does not read workload policies)`;
 }

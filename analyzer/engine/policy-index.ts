@@ -1,5 +1,5 @@
 import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
-import { MtlsSetting, mtlsSettingsFor } from '../mesh/peer-authentication';
+import { MtlsSetting, mtlsSettingsFor, namespaceMtlsSetting } from '../mesh/peer-authentication';
 import { MeshProtocol, declaredPorts } from '../mesh/protocol';
 import { SharedOperations } from '../mesh/shared-operations';
 import { trustDomains } from '../mesh/trust-domain';
@@ -76,6 +76,7 @@ export class PolicyIndex {
       egressPolicies: policies.filter((policy) => policy.egress !== undefined),
       authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace),
       mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
+      clientMtls: namespaceMtlsSetting(workload.namespace, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       declaredPorts: declaredPorts(selecting, workload.ports),
       identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
     };
@@ -88,6 +89,8 @@ export interface WorkloadFacts {
   readonly egressPolicies: readonly NetworkPolicy[];
   readonly authorization: ApplicablePolicies;
   readonly mtls: (port: number) => MtlsSetting;
+  /** What client sidecars take for its mode when they choose between mTLS and plaintext (namespace and mesh policies only). */
+  readonly clientMtls: MtlsSetting;
   /** Container ports some Service forwards to, with Istio's protocol. */
   readonly declaredPorts: ReadonlyMap<number, MeshProtocol>;
   /** The SPIFFE identity its sidecar presents. */

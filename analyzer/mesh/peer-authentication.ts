@@ -21,28 +21,37 @@ export function mtlsSettingsFor(
   policies: readonly PeerAuthentication[],
   rootNamespace: string,
 ): (port: number) => MtlsSetting {
-  let mesh: PeerAuthentication | undefined;
-  let namespace: PeerAuthentication | undefined;
-  let workloadLevel: PeerAuthentication | undefined;
-  for (const policy of [...policies].sort(oldestFirst)) {
-    if (policy.namespace !== workload.namespace && policy.namespace !== rootNamespace) continue;
-    if (!policy.selector) {
-      if (policy.namespace === rootNamespace) mesh ??= policy;
-      else namespace ??= policy;
-    } else if (policy.namespace !== rootNamespace && labelsSubsetOf(policy.selector, workload.labels)) {
-      workloadLevel ??= policy;
-    }
-  }
-  let base: MtlsSetting = { mode: 'PERMISSIVE' };
-  for (const level of [mesh, namespace, workloadLevel]) {
-    if (level && level.mode !== 'UNSET') base = { mode: level.mode, decidedBy: level.ref };
-  }
+  const sorted = [...policies].sort(oldestFirst);
+  const workloadLevel = sorted.find((policy) =>
+    policy.selector && policy.namespace === workload.namespace && policy.namespace !== rootNamespace && labelsSubsetOf(policy.selector, workload.labels));
+  const namespaceWide = namespaceSetting(workload.namespace, sorted, rootNamespace);
+  const base = workloadLevel && workloadLevel.mode !== 'UNSET' ? { mode: workloadLevel.mode, decidedBy: workloadLevel.ref } : namespaceWide;
   const portLevel = workloadLevel?.portLevel;
   return (port) => {
     const mode = portLevel?.get(port);
     if (mode === undefined || mode === 'UNSET') return base;
     return { mode, decidedBy: `${workloadLevel?.ref} (port ${port})` };
   };
+}
+
+/**
+ * The mode of a namespace by its namespace-wide and mesh-wide policies only, UNSET inheriting and
+ * PERMISSIVE by default (pilot/pkg/model/authentication.go GetNamespaceMutualTLSMode). Client
+ * sidecars decide on auto mTLS with it (push_context.go BestEffortInferServiceMTLSMode): they do not
+ * see workload policies, so under a namespace DISABLE they send plaintext even to a STRICT workload.
+ */
+export function namespaceMtlsSetting(namespace: string, policies: readonly PeerAuthentication[], rootNamespace: string): MtlsSetting {
+  return namespaceSetting(namespace, [...policies].sort(oldestFirst), rootNamespace);
+}
+
+function namespaceSetting(namespace: string, sorted: readonly PeerAuthentication[], rootNamespace: string): MtlsSetting {
+  const mesh = sorted.find((policy) => !policy.selector && policy.namespace === rootNamespace);
+  const own = sorted.find((policy) => !policy.selector && policy.namespace === namespace && namespace !== rootNamespace);
+  let setting: MtlsSetting = { mode: 'PERMISSIVE' };
+  for (const level of [mesh, own]) {
+    if (level && level.mode !== 'UNSET') setting = { mode: level.mode, decidedBy: level.ref };
+  }
+  return setting;
 }
 
 function oldestFirst(a: PeerAuthentication, b: PeerAuthentication): number {

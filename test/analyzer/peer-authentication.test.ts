@@ -1,4 +1,4 @@
-import { deployment, meshedPair, namespace, peerAuthentication, service, verdict } from './support';
+import { authorizationPolicy, deployment, meshedPair, namespace, peerAuthentication, service, verdict } from './support';
 
 // PeerAuthentication: https://istio.io/latest/docs/reference/config/security/peer_authentication/ (DOCS) and
 // istio/istio pilot/pkg/security/authn/policy_applier.go ComposePeerAuthentication (COMPOSE).
@@ -91,5 +91,37 @@ describe('PeerAuthentication', () => {
   test('a destination without sidecar enforces nothing, whatever its namespace policy says', () => {
     const objects = [namespace('plain'), deployment('plain/api', { ports: [{ port: 8080 }] }), strict('plain/default'), ...legacyClient];
     expect(verdict(objects, { from: 'legacy/client', to: 'plain/api', port: 8080 }).reason).toContain('plain/api has no sidecar');
+  });
+
+  // AUTO_MTLS istio/istio pilot/pkg/model/push_context.go BestEffortInferServiceMTLSMode reads only
+  // GetNamespaceMutualTLSMode (authentication.go); cluster_tls.go buildAutoMtlsSettings sends no TLS when
+  // that mode is DISABLE (istio/istio#56084: mesh DISABLE + workload STRICT resets connections).
+  describe('AUTO_MTLS: the client sidecar follows the namespace and mesh mode only', () => {
+    const meshedClient = { from: 'shop/web', to: 'shop/api', port: 8080 };
+    const workloadPolicy = (mode: string) => peerAuthentication('shop/api', { selector: { matchLabels: { app: 'api' } }, mtls: { mode } });
+    const namespaceDisable = peerAuthentication('shop/default', { mtls: { mode: 'DISABLE' } });
+
+    test('a namespace DISABLE makes meshed clients send plaintext, which a workload STRICT rejects', () => {
+      const result = verdict(meshedPair([namespaceDisable, workloadPolicy('STRICT')]), meshedClient);
+      expect(result).toEqual({
+        allowed: false,
+        layer: 'mesh',
+        reason: 'PeerAuthentication STRICT (PeerAuthentication/shop/api) on shop/api port 8080 rejects plaintext: '
+          + 'PeerAuthentication/shop/default disables mTLS for namespace shop, so client sidecars send plaintext (auto mTLS does not read workload policies)',
+      });
+    });
+
+    test('under a workload PERMISSIVE the plaintext request passes but carries no identity for principals', () => {
+      const allowWeb = authorizationPolicy('shop/allow-web', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }] });
+      expect(verdict(meshedPair([namespaceDisable, workloadPolicy('PERMISSIVE'), allowWeb]), meshedClient).allowed).toBe(false);
+      expect(verdict(meshedPair([workloadPolicy('PERMISSIVE'), allowWeb]), meshedClient).allowed).toBe(true);
+    });
+
+    test('a mesh DISABLE counts when the namespace has no policy or an UNSET one; a namespace STRICT overrides it', () => {
+      const meshDisable = [namespace('istio-system'), peerAuthentication('istio-system/default', { mtls: { mode: 'DISABLE' } })];
+      expect(verdict(meshedPair([...meshDisable, workloadPolicy('STRICT')]), meshedClient).allowed).toBe(false);
+      expect(verdict(meshedPair([...meshDisable, peerAuthentication('shop/default', { mtls: { mode: 'UNSET' } }), workloadPolicy('STRICT')]), meshedClient).allowed).toBe(false);
+      expect(verdict(meshedPair([...meshDisable, strict('shop/default')]), meshedClient).allowed).toBe(true);
+    });
   });
 });
