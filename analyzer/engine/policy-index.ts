@@ -74,7 +74,7 @@ export class PolicyIndex {
       },
       ingressPolicies: policies.filter((policy) => policy.ingress !== undefined),
       egressPolicies: policies.filter((policy) => policy.egress !== undefined),
-      authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace),
+      authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace, this.inventory.mesh.extAuthzProviders),
       mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       clientMtls: namespaceMtlsSetting(workload.namespace, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       declaredPorts: declaredPorts(selecting, workload.ports),

@@ -54,12 +54,15 @@ export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonl
  * ListAuthorizationPolicies + policyattachment.go ShouldAttachPolicy): those of the root namespace and of
  * the workload's namespace whose selector is absent or a subset of the workload's labels. Policies with
  * targetRefs are for gateways and waypoints and ignored by sidecars; dry-run policies only log; AUDIT
- * only logs; unknown actions are dropped by istiod.
+ * only logs; unknown actions are dropped by istiod. A CUSTOM policy is up to its external authorizer,
+ * unless the mesh config (when known) defines no such provider: then istiod turns its rules into DENY
+ * rules (builder.go getBadCustomDenyRules, "will generate deny configs").
  */
 export function selectApplicable(
   workload: Workload,
   policies: readonly CompiledPolicy[],
   rootNamespace: string,
+  extAuthzProviders?: readonly string[],
 ): ApplicablePolicies {
   const deny: CompiledPolicy[] = [];
   const allow: CompiledPolicy[] = [];
@@ -72,6 +75,7 @@ export function selectApplicable(
     if (policy.dryRun) notEnforced.push(`${policy.action} ${policy.ref} (dry-run)`);
     else if (policy.action === 'ALLOW') allow.push(compiled);
     else if (policy.action === 'DENY') deny.push(compiled);
+    else if (policy.action === 'CUSTOM' && extAuthzProviders && !extAuthzProviders.includes(policy.provider ?? '')) deny.push(compiled);
     else if (policy.action === 'CUSTOM') notEnforced.push(`CUSTOM ${policy.ref} (external authorizer)`);
     else if (policy.action === 'AUDIT') notEnforced.push(`AUDIT ${policy.ref} (logging only)`);
   }
@@ -90,7 +94,7 @@ export function authorize(applicable: ApplicablePolicies, request: MeshRequest, 
     for (const rule of rules) {
       const { result, constraints } = evaluateRule(rule, request, true);
       if (result === YES) {
-        return { allowed: false, reason: `denied by ${policy.ref} (DENY rule ${rule.index})${note}` };
+        return { allowed: false, reason: `denied by ${policy.ref} (${denyingRule(policy, rule.index)})${note}` };
       }
       if (result === MAYBE) deniedWhen.push(...constraints.map((constraint) => ({ policy: policy.ref, rule: rule.index, constraint })));
     }
@@ -114,6 +118,11 @@ export function authorize(applicable: ApplicablePolicies, request: MeshRequest, 
     return { allowed: true, reason: `allowed for some HTTP requests by ${matching}${note}`, http: { allowedWhen, ...denyPart } };
   }
   return { allowed: false, reason: noAllowRuleMatches(applicable, destination) };
+}
+
+function denyingRule(policy: AuthorizationPolicy, index: number): string {
+  if (policy.action !== 'CUSTOM') return `DENY rule ${index}`;
+  return `CUSTOM rule ${index}: the mesh config defines no ext authz provider ${JSON.stringify(policy.provider ?? '')}, so istiod denies what the rule matches`;
 }
 
 /** The denial when ALLOW policies apply and none of their rules matches; `reach` counts sources under it. */

@@ -13,6 +13,7 @@ export function readAuthorizationPolicy(reader: ObjectReader): AuthorizationPoli
   const spec = reader.record(reader.object.spec, 'spec') ?? {};
   const targetRefs = reader.list(spec.targetRefs, 'spec.targetRefs') ?? [];
   const rules = reader.list(spec.rules, 'spec.rules') ?? [];
+  const provider = reader.string(reader.record(spec.provider, 'spec.provider')?.name, 'spec.provider.name');
   return {
     ref: reader.ref,
     namespace: reader.namespace,
@@ -22,6 +23,7 @@ export function readAuthorizationPolicy(reader: ObjectReader): AuthorizationPoli
     // The legacy singular targetRef counts too (istio pilot/pkg/model/policyattachment.go GetTargetRefs).
     hasTargetRefs: targetRefs.length > 0 || (spec.targetRef !== undefined && spec.targetRef !== null),
     dryRun: parseGoBool(labelsFrom(reader.metadata('annotations'), 'metadata.annotations', reader.fail).get(DRY_RUN_ANNOTATION)),
+    ...(provider !== undefined ? { provider } : {}),
     // Istio skips nil rules ("skipped nil rule", pilot/pkg/security/authz/builder/builder.go).
     rules: rules.flatMap((rule, index) => (rule === null ? [] : [readRule(reader, rule, `spec.rules[${index}]`)])),
   };

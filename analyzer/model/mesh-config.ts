@@ -27,6 +27,8 @@ export function resolveMeshSettings(configMaps: readonly ObjectReader[], options
     trustDomain: options.trustDomain ?? meshConfig.trustDomain ?? DEFAULT_TRUST_DOMAIN,
     trustDomainAliases: meshConfig.trustDomainAliases ?? [],
     rootNamespace: options.rootNamespace ?? meshConfig.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
+    // A ConfigMap without providers is a mesh without any (Istio's default MeshConfig has none).
+    ...(configMap ? { extAuthzProviders: meshConfig.extAuthzProviders ?? [] } : {}),
   };
 }
 
@@ -35,7 +37,17 @@ export function isMeshConfigMap(reader: ObjectReader): boolean {
   return reader.name === MESH_CONFIG_MAP;
 }
 
-function readMeshConfig(reader: ObjectReader): { trustDomain?: string; trustDomainAliases?: string[]; rootNamespace?: string } {
+/** The kinds of extension provider that can serve a CUSTOM AuthorizationPolicy (builder/extauthz.go processExtensionProvider). */
+const EXT_AUTHZ_KINDS = ['envoyExtAuthzHttp', 'envoyExtAuthzGrpc'];
+
+interface MeshConfigFields {
+  trustDomain?: string;
+  trustDomainAliases?: string[];
+  rootNamespace?: string;
+  extAuthzProviders?: string[];
+}
+
+function readMeshConfig(reader: ObjectReader): MeshConfigFields {
   const text = reader.string(reader.record(reader.object.data, 'data')?.mesh, 'data.mesh');
   if (!text) return {};
   const mesh = parseYamlValue(text, reader.where('data.mesh'));
@@ -43,7 +55,13 @@ function readMeshConfig(reader: ObjectReader): { trustDomain?: string; trustDoma
   const trustDomain = reader.string(record.trustDomain, 'data.mesh.trustDomain');
   const rootNamespace = reader.string(record.rootNamespace, 'data.mesh.rootNamespace');
   const aliases = reader.strings(record.trustDomainAliases, 'data.mesh.trustDomainAliases');
+  const providers = (reader.list(record.extensionProviders, 'data.mesh.extensionProviders') ?? []).flatMap((raw, index) => {
+    const provider = reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {};
+    const name = reader.string(provider.name, `data.mesh.extensionProviders[${index}].name`);
+    return name !== undefined && EXT_AUTHZ_KINDS.some((kind) => provider[kind] !== undefined) ? [name] : [];
+  });
   return {
+    ...(providers.length > 0 ? { extAuthzProviders: providers } : {}),
     ...(trustDomain ? { trustDomain } : {}),
     ...(rootNamespace ? { rootNamespace } : {}),
     ...(aliases ? { trustDomainAliases: [...aliases] } : {}),

@@ -146,6 +146,8 @@ export interface AuthorizationPolicy {
   readonly hasTargetRefs: boolean;
   /** `istio.io/dry-run: "true"`: evaluated in shadow mode only. */
   readonly dryRun: boolean;
+  /** `provider.name` of a CUSTOM policy. */
+  readonly provider?: string;
   readonly rules: readonly AuthorizationRule[];
 }
 
@@ -213,6 +215,11 @@ export interface MeshSettings {
   readonly trustDomain: string;
   readonly trustDomainAliases: readonly string[];
   readonly rootNamespace: string;
+  /**
+   * Names of the mesh config's external authorization providers (envoyExtAuthzHttp/Grpc), when the
+   * manifests carry the `istio` ConfigMap; undefined when they do not (the providers are unknown).
+   */
+  readonly extAuthzProviders?: readonly string[];
 }
 
 export interface Inventory {

@@ -62,6 +62,34 @@ describe('AuthorizationPolicy: which policies apply', () => {
     expect(verdict(objects, get())).toMatchObject({ allowed: true, reason: expect.stringContaining('not enforced: CUSTOM AuthorizationPolicy/shop/ext (external authorizer)') });
   });
 
+  // BUILDER istio/istio pilot/pkg/security/authz/builder/builder.go: getExtAuthz fails for a provider the
+  // MeshConfig does not define ("will generate deny configs") and getBadCustomDenyRules makes its rules DENY.
+  describe('BUILDER: a CUSTOM policy whose provider the mesh config does not define', () => {
+    const meshConfig = (mesh: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
+    const admin = onApi('ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] });
+
+    test('denies what its rules match, and only that', () => {
+      const objects = meshedPair([meshConfig('trustDomain: cluster.local\n'), admin]);
+      expect(verdict(objects, get('/admin/users'))).toEqual({
+        allowed: false,
+        layer: 'mesh',
+        reason: 'denied by AuthorizationPolicy/shop/ext (CUSTOM rule 0: the mesh config defines no ext authz provider "opa", so istiod denies what the rule matches)',
+      });
+      expect(verdict(objects, get('/home')).allowed).toBe(true);
+    });
+
+    test('a provider of another kind (tracing) does not count; a defined envoyExtAuthzGrpc provider leaves the policy to the authorizer', () => {
+      const tracing = 'extensionProviders:\n- name: opa\n  zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}\n';
+      expect(verdict(meshedPair([meshConfig(tracing), admin]), get('/admin')).allowed).toBe(false);
+      const authz = 'extensionProviders:\n- name: opa\n  envoyExtAuthzGrpc: {service: opa.opa.svc.cluster.local, port: 9191}\n';
+      expect(verdict(meshedPair([meshConfig(authz), admin]), get('/admin'))).toMatchObject({ allowed: true, reason: expect.stringContaining('(external authorizer)') });
+    });
+
+    test('without the istio ConfigMap in the manifests the providers are unknown: not enforced, as before', () => {
+      expect(verdict(meshedPair([admin]), get('/admin')).allowed).toBe(true);
+    });
+  });
+
   test('an AUDIT policy only logs, and the reason says so', () => {
     const result = verdict(meshedPair([onApi('audit', { action: 'AUDIT', rules: [{}] })]), get());
     expect(result).toMatchObject({ allowed: true, reason: expect.stringContaining('not enforced: AUDIT AuthorizationPolicy/shop/audit (logging only)') });
