@@ -1,3 +1,4 @@
+import { withInjectedLabels } from '../mesh/injected-labels';
 import { decideSidecar } from '../mesh/injection';
 import { compareStrings } from '../load/files';
 import { LoadedObject } from '../load/documents';
@@ -118,22 +119,25 @@ function collectNamespaces(declared: readonly Namespace[], used: ReadonlySet<str
 
 function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyMap<string, Namespace>): Workload[] {
   const present = new Set(drafts.map((draft) => `${draft.namespace}/${draft.kind}/${draft.name}`));
-  const workloads = drafts.map((draft): Workload => ({
-    id: `${draft.namespace}/${draft.name}`,
-    kind: draft.kind,
-    namespace: draft.namespace,
-    name: draft.name,
-    labels: draft.labels,
-    annotations: draft.annotations,
-    serviceAccount: draft.serviceAccount,
-    ports: draft.ports,
-    podIPs: draft.podIPs,
-    sidecar: decideSidecar(draft, namespaces.get(draft.namespace) as Namespace),
+  const workloads = drafts.map((draft): Workload => {
+    const sidecar = decideSidecar(draft, namespaces.get(draft.namespace) as Namespace);
+    return {
+      id: `${draft.namespace}/${draft.name}`,
+      kind: draft.kind,
+      namespace: draft.namespace,
+      name: draft.name,
+      labels: sidecar.injected ? withInjectedLabels(draft) : draft.labels,
+      annotations: draft.annotations,
+      serviceAccount: draft.serviceAccount,
+      ports: draft.ports,
+      podIPs: draft.podIPs,
+      sidecar,
     // A cluster dump lists a Deployment, its ReplicaSet and their Pods: only the top owner is a workload
     // of its own in reports; the others stay addressable by name.
-    ownedByListedWorkload: draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`)),
-    source: draft.source,
-  }));
+      ownedByListedWorkload: draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`)),
+      source: draft.source,
+    };
+  });
   return workloads.sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind));
 }
 

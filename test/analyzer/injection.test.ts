@@ -1,5 +1,5 @@
 import { Workload } from '../../analyzer';
-import { inventoryOf, namespace, pod } from './support';
+import { authorizationPolicy, deployment, inventoryOf, meshedPair, namespace, pod, verdict } from './support';
 
 // Sidecar injection as Istio decides it: the webhooks' selectors
 // (istio/istio manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml, cited as WEBHOOK)
@@ -62,5 +62,37 @@ describe('sidecar injection', () => {
 
   test('INJECT IgnoredNamespaces: kube-system is never injected', () => {
     expect(sidecarOf({ 'istio-injection': 'enabled' }, {}, 'kube-system').injected).toBe(false);
+  });
+});
+
+// TEMPLATE istio/istio manifests/charts/istio-control/istio-discovery/files/injection-template.yaml
+// metadata.labels: every injected pod gets security.istio.io/tlsMode and the canonical service labels.
+describe('TEMPLATE: labels the injector adds to the pod', () => {
+  const labelsOf = (objects: readonly object[]) => Object.fromEntries(inventoryOf(objects).workloads[0].labels);
+  const injected = namespace('shop', { 'istio-injection': 'enabled' });
+
+  test('tlsMode istio, canonical-name from app.kubernetes.io/name before app, canonical-revision from version, else latest', () => {
+    expect(labelsOf([injected, deployment('shop/cart', { labels: { app: 'cart', 'app.kubernetes.io/name': 'cart-svc', version: 'v2' } })])).toEqual({
+      app: 'cart', 'app.kubernetes.io/name': 'cart-svc', version: 'v2',
+      'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': 'cart-svc', 'service.istio.io/canonical-revision': 'v2',
+    });
+    expect(labelsOf([injected, deployment('shop/cart', { labels: { tier: 'web' } })])).toMatchObject({
+      'service.istio.io/canonical-name': 'cart', 'service.istio.io/canonical-revision': 'latest',
+    });
+  });
+
+  test('a pod of a ReplicaSet takes the Deployment name (the ReplicaSet name less its pod-template-hash); labels already set are kept', () => {
+    const owned = { ...pod('shop/cart-7d9f-x1', { labels: { 'pod-template-hash': '7d9f', 'security.istio.io/tlsMode': 'disabled' } }) } as { metadata: object };
+    owned.metadata = { ...owned.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cart-7d9f', uid: 'u', controller: true }] };
+    expect(labelsOf([injected, owned])).toMatchObject({ 'service.istio.io/canonical-name': 'cart', 'security.istio.io/tlsMode': 'disabled' });
+  });
+
+  test('a pod without a sidecar gets none of them', () => {
+    expect(labelsOf([namespace('shop'), pod('shop/app')])).toEqual({ app: 'app' });
+  });
+
+  test('selectors see them: a policy selecting security.istio.io/tlsMode=istio applies to every injected workload', () => {
+    const denyAll = authorizationPolicy('shop/deny-meshed', { action: 'DENY', selector: { matchLabels: { 'security.istio.io/tlsMode': 'istio' } }, rules: [{}] });
+    expect(verdict(meshedPair([denyAll]), { from: 'shop/web', to: 'shop/api', port: 8080 }).reason).toBe('denied by AuthorizationPolicy/shop/deny-meshed (DENY rule 0)');
   });
 });

@@ -1,0 +1,47 @@
+// The labels Istio's injector adds to a pod it gives a sidecar, from the injection template
+// (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml, metadata.labels). They
+// are real pod labels once the pod runs: AuthorizationPolicy and PeerAuthentication selectors, Service
+// selectors and NetworkPolicy podSelectors all see them.
+
+import { Labels } from '../model/labels';
+import { WorkloadKind } from '../model/types';
+
+const TLS_MODE = 'security.istio.io/tlsMode';
+const CANONICAL_NAME = 'service.istio.io/canonical-name';
+const CANONICAL_REVISION = 'service.istio.io/canonical-revision';
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+
+export interface InjectedPod {
+  readonly kind: WorkloadKind;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly owners: readonly { readonly kind: string; readonly name: string }[];
+}
+
+/** The pod's labels with the injector's added; a label the pod already has (non-empty) is kept. */
+export function withInjectedLabels(pod: InjectedPod): Labels {
+  const labels = new Map(pod.labels);
+  // Sprig's `default` passes over empty values as over missing ones.
+  const first = (...candidates: Array<string | undefined>) => candidates.find((value) => value !== undefined && value !== '');
+  const given = (key: string) => pod.labels.get(key);
+  labels.set(TLS_MODE, first(given(TLS_MODE), 'istio') as string);
+  const name = first(given(CANONICAL_NAME), given('app.kubernetes.io/name'), given('app'), deploymentName(pod)) as string;
+  labels.set(CANONICAL_NAME, name.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, ''));
+  labels.set(CANONICAL_REVISION, first(given(CANONICAL_REVISION), given('app.kubernetes.io/version'), given('version'), 'latest') as string);
+  return labels;
+}
+
+/**
+ * The template's `.DeploymentMeta.Name` (pkg/kube/inject GetDeployMetaFromPod): the controller's name,
+ * a Deployment's for pods of its ReplicaSets (the ReplicaSet name less its pod-template-hash), else the
+ * pod's own name.
+ */
+function deploymentName(pod: InjectedPod): string {
+  const hash = pod.labels.get(POD_TEMPLATE_HASH);
+  const withoutHash = (name: string) => (hash && name.endsWith(`-${hash}`) ? name.slice(0, -hash.length - 1) : name);
+  if (pod.kind === 'ReplicaSet') return withoutHash(pod.name);
+  if (pod.kind !== 'Pod') return pod.name;
+  const owner = pod.owners[0];
+  if (!owner) return pod.name;
+  return owner.kind === 'ReplicaSet' ? withoutHash(owner.name) : owner.name;
+}
