@@ -1,4 +1,4 @@
-import { Cidr, cidrContains, cidrCoversEverything, parseCidr } from '../model/cidr';
+import { Cidr, cidrContains, cidrCoversEverything, parseAddress, parseCidr } from '../model/cidr';
 import { AuthorizationRule, AuthorizationSource, AuthorizationOperation } from '../model/types';
 import {
   Matcher, anyMatcher, headerMatcher, hostMatcher, namespaceMatcher, pathMatcher, principalsMatcher, serviceAccountMatcher,
@@ -27,6 +27,18 @@ export interface MeshRequest {
   readonly port: number;
   /** Undefined: a plain TCP connection; 'any': every possible HTTP request (reach); else one request. */
   readonly http?: HttpFacts | 'any';
+}
+
+/**
+ * `remoteIpBlocks` and `remote.ip` (Envoy's remote_ip): the sidecar's inbound connection manager trusts
+ * X-Forwarded-For with zero trusted hops (use_remote_address false, listener_inbound.go), so the
+ * rightmost address of the header is the client when there is one; else the connection's source.
+ * (`ipBlocks` and `source.ip` are always the connection's: direct_remote_ip.)
+ */
+function remoteIps(request: MeshRequest): readonly string[] | undefined {
+  const forwarded = typeof request.http === 'object' ? request.http.headers.get('x-forwarded-for') : undefined;
+  const rightmost = forwarded?.split(',').map((entry) => entry.trim()).filter(Boolean).pop();
+  return rightmost !== undefined && parseAddress(rightmost) ? [rightmost] : request.sourceIps;
 }
 
 export type HttpField =
@@ -233,7 +245,7 @@ class CheckBuilder {
       ...this.both(source.trustDomains, source.notTrustDomains, (values) =>
         this.identity(anyMatcher(expandTrustDomainAliases(values, trustDomains).map(trustDomainMatcher)))),
       ...this.both(source.ipBlocks, source.notIpBlocks, (values) => this.addresses(values, (r) => r.sourceIps)),
-      ...this.both(source.remoteIpBlocks, source.notRemoteIpBlocks, (values) => this.addresses(values, (r) => r.sourceIps)),
+      ...this.both(source.remoteIpBlocks, source.notRemoteIpBlocks, (values, negated) => this.remoteAddresses(values, negated)),
       ...this.both(source.requestPrincipals, source.notRequestPrincipals, (values, negated) =>
         jwt(negated ? 'notRequestPrincipals' : 'requestPrincipals', values)),
     ];
@@ -258,8 +270,9 @@ class CheckBuilder {
     const built = ((): Check | undefined => {
       switch (key) {
         case 'source.ip':
-        case 'remote.ip':
           return this.addresses(values, (r) => r.sourceIps);
+        case 'remote.ip':
+          return this.remoteAddresses(values, negated);
         case 'destination.ip':
           return this.addresses(values, (r) => r.destinationIps);
         case 'destination.port':
@@ -322,6 +335,20 @@ class CheckBuilder {
     const blocks = this.keepValid(values.map((value) => parseCidr(value)));
     if (!blocks) return undefined;
     return { httpOnly: false, test: (request) => fromBoolean(addressesMatch(blocks, pick(request))) };
+  }
+
+  /**
+   * The client address as Envoy's remote_ip: over TCP the connection's source; over HTTP the
+   * X-Forwarded-For header can name another, so "every request" (reach) depends on the header.
+   */
+  private remoteAddresses(values: readonly string[], negated: boolean): Check | undefined {
+    const direct = this.addresses(values, remoteIps);
+    if (!direct) return undefined;
+    return {
+      ...direct,
+      summary: { field: 'conditions', values: [`remote IP (X-Forwarded-For) ${negated ? 'not in' : 'in'} [${values.join(', ')}]`] },
+      test: (request) => (request.http === 'any' ? MAYBE : direct.test(request)),
+    };
   }
 
   private ports(values: readonly string[]): Check | undefined {

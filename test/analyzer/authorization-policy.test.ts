@@ -179,6 +179,27 @@ describe('AuthorizationPolicy: identities need mutual TLS', () => {
     expect(verdict(objects, { ...get(), from: 'ip:203.0.113.7' }).allowed).toBe(true);
     expect(verdict(objects, { ...get(), from: 'ip:198.51.100.7' }).allowed).toBe(false);
   });
+
+  // DOCS Source.remoteIpBlocks "populated from X-Forwarded-For header"; the sidecar's inbound connection
+  // manager trusts XFF with zero trusted hops (LISTENER listener_inbound.go useRemoteAddress false), so
+  // Envoy's remote_ip is the header's rightmost address; ipBlocks/source.ip stay the connection's (direct_remote_ip).
+  test('DOCS Source.remoteIpBlocks: the rightmost X-Forwarded-For address, else the connection\'s; ipBlocks ignore the header', () => {
+    const remote = meshedPair([onApi('ip', { rules: [{ from: [{ source: { remoteIpBlocks: ['203.0.113.0/24'] } }] }] })]);
+    const direct = meshedPair([onApi('ip', { rules: [{ from: [{ source: { ipBlocks: ['203.0.113.0/24'] } }] }] })]);
+    const via = (from: string, xff?: string) => ({ ...get(), from, ...(xff ? { headers: { 'X-Forwarded-For': xff } } : {}) });
+    expect(verdict(remote, via('ip:198.51.100.9', '10.0.0.1, 203.0.113.7')).allowed).toBe(true);
+    expect(verdict(remote, via('ip:203.0.113.7', '203.0.113.8, 198.51.100.1')).allowed).toBe(false);
+    expect(verdict(remote, via('ip:203.0.113.7')).allowed).toBe(true);
+    expect(verdict(remote, via('ip:203.0.113.7', 'not-an-address')).allowed).toBe(true);
+    expect(verdict(direct, via('ip:198.51.100.9', '203.0.113.7')).allowed).toBe(false);
+    expect(verdict(direct, via('ip:203.0.113.7', '198.51.100.1')).allowed).toBe(true);
+  });
+
+  test('MODEL: the condition remote.ip follows X-Forwarded-For like remoteIpBlocks, source.ip does not', () => {
+    const on = (key: string) => meshedPair([onApi('ip', { rules: [{ when: [{ key, values: ['203.0.113.0/24'] }] }] })]);
+    const request = { ...get(), from: 'ip:198.51.100.9', headers: { 'x-forwarded-for': '203.0.113.7' } };
+    expect([verdict(on('remote.ip'), request).allowed, verdict(on('source.ip'), request).allowed]).toEqual([true, false]);
+  });
 });
 
 describe('AuthorizationPolicy: rule structure', () => {

@@ -34,6 +34,17 @@ describe('reach', () => {
     });
   });
 
+  test('remoteIpBlocks on an HTTP port: any client can name itself in X-Forwarded-For, so the edge is conditional on that header', () => {
+    const objects = meshedPair([authorizationPolicy('shop/api', {
+      selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { remoteIpBlocks: ['203.0.113.0/24'] } }] }],
+    })]);
+    const [edge] = reach(inventoryOf(objects)).allowed;
+    expect(edge).toMatchObject({
+      from: 'shop/web', to: 'shop/api', port: 8080,
+      http: { allowedWhen: [{ policy: 'AuthorizationPolicy/shop/api', rule: 0, constraint: { conditions: ['remote IP (X-Forwarded-For) in [203.0.113.0/24]'] } }] },
+    });
+  });
+
   test('a DENY rule on paths shows as an exception on the edge', () => {
     const objects = meshedPair([authorizationPolicy('shop/no-admin', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] })]);
     const [edge] = reach(inventoryOf(objects)).allowed;
