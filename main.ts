@@ -2,6 +2,12 @@
  * The embedded example: Online Boutique (github.com/GoogleCloudPlatform/microservices-demo), its
  * eleven services split over four namespaces, with the call graph of its `*_SERVICE_ADDR`
  * variables. `npx cdk8s synth` writes every layer of its access control to dist/.
+ *
+ * Deploying the app itself next to it (its Deployments are not emitted): put each Deployment in its
+ * namespace with `serviceAccountName` set to its service's name (redis-cart too), and write the
+ * addresses that cross namespaces as FQDNs (`PRODUCT_CATALOG_SERVICE_ADDR=
+ * productcatalogservice.shop.svc.cluster.local:3550`, `REDIS_ADDR=redis-cart.data.svc.cluster.local:6379`):
+ * short names resolve in the pod's own namespace only.
  */
 import { App } from 'cdk8s';
 import { Mesh, MeshApp, MeshPort, Peer } from './constructs';
@@ -11,6 +17,15 @@ export function onlineBoutique(app: App): Mesh {
     // The `kubernetes` Service's endpoints (`kubectl get endpoints kubernetes -n default`);
     // replace with your cluster's. Only services holding API grants may reach it.
     apiServer: { cidrs: ['172.18.0.2/32'], port: 6443 },
+    // The app's own ingress (service-mesh-istio/frontend-gateway.yaml) is a Gateway API `Gateway`
+    // named istio-gateway of class istio: Istio deploys it as `istio-gateway-istio` (Deployment and
+    // ServiceAccount) with this label. With the app split, it lives in `istio-ingress` and admits
+    // the frontend's HTTPRoute from `web` (allowedRoutes.namespaces.from: All).
+    ingressGateway: {
+      namespace: 'istio-ingress',
+      serviceAccount: 'istio-gateway-istio',
+      labels: { 'gateway.networking.k8s.io/gateway-name': 'istio-gateway' },
+    },
   });
 
   const web = mesh.addNamespace('web');
@@ -52,8 +67,10 @@ export function onlineBoutique(app: App): Mesh {
   email.allowFrom(checkout, { methods: ['POST'], paths: ['/hipstershop.EmailService/SendOrderConfirmation'] });
   redis.allowFrom(cart);
 
-  // The cart reads the Redis password from a Secret in `data`: a Role and RoleBinding in `data`
-  // for the `shop/cartservice` ServiceAccount, its token mounted, egress to the API server.
+  // A cross-namespace API grant, for a cart whose Redis needs a password kept in a Secret in `data`
+  // (upstream's cart uses Redis without one: drop this grant if yours does too). It gives a Role and
+  // RoleBinding in `data` for the `shop/cartservice` ServiceAccount, its token mounted, and egress to
+  // the API server; no other service gets either.
   cart.grantApi(data, { resources: ['secrets'], resourceNames: ['redis-cart-auth'], verbs: ['get'] });
 
   return mesh;

@@ -110,7 +110,7 @@ describe('audit against a stand-in API server', () => {
     ]);
     // AND exactly the pods whose egress is open (the platform's) newly reach redis
     expect(pairs(report.access.overPermissive)).toEqual([
-      'istio-system/istio-ingressgateway -> data/redis-cart 6379/TCP',
+      'istio-ingress/istio-gateway-istio -> data/redis-cart 6379/TCP',
       'istio-system/istiod -> data/redis-cart 6379/TCP',
       'kube-system/coredns -> data/redis-cart 6379/TCP',
     ]);

@@ -47,7 +47,7 @@ export function deployed(namespace: string, name: string, options: { labels: Rec
 export function boutiqueCluster(): Json[] {
   const intent = manifestObjects(DIST);
   const objects: Json[] = [...intent];
-  for (const namespace of ['default', 'kube-system', 'istio-system']) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  for (const namespace of ['default', 'kube-system', 'istio-system', 'istio-ingress']) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   for (const account of intent.filter((o) => o.kind === 'ServiceAccount')) {
     const { name, namespace } = account.metadata;
     const service = intent.find((o) => o.kind === 'Service' && o.metadata.name === name && o.metadata.namespace === namespace);
@@ -58,9 +58,10 @@ export function boutiqueCluster(): Json[] {
   objects.push(
     ...deployed('kube-system', 'coredns', { labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }] }),
     ...deployed('istio-system', 'istiod', { labels: { app: 'istiod' }, serviceAccount: 'istiod', ports: [{ name: 'grpc-xds', containerPort: 15012 }] }),
-    ...deployed('istio-system', 'istio-ingressgateway', {
-      labels: { istio: 'ingressgateway' }, serviceAccount: 'istio-ingressgateway-service-account',
-      podLabels: { 'sidecar.istio.io/inject': 'true' }, ports: [{ name: 'http2', containerPort: 8080 }],
+    // The Gateway API gateway Istio deploys for main.ts's `Gateway istio-gateway` (class istio).
+    ...deployed('istio-ingress', 'istio-gateway-istio', {
+      labels: { 'gateway.networking.k8s.io/gateway-name': 'istio-gateway' }, serviceAccount: 'istio-gateway-istio',
+      podLabels: { 'sidecar.istio.io/inject': 'true' }, ports: [{ name: 'http', containerPort: 80 }],
     }),
   );
   return objects;
