@@ -6,7 +6,7 @@
 
 import { isStrictSubset, isValidPrefixStrict, parseCidrSloppy } from './ip';
 import { isValidPortNumber, portNameErrors } from './names';
-import { arrayField, Findings, isObject, isSet, JsonObject, objectField, show, stringField, stringList } from './objects';
+import { decodedObjects, decodedStrings, Findings, isSet, JsonObject, objectField, show, stringField } from './objects';
 import { validateLabelSelector } from './selectors';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
@@ -16,14 +16,10 @@ export function lintNetworkPolicyAdmission(policy: JsonObject, findings: Finding
   const spec = objectField(policy, 'spec');
   validateLabelSelector(objectField(spec, 'podSelector'), 'spec.podSelector', findings);
   for (const [direction, peersField] of [['ingress', 'from'], ['egress', 'to']] as const) {
-    (arrayField(spec, direction) ?? []).forEach((rule, i) => {
+    decodedObjects(spec, direction).forEach((rule, i) => {
       const at = `spec.${direction}[${i}]`;
-      (arrayField(rule, 'ports') ?? []).forEach((port, j) => {
-        if (isObject(port)) validatePort(port, `${at}.ports[${j}]`, findings);
-      });
-      (arrayField(rule, peersField) ?? []).forEach((peer, j) => {
-        if (isObject(peer)) validatePeer(peer, `${at}.${peersField}[${j}]`, findings);
-      });
+      decodedObjects(rule, 'ports').forEach((port, j) => validatePort(port, `${at}.ports[${j}]`, findings));
+      decodedObjects(rule, peersField).forEach((peer, j) => validatePeer(peer, `${at}.${peersField}[${j}]`, findings));
     });
   }
   validatePolicyTypes(spec, findings);
@@ -82,7 +78,7 @@ function validateIPBlock(ipBlock: JsonObject, path: string, findings: Findings):
     return;
   }
   warnNonStandardCidr(cidrText, `${path}.cidr`, findings);
-  stringList(ipBlock, 'except').forEach((exceptText, i) => {
+  decodedStrings(ipBlock, 'except').forEach((exceptText, i) => {
     const at = `${path}.except[${i}]`;
     const except = parseCidrSloppy(exceptText);
     if (except === undefined) {
@@ -106,7 +102,7 @@ function warnNonStandardCidr(text: string, path: string, findings: Findings): vo
 }
 
 function validatePolicyTypes(spec: JsonObject | undefined, findings: Findings): void {
-  const policyTypes = stringList(spec, 'policyTypes');
+  const policyTypes = decodedStrings(spec, 'policyTypes');
   if (policyTypes.length > POLICY_TYPES.length) {
     findings.error(`spec.policyTypes ${show(policyTypes)} may not list more than two policy types: use Ingress and/or Egress once each`);
     return;

@@ -43,6 +43,19 @@ export function stringList(parent: unknown, key: string): string[] {
   return (arrayField(parent, key) ?? []).filter((v): v is string => typeof v === 'string');
 }
 
+/**
+ * A built-in kind's string list as the API server decodes it (Go's encoding/json): a null item is the
+ * zero value "", which validation then judges like any other item. Other non-strings are skipped.
+ */
+export function decodedStrings(parent: unknown, key: string): string[] {
+  return (arrayField(parent, key) ?? []).flatMap((v) => (v === null ? [''] : typeof v === 'string' ? [v] : []));
+}
+
+/** A built-in kind's object list as the API server decodes it: a null item is an empty object. */
+export function decodedObjects(parent: unknown, key: string): JsonObject[] {
+  return (arrayField(parent, key) ?? []).flatMap((v) => (v === null ? [{}] : isObject(v) ? [v] : []));
+}
+
 /** A map of string values (labels, annotations, matchLabels); non-string values are skipped. */
 export function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,5 +1,5 @@
 // RBAC admission, transcribed from kubernetes/kubernetes pkg/apis/rbac/validation/validation.go
-// (validatePolicyRule, ValidateRoleBinding, ValidateClusterRoleBinding, validateRoleBindingSubject)
+// (ValidatePolicyRule, ValidateClusterRole's aggregationRule, ValidateRoleBinding, ValidateClusterRoleBinding, validateRoleBindingSubject)
 // after the v1 defaults of pkg/apis/rbac/v1/defaults.go (empty roleRef.apiGroup and User/Group
 // subject apiGroup become rbac.authorization.k8s.io).
 // One risk is reported too: a ServiceAccount subject of a RoleBinding without a namespace is legal
@@ -7,22 +7,30 @@
 // which silently grants nothing when the account lives elsewhere.
 
 import { dns1123SubdomainErrors, pathSegmentNameErrors } from './names';
-import { arrayField, Findings, isObject, JsonObject, objectField, show, stringField, stringList } from './objects';
+import { decodedObjects, decodedStrings, Findings, isSet, JsonObject, objectField, show, stringField } from './objects';
+import { validateLabelSelector } from './selectors';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 export function lintRoleAdmission(role: JsonObject, namespaced: boolean, findings: Findings): void {
-  (arrayField(role, 'rules') ?? []).forEach((rule, i) => {
-    if (isObject(rule)) validatePolicyRule(rule, namespaced, `rules[${i}]`, findings);
-  });
+  decodedObjects(role, 'rules').forEach((rule, i) => validatePolicyRule(rule, namespaced, `rules[${i}]`, findings));
+  if (!namespaced && isSet(role, 'aggregationRule')) validateAggregationRule(objectField(role, 'aggregationRule'), findings);
+}
+
+function validateAggregationRule(rule: JsonObject | undefined, findings: Findings): void {
+  const selectors = decodedObjects(rule, 'clusterRoleSelectors');
+  if (selectors.length === 0) {
+    findings.error('aggregationRule.clusterRoleSelectors needs at least one selector when aggregationRule is set: add one, or remove aggregationRule');
+  }
+  selectors.forEach((selector, i) => validateLabelSelector(selector, `aggregationRule.clusterRoleSelectors[${i}]`, findings));
 }
 
 function validatePolicyRule(rule: JsonObject, namespaced: boolean, path: string, findings: Findings): void {
-  if (stringList(rule, 'verbs').length === 0) findings.error(`${path}.verbs must contain at least one verb, e.g. get, list, watch`);
-  const nonResourceURLs = stringList(rule, 'nonResourceURLs');
-  const apiGroups = stringList(rule, 'apiGroups');
-  const resources = stringList(rule, 'resources');
-  const resourceNames = stringList(rule, 'resourceNames');
+  if (decodedStrings(rule, 'verbs').length === 0) findings.error(`${path}.verbs must contain at least one verb, e.g. get, list, watch`);
+  const nonResourceURLs = decodedStrings(rule, 'nonResourceURLs');
+  const apiGroups = decodedStrings(rule, 'apiGroups');
+  const resources = decodedStrings(rule, 'resources');
+  const resourceNames = decodedStrings(rule, 'resourceNames');
   if (nonResourceURLs.length > 0) {
     if (namespaced) findings.error(`${path}.nonResourceURLs ${show(nonResourceURLs)}: a namespaced Role cannot grant non-resource URLs; use a ClusterRole`);
     if (apiGroups.length + resources.length + resourceNames.length > 0) {
@@ -32,9 +40,6 @@ function validatePolicyRule(rule: JsonObject, namespaced: boolean, path: string,
   }
   if (apiGroups.length === 0) findings.error(`${path}.apiGroups must list at least one API group ("" for the core group)`);
   if (resources.length === 0) findings.error(`${path}.resources must list at least one resource, e.g. configmaps`);
-  if (resourceNames.length > 0 && resources.length > 1) {
-    findings.error(`${path}.resourceNames cannot apply to several resources ${show(resources)}: one rule per resource`);
-  }
 }
 
 export function lintBindingAdmission(binding: JsonObject, namespaced: boolean, findings: Findings): void {
@@ -49,9 +54,7 @@ export function lintBindingAdmission(binding: JsonObject, namespaced: boolean, f
   const roleName = stringField(roleRef, 'name') ?? '';
   if (roleName === '') findings.error('roleRef.name is required: name the Role or ClusterRole to bind');
   for (const reason of pathSegmentNameErrors(roleName)) findings.error(`roleRef.name ${show(roleName)} is invalid: ${reason}`);
-  (arrayField(binding, 'subjects') ?? []).forEach((subject, i) => {
-    if (isObject(subject)) validateSubject(subject, namespaced, `subjects[${i}]`, findings);
-  });
+  decodedObjects(binding, 'subjects').forEach((subject, i) => validateSubject(subject, namespaced, `subjects[${i}]`, findings));
 }
 
 function validateSubject(subject: JsonObject, namespaced: boolean, path: string, findings: Findings): void {

@@ -130,11 +130,22 @@ function lintIdentityWithoutMtls(workloads: readonly Workload[], ports: number[]
     const checked = portsOf(workload, ports, context.inventory);
     for (const port of checked.length ? checked : [undefined]) {
       const mtls = effectiveMtls(workload, port, context.peerAuthentications, context.rootNamespace);
-      if (mtls.mode === 'DISABLE') hits.push(`${workload.namespace}/${workload.name}${port === undefined ? '' : `:${port}`} (mTLS DISABLE by ${mtls.decidedBy})`);
+      const where = `${workload.namespace}/${workload.name}${port === undefined ? '' : `:${port}`}`;
+      if (mtls.mode === 'DISABLE') hits.push(`${where} (mTLS DISABLE by ${mtls.decidedBy})`);
+      // Auto mTLS is per Service port: a client sidecar sends plaintext to a port no Service declares.
+      // Only ports the rule names explicitly: a rule for every port also covers declared ones.
+      else if (ports !== undefined && port !== undefined && !isUdpPort(workload, port) && declaredProtocols(workload, port, context.inventory).length === 0) {
+        hits.push(`${where} (no Service declares the port, so client sidecars send plaintext)`);
+      }
     }
   }
   if (hits.length === 0) return;
-  findings.warning(`${path} allows by principals/namespaces/serviceAccounts, which only exist under mutual TLS, but mTLS is off for ${hits.join('; ')}: the rule never matches there; use STRICT or PERMISSIVE mTLS, or allow those ports by ipBlocks`);
+  findings.warning(`${path} allows by principals/namespaces/serviceAccounts, which only exist under mutual TLS, but mTLS is off for ${hits.join('; ')}: the rule never matches there; use STRICT or PERMISSIVE mTLS and declare the port in a Service, or allow those ports by ipBlocks`);
+}
+
+/** A UDP container port: its own warning says Istio authorization does not govern it. */
+function isUdpPort(workload: Workload, port: number): boolean {
+  return workload.ports.some((p) => p.port === port && p.protocol === 'UDP');
 }
 
 /** Principal values that Istio accepts but that can never match a local workload. */

@@ -9,7 +9,7 @@ import { Inventory, Workload, workloadId, workloadsIn } from './inventory';
 import { parseCidrSloppy, isWholeAddressSpace } from './ip';
 import { hasSidecar } from './mesh';
 import { arrayField, Findings, isObject, JsonObject, LintProblem, objectField, refOf, show, stringField, stringList } from './objects';
-import { describeSelector, selectorMatches, selectsEverything } from './selectors';
+import { describeSelector, selectorMatches, selectsEveryNamespace, selectsEverything } from './selectors';
 
 type Direction = 'Ingress' | 'Egress';
 const RULES_FIELD = { Ingress: 'ingress', Egress: 'egress' } as const;
@@ -60,8 +60,8 @@ function lintRule(rule: unknown, direction: Direction, path: string, findings: F
     const namespaceSelector = objectField(peer, 'namespaceSelector');
     const podSelector = objectField(peer, 'podSelector');
     // DNS to "any namespace" is the usual, harmless way to reach kube-dns without knowing its labels.
-    const onlyDns = ports.length > 0 && ports.every((p) => isObject(p) && p.port === 53);
-    if (namespaceSelector && selectsEverything(namespaceSelector) && (!podSelector || selectsEverything(podSelector)) && !onlyDns) {
+    const onlyDns = ports.length > 0 && ports.every((p) => isObject(p) && p.port === 53 && (p.endPort === undefined || p.endPort === null || p.endPort === 53));
+    if (namespaceSelector && selectsEveryNamespace(namespaceSelector) && (!podSelector || selectsEverything(podSelector)) && !onlyDns) {
       findings.warning(`${at} selects every pod in every namespace (namespaceSelector {}), on ${ports.length ? describePorts(ports) : 'every port'}: select the namespaces by kubernetes.io/metadata.name`);
     }
   });

@@ -4,7 +4,7 @@
 // create) and matching as in metav1.LabelSelectorAsSelector (matchLabels and matchExpressions ANDed).
 
 import { qualifiedNameErrors, labelValueErrors } from './names';
-import { arrayField, Findings, isObject, objectField, show, stringField, stringList, stringMap } from './objects';
+import { arrayField, decodedObjects, decodedStrings, Findings, isObject, objectField, show, stringField, stringList, stringMap } from './objects';
 
 export function validateLabels(labels: unknown, path: string, findings: Findings): void {
   for (const [key, value] of Object.entries(stringMap(labels))) {
@@ -16,17 +16,16 @@ export function validateLabels(labels: unknown, path: string, findings: Findings
 export function validateLabelSelector(selector: unknown, path: string, findings: Findings): void {
   if (!isObject(selector)) return;
   validateLabels(selector.matchLabels, `${path}.matchLabels`, findings);
-  (arrayField(selector, 'matchExpressions') ?? []).forEach((requirement, i) => {
-    if (!isObject(requirement)) return;
+  decodedObjects(selector, 'matchExpressions').forEach((requirement, i) => {
     const at = `${path}.matchExpressions[${i}]`;
     const operator = stringField(requirement, 'operator');
-    const values = stringList(requirement, 'values');
+    const values = decodedStrings(requirement, 'values');
     if (operator === 'In' || operator === 'NotIn') {
       if (values.length === 0) findings.error(`${at}.values must be specified when operator is ${operator}: list the label values`);
     } else if (operator === 'Exists' || operator === 'DoesNotExist') {
       if (values.length > 0) findings.error(`${at}.values ${show(values)} may not be specified when operator is ${operator}: remove them`);
     } else {
-      findings.error(`${at}.operator ${show(operator ?? null)} is not a valid selector operator: use In, NotIn, Exists or DoesNotExist`);
+      findings.error(`${at}.operator ${show(operator ?? '')} is not a valid selector operator: use In, NotIn, Exists or DoesNotExist`);
     }
     const key = stringField(requirement, 'key') ?? '';
     for (const reason of qualifiedNameErrors(key)) findings.error(`${at}.key ${show(key)} is invalid: ${reason}`);
@@ -68,6 +67,16 @@ export function selectsEverything(selector: unknown): boolean {
   return isObject(selector)
     && Object.keys(stringMap(selector.matchLabels)).length === 0
     && (arrayField(selector, 'matchExpressions') ?? []).length === 0;
+}
+
+/**
+ * True for a namespaceSelector that selects every namespace: one that selects everything, or whose
+ * only requirements are `kubernetes.io/metadata.name Exists`, a label every namespace carries.
+ */
+export function selectsEveryNamespace(selector: unknown): boolean {
+  if (!isObject(selector) || Object.keys(stringMap(selector.matchLabels)).length > 0) return false;
+  return (arrayField(selector, 'matchExpressions') ?? []).every((requirement) =>
+    stringField(requirement, 'key') === 'kubernetes.io/metadata.name' && stringField(requirement, 'operator') === 'Exists');
 }
 
 /** Equality-based selection (Service selectors, Istio matchLabels): every pair present on the pod. */

@@ -94,6 +94,21 @@ describe('NetworkPolicy peers (ValidateNetworkPolicyPeer, ValidateIPBlock)', () 
   });
 });
 
+describe('NetworkPolicy null list items (decoded as zero values by the API server)', () => {
+  it('judges [null] as [""] or [{}]: an empty policy type, except, peer and requirement are errors', () => {
+    expect(problemsOf({ podSelector: {}, policyTypes: [null] }).errors).toEqual([expect.stringContaining('spec.policyTypes')]);
+    expect(problemsOf(ingressPeer({ ipBlock: { cidr: '10.0.0.0/8', except: [null] } })).errors).toEqual([expect.stringContaining('except[0]')]);
+    expect(problemsOf({ podSelector: {}, ingress: [{ from: [null] }] }).errors).toEqual([expect.stringContaining('spec.ingress[0].from[0] must specify a peer')]);
+    expect(problemsOf({ podSelector: { matchExpressions: [null] } }).errors).toEqual([
+      expect.stringContaining('matchExpressions[0].key "" is invalid'), expect.stringContaining('matchExpressions[0].operator "" is not a valid selector operator'),
+    ]);
+  });
+
+  it('accepts In [null], which is In [""] (an empty label value is valid)', () => {
+    expect(problemsOf({ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: [null] }] } }).errors).toEqual([]);
+  });
+});
+
 describe('NetworkPolicy selectors and policyTypes', () => {
   it('rejects In without values (ValidateLabelSelectorRequirement)', () => {
     expect(problemsOf({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }).errors).toEqual([expect.stringContaining('values must be specified when operator is In')]);

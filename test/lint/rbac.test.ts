@@ -78,7 +78,40 @@ describe('Role rules (validatePolicyRule)', () => {
     expect(errors(lint([role([{ nonResourceURLs: ['/healthz'], verbs: ['get'] }])])).map((p) => p.message)).toEqual([expect.stringContaining('a namespaced Role cannot grant non-resource URLs')]);
   });
 
-  it('rejects resourceNames over several resources', () => {
-    expect(errors(lint([role([{ apiGroups: [''], resources: ['configmaps', 'secrets'], resourceNames: ['a'], verbs: ['get'] }])])).map((p) => p.message)).toEqual([expect.stringContaining('resourceNames cannot apply to several resources')]);
+  it('accepts resourceNames over several resources (ValidatePolicyRule has no rule against it)', () => {
+    expect(errors(lint([role([{ apiGroups: [''], resources: ['configmaps', 'secrets'], resourceNames: ['a'], verbs: ['get'] }])]))).toEqual([]);
+  });
+
+  it('reads a null list item as the API server decodes it, the zero value "" (Go encoding/json)', () => {
+    // verbs: [null] is the verb "": one verb, so no "at least one" error.
+    expect(errors(lint([role([{ apiGroups: [null], resources: [null], verbs: [null] }])]))).toEqual([]);
+    const nullRule = errors(lint([role([null])])).map((p) => p.message);
+    expect(nullRule).toEqual([expect.stringContaining('rules[0].apiGroups must list'), expect.stringContaining('rules[0].resources must list'), expect.stringContaining('rules[0].verbs must contain')]);
+  });
+
+  it('rejects a generateName that is no valid name prefix (ValidateObjectMeta, nameFn with prefix)', () => {
+    const generated = (generateName: string) => ({ apiVersion: RBAC, kind: 'Role', metadata: { generateName, namespace: 'data' }, rules: [] });
+    expect(errors(lint([generated('reader-')]))).toEqual([]);
+    expect(errors(lint([generated('a/b-')])).map((p) => p.message)).toEqual([expect.stringContaining('metadata.generateName "a/b-" is invalid')]);
+  });
+});
+
+describe('ClusterRole aggregationRule (ValidateClusterRole)', () => {
+  const aggregated = (aggregationRule: unknown) => ({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: 'monitoring' }, aggregationRule, rules: [] });
+
+  it('accepts selectors that are valid label selectors', () => {
+    expect(errors(lint([aggregated({ clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] })]))).toEqual([]);
+  });
+
+  it('rejects an aggregationRule without selectors', () => {
+    expect(errors(lint([aggregated({})])).map((p) => p.message)).toEqual([expect.stringContaining('aggregationRule.clusterRoleSelectors needs at least one selector')]);
+  });
+
+  it('validates each selector like any label selector', () => {
+    const messages = errors(lint([aggregated({ clusterRoleSelectors: [{ matchExpressions: [{ key: 'tier', operator: 'In' }] }, { matchLabels: { 'bad key': 'x' } }] })])).map((p) => p.message);
+    expect(messages).toEqual([
+      expect.stringContaining('aggregationRule.clusterRoleSelectors[0].matchExpressions[0].values must be specified'),
+      expect.stringContaining('aggregationRule.clusterRoleSelectors[1].matchLabels key "bad key" is invalid'),
+    ]);
   });
 });

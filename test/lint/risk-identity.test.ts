@@ -2,7 +2,7 @@
 // ServiceAccount (identities would merge)"), Istio identity = ServiceAccount
 // (<trust-domain>/ns/<ns>/sa/<sa>), istio/istio@1.30.3 pilot/pkg/security/authn/policy_applier.go
 // ComposePeerAuthentication (selector policies in the root namespace are ignored).
-import { about, deployment, lint, meshedShop, peerAuthentication, warnings } from './fixtures';
+import { about, deployment, lint, meshedShop, peerAuthentication, service, warnings } from './fixtures';
 
 describe('shared ServiceAccounts', () => {
   it('warns when two workloads share one ServiceAccount', () => {
@@ -21,6 +21,17 @@ describe('shared ServiceAccounts', () => {
   it('does not count the Pods of a Deployment that is also in the input', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-abc', namespace: 'shop', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] }, spec: { serviceAccountName: 'web', containers: [] } };
     expect(about(lint([deployment('web'), pod]), 'ServiceAccount', 'web')).toEqual([]);
+  });
+
+  it('counts the same manifest given twice (a folder and a file in it) once', () => {
+    expect(about(lint([deployment('solo'), deployment('solo')]), 'ServiceAccount', 'solo')).toEqual([]);
+  });
+
+  it('does not warn about versions of one service (reviews-v1 and -v2 behind the Service reviews), Istio\'s own pattern', () => {
+    const version = (v: string) => deployment(`reviews-${v}`, { labels: { app: 'reviews', version: v }, serviceAccount: 'reviews' });
+    expect(about(lint([version('v1'), version('v2'), service('reviews', [{ port: 9080, name: 'http' }])]), 'ServiceAccount', 'reviews')).toEqual([]);
+    // Without a Service in the input nothing says they are one service.
+    expect(about(lint([version('v1'), version('v2')]), 'ServiceAccount', 'reviews')).toHaveLength(1);
   });
 
   it('does not mix namespaces', () => {

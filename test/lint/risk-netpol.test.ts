@@ -36,6 +36,12 @@ describe('NetworkPolicy rules that open to everyone', () => {
     expect(warnings(problems).map((p) => p.message)).toEqual([expect.stringContaining('selects every pod in every namespace')]);
   });
 
+  it('warns about a namespaceSelector every namespace matches (kubernetes.io/metadata.name Exists)', () => {
+    const everyNamespace = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'Exists' }] };
+    const problems = lint([networkPolicy('all-ns', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: everyNamespace }] }] })]);
+    expect(warnings(problems).map((p) => p.message)).toEqual([expect.stringContaining('selects every pod in every namespace')]);
+  });
+
   it('warns about rules that policyTypes makes ineffective', () => {
     const problems = lint([networkPolicy('np', { podSelector: {}, policyTypes: ['Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [dnsEgress] })]);
     expect(warnings(problems).map((p) => p.message)).toEqual([expect.stringContaining('spec.ingress has 1 rule(s) but spec.policyTypes ["Egress"] lacks Ingress, so they are ignored')]);
@@ -97,5 +103,11 @@ describe('DNS egress to any namespace', () => {
   it('does not warn about namespaceSelector {} limited to port 53 (the common way to reach kube-dns)', () => {
     const dnsAnywhere = { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
     expect(lint([networkPolicy('dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dnsAnywhere] })])).toEqual([]);
+  });
+
+  it('but warns when the "DNS" port is the start of a range (53-65535 is not DNS)', () => {
+    const range = { to: [{ namespaceSelector: {} }], ports: [{ port: 53, endPort: 65535, protocol: 'TCP' }] };
+    const problems = lint([networkPolicy('dns', { podSelector: {}, policyTypes: ['Egress'], egress: [range] })]);
+    expect(warnings(problems).map((p) => p.message)).toEqual([expect.stringContaining('selects every pod in every namespace (namespaceSelector {}), on ports 53-65535/TCP')]);
   });
 });
