@@ -1,4 +1,5 @@
 import { AuthorizationDecision, authorize } from '../mesh/authorization';
+import { TLS_MODE_LABEL } from '../mesh/injected-labels';
 import { MtlsSetting } from '../mesh/peer-authentication';
 import { Workload } from '../model/types';
 import { Connection } from './connection';
@@ -6,10 +7,10 @@ import { PolicyIndex } from './policy-index';
 
 /**
  * The destination sidecar's decision. Only pods with a sidecar enforce anything, and only for TCP
- * (the sidecar's iptables rules redirect TCP; UDP and SCTP bypass it). Mutual TLS happens when both
- * ends have a sidecar, a Service declares the destination port (auto mTLS works per Service endpoint)
- * and the destination's PeerAuthentication for the port is not DISABLE; otherwise the connection is
- * plaintext, which STRICT rejects and which carries no identity for `principals`/`namespaces`.
+ * ports their iptables rules capture (UDP and SCTP bypass it, and so do excluded ports). Mutual TLS
+ * happens when the source's sidecar captures the connection and auto mTLS chooses it (see
+ * `plaintextCause`); otherwise the connection is plaintext, which STRICT rejects and which carries no
+ * identity for `principals`/`namespaces`.
  */
 export function decideMesh(index: PolicyIndex, connection: Connection): AuthorizationDecision {
   const { origin, destination, port, protocol } = connection;
@@ -20,8 +21,10 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   if (protocol !== 'TCP') {
     return { allowed: true, reason: `the sidecar does not intercept ${protocol}: no mesh policy applies` };
   }
+  const bypass = target.interception.inboundBypass(port);
+  if (bypass) return { allowed: true, reason: `the sidecar of ${destination.id} does not capture it (${bypass}): no mesh policy applies` };
   const setting = target.mtls(port);
-  const plaintextBecause = plaintextCause(index, connection, setting.mode === 'DISABLE');
+  const plaintextBecause = plaintextCause(index, connection, setting.mode === 'DISABLE')?.reason;
   if (setting.mode === 'STRICT' && plaintextBecause) {
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
   }
@@ -42,16 +45,15 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
 }
 
 /**
- * For `reach`, which counts denied sources by reason: whether STRICT rejects TCP connections to the
- * port from a source with or without a sidecar, worded without naming the source (they all fail alike).
+ * For `reach`, which counts denied sources by reason: whether STRICT rejects TCP connections from the
+ * source to the port, worded without naming the source (all sources failing alike count on one line).
  */
-export function strictRejection(index: PolicyIndex, sourceHasSidecar: boolean, destination: Workload, port: number): string | undefined {
+export function strictRejection(index: PolicyIndex, source: Workload, destination: Workload, port: number): string | undefined {
   const facts = index.facts(destination);
   const setting = facts.mtls(port);
-  if (!destination.sidecar.injected || setting.mode !== 'STRICT') return undefined;
-  if (!facts.declaredPorts.has(port)) return strictReason(setting, destination, port, undeclaredPort(destination, port));
-  if (facts.clientMtls.mode === 'DISABLE') return strictReason(setting, destination, port, namespaceDisabled(destination, facts.clientMtls));
-  return sourceHasSidecar ? undefined : strictReason(setting, destination, port, 'the source has no sidecar');
+  if (!destination.sidecar.injected || setting.mode !== 'STRICT' || facts.interception.inboundBypass(port)) return undefined;
+  const cause = plaintextCause(index, { origin: { kind: 'workload', workload: source }, destination, port, protocol: 'TCP' }, false);
+  return cause ? strictReason(setting, destination, port, cause.generic) : undefined;
 }
 
 function strictReason(setting: MtlsSetting, destination: Workload, port: number, because: string): string {
@@ -62,13 +64,42 @@ function undeclaredPort(destination: Workload, port: number): string {
   return `no Service declares port ${port} of ${destination.id}, so the client sidecar sends plaintext`;
 }
 
-/** Why the connection would be plaintext, or undefined when it is mutual TLS. */
-function plaintextCause(index: PolicyIndex, connection: Connection, disabled: boolean): string | undefined {
+/**
+ * Why the connection would be plaintext, or undefined when it is mutual TLS. The client side decides:
+ * its sidecar must capture the connection, and auto mTLS (pilot/pkg/networking/core/cluster_tls.go
+ * buildUpstreamTLSSettings) must be on and choose mTLS for the endpoint: a Service declares the port,
+ * the endpoint's pod carries security.istio.io/tlsMode=istio (mtls_checker.go), and the namespace's
+ * mode is not DISABLE. DestinationRules, which could override it, are not modelled.
+ */
+function plaintextCause(index: PolicyIndex, connection: Connection, disabled: boolean): PlaintextCause | undefined {
   const { origin, destination, port } = connection;
-  if (origin.kind === 'external') return `ip:${origin.ip} is outside the mesh`;
-  if (!origin.workload.sidecar.injected) return `${origin.workload.id} has no sidecar (${origin.workload.sidecar.because})`;
+  if (origin.kind === 'external') return { reason: `ip:${origin.ip} is outside the mesh`, generic: 'the source is outside the mesh' };
+  const source = origin.workload;
+  if (!source.sidecar.injected) return { reason: `${source.id} has no sidecar (${source.sidecar.because})`, generic: 'the source has no sidecar' };
+  const facts = index.facts(destination);
+  const outbound = index.facts(source).interception.outboundBypass(facts.dialedPorts.get(port) ?? [port]);
+  if (outbound) {
+    return { reason: `the sidecar of ${source.id} does not capture the connection (${outbound})`, generic: `the source's sidecar does not capture the connection (${outbound})` };
+  }
+  const destinationSide = plaintextToDestination(index, destination, port, disabled);
+  return destinationSide === undefined ? undefined : { reason: destinationSide, generic: destinationSide };
+}
+
+interface PlaintextCause {
+  readonly reason: string;
+  /** The same without naming the source. */
+  readonly generic: string;
+}
+
+/** Why a capturing client sidecar would send plaintext to this destination port, whichever the client. */
+function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean): string | undefined {
   const facts = index.facts(destination);
   if (!facts.declaredPorts.has(port)) return undeclaredPort(destination, port);
+  if (!index.inventory.mesh.autoMtls) return 'the mesh config sets enableAutoMtls: false, so client sidecars send plaintext';
+  const tlsMode = destination.labels.get(TLS_MODE_LABEL);
+  if (tlsMode !== 'istio') return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
+  const headless = facts.plaintextEndpoints.get(port);
+  if (headless) return headless;
   if (disabled) return `PeerAuthentication DISABLE on port ${port}`;
   if (facts.clientMtls.mode === 'DISABLE') return namespaceDisabled(destination, facts.clientMtls);
   return undefined;

@@ -1,6 +1,8 @@
 import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
+import { TLS_MODE_LABEL } from '../mesh/injected-labels';
+import { Interception, interceptionOf } from '../mesh/interception';
 import { MtlsSetting, mtlsSettingsFor, namespaceMtlsSetting } from '../mesh/peer-authentication';
-import { MeshProtocol, declaredPorts } from '../mesh/protocol';
+import { MeshProtocol, declaredPorts, dialedPorts } from '../mesh/protocol';
 import { SharedOperations } from '../mesh/shared-operations';
 import { trustDomains } from '../mesh/trust-domain';
 import { labelsSubsetOf } from '../model/labels';
@@ -19,6 +21,7 @@ export class PolicyIndex {
   private readonly peerAuthenticationsByNamespace = new Map<string, PeerAuthentication[]>();
   private readonly memo = new Map<Workload, WorkloadFacts>();
   private readonly workloadsById = new Map<string, Workload[]>();
+  private readonly workloadsByNamespace = new Map<string, Workload[]>();
 
   constructor(readonly inventory: Inventory) {
     const domains = trustDomains(inventory.mesh);
@@ -29,7 +32,10 @@ export class PolicyIndex {
     }
     for (const service of inventory.services) push(this.servicesByNamespace, service.namespace, service);
     for (const policy of inventory.peerAuthentications) push(this.peerAuthenticationsByNamespace, policy.namespace, policy);
-    for (const workload of inventory.workloads) push(this.workloadsById, workload.id, workload);
+    for (const workload of inventory.workloads) {
+      push(this.workloadsById, workload.id, workload);
+      push(this.workloadsByNamespace, workload.namespace, workload);
+    }
   }
 
   /** Pods and controllers named "namespace/name" (a Pod and a controller may share a name). */
@@ -78,8 +84,29 @@ export class PolicyIndex {
       mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       clientMtls: namespaceMtlsSetting(workload.namespace, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       declaredPorts: declaredPorts(selecting, workload.ports),
+      dialedPorts: dialedPorts(selecting, workload.ports),
+      plaintextEndpoints: this.plaintextEndpoints(selecting, workload),
+      interception: interceptionOf(workload.annotations),
       identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
     };
+  }
+  /**
+   * For a headless Service (Passthrough) auto mTLS looks at all its endpoints: if any has no sidecar
+   * or another tlsMode, clients send plaintext to every one of them
+   * (pilot/pkg/model/push_context.go BestEffortInferServiceMTLSMode).
+   */
+  private plaintextEndpoints(selecting: readonly Service[], workload: Workload): Map<number, string> {
+    const plaintext = new Map<number, string>();
+    for (const service of selecting) {
+      if (!service.headless || !service.selector) continue;
+      const selector = service.selector;
+      const odd = (this.workloadsByNamespace.get(service.namespace) ?? []).find((endpoint) =>
+        labelsSubsetOf(selector, endpoint.labels) && (!endpoint.sidecar.injected || endpoint.labels.get(TLS_MODE_LABEL) !== 'istio'));
+      if (!odd) continue;
+      const reason = `headless ${service.ref} also has ${odd.id} as endpoint, which does no mTLS, so auto mTLS sends plaintext to all its endpoints`;
+      for (const [containerPort] of dialedPorts([service], workload.ports)) if (!plaintext.has(containerPort)) plaintext.set(containerPort, reason);
+    }
+    return plaintext;
   }
 }
 
@@ -93,6 +120,12 @@ export interface WorkloadFacts {
   readonly clientMtls: MtlsSetting;
   /** Container ports some Service forwards to, with Istio's protocol. */
   readonly declaredPorts: ReadonlyMap<number, MeshProtocol>;
+  /** The Service ports clients dial to reach each container port. */
+  readonly dialedPorts: ReadonlyMap<number, readonly number[]>;
+  /** Container ports behind a headless Service with an endpoint that cannot do mTLS, and why. */
+  readonly plaintextEndpoints: ReadonlyMap<number, string>;
+  /** Which traffic its sidecar captures (meaningful only with a sidecar). */
+  readonly interception: Interception;
   /** The SPIFFE identity its sidecar presents. */
   readonly identity: string;
 }

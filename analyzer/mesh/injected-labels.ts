@@ -6,7 +6,8 @@
 import { Labels } from '../model/labels';
 import { WorkloadKind } from '../model/types';
 
-const TLS_MODE = 'security.istio.io/tlsMode';
+/** The endpoint label auto mTLS reads (mtls_checker.go): "istio" unless the pod sets its own. */
+export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 const CANONICAL_NAME = 'service.istio.io/canonical-name';
 const CANONICAL_REVISION = 'service.istio.io/canonical-revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -24,7 +25,7 @@ export function withInjectedLabels(pod: InjectedPod): Labels {
   // Sprig's `default` passes over empty values as over missing ones.
   const first = (...candidates: Array<string | undefined>) => candidates.find((value) => value !== undefined && value !== '');
   const given = (key: string) => pod.labels.get(key);
-  labels.set(TLS_MODE, first(given(TLS_MODE), 'istio') as string);
+  labels.set(TLS_MODE_LABEL, first(given(TLS_MODE_LABEL), 'istio') as string);
   const name = first(given(CANONICAL_NAME), given('app.kubernetes.io/name'), given('app'), deploymentName(pod)) as string;
   labels.set(CANONICAL_NAME, name.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, ''));
   labels.set(CANONICAL_REVISION, first(given(CANONICAL_REVISION), given('app.kubernetes.io/version'), given('version'), 'latest') as string);

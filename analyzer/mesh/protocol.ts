@@ -1,3 +1,4 @@
+import { compareStrings } from '../load/files';
 import { ContainerPort, Service, ServicePort } from '../model/types';
 
 /**
@@ -38,23 +39,41 @@ export function targetContainerPort(servicePort: ServicePort, ports: readonly Co
 /**
  * The container ports of a workload that Services declare, with Istio's protocol for each. Only these
  * get mutual TLS from a meshed client (traffic to an undeclared port leaves the client sidecar through
- * its passthrough cluster, in plaintext). When Services disagree, an explicit protocol wins over
- * sniffing and HTTP over TCP.
+ * its passthrough cluster, in plaintext). When Services disagree the oldest decides, as the sidecar
+ * builds one inbound filter chain per port from it (pilot/pkg/networking/core/listener_inbound.go
+ * getFilterChainsByServicePort: "If there is a conflict, we will use the oldest Service"; ties by
+ * hostname, here the Service name within the namespace).
  */
 export function declaredPorts(selecting: readonly Service[], ports: readonly ContainerPort[]): Map<number, MeshProtocol> {
   const declared = new Map<number, MeshProtocol>();
-  for (const service of selecting) {
-    for (const servicePort of service.ports) {
-      const protocol = meshProtocolOf(servicePort);
-      const containerPort = targetContainerPort(servicePort, ports);
-      if (protocol === undefined || containerPort === undefined) continue;
-      const known = declared.get(containerPort);
-      if (known === undefined || rank(protocol) > rank(known)) declared.set(containerPort, protocol);
-    }
-  }
+  forEachTarget(selecting, ports, (servicePort, containerPort) => {
+    const protocol = meshProtocolOf(servicePort);
+    if (protocol !== undefined && !declared.has(containerPort)) declared.set(containerPort, protocol);
+  });
   return declared;
 }
 
-function rank(protocol: MeshProtocol): number {
-  return protocol === 'http' ? 2 : protocol === 'tcp' ? 1 : 0;
+/** The Service ports a client dials to reach each container port (its sidecar's outbound capture sees those). */
+export function dialedPorts(selecting: readonly Service[], ports: readonly ContainerPort[]): Map<number, number[]> {
+  const dialed = new Map<number, number[]>();
+  forEachTarget(selecting, ports, (servicePort, containerPort) => {
+    if (servicePort.protocol !== 'TCP') return;
+    const list = dialed.get(containerPort);
+    if (list) list.push(servicePort.port);
+    else dialed.set(containerPort, [servicePort.port]);
+  });
+  return dialed;
+}
+
+function forEachTarget(selecting: readonly Service[], ports: readonly ContainerPort[], visit: (servicePort: ServicePort, containerPort: number) => void): void {
+  for (const service of [...selecting].sort(oldestFirst)) {
+    for (const servicePort of service.ports) {
+      const containerPort = targetContainerPort(servicePort, ports);
+      if (containerPort !== undefined) visit(servicePort, containerPort);
+    }
+  }
+}
+
+function oldestFirst(a: Service, b: Service): number {
+  return compareStrings(a.creationTimestamp ?? '', b.creationTimestamp ?? '') || compareStrings(a.name, b.name);
 }

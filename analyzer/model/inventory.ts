@@ -161,12 +161,15 @@ function readService(reader: ObjectReader): Service {
       ...(appProtocol ? { appProtocol } : {}),
     };
   });
+  const created = reader.string(reader.record(reader.object.metadata, 'metadata')?.creationTimestamp, 'metadata.creationTimestamp');
   return {
     ref: reader.ref,
     namespace: reader.namespace,
     name: reader.name,
     ...(selector.size > 0 ? { selector } : {}),
     ports,
+    ...(created ? { creationTimestamp: created } : {}),
+    ...(spec.clusterIP === 'None' ? { headless: true } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ export function resolveMeshSettings(configMaps: readonly ObjectReader[], options
     trustDomain: options.trustDomain ?? meshConfig.trustDomain ?? DEFAULT_TRUST_DOMAIN,
     trustDomainAliases: meshConfig.trustDomainAliases ?? [],
     rootNamespace: options.rootNamespace ?? meshConfig.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
+    autoMtls: meshConfig.autoMtls ?? true,
     // A ConfigMap without providers is a mesh without any (Istio's default MeshConfig has none).
     ...(configMap ? { extAuthzProviders: meshConfig.extAuthzProviders ?? [] } : {}),
   };
@@ -45,6 +46,7 @@ interface MeshConfigFields {
   trustDomainAliases?: string[];
   rootNamespace?: string;
   extAuthzProviders?: string[];
+  autoMtls?: boolean;
 }
 
 function readMeshConfig(reader: ObjectReader): MeshConfigFields {
@@ -60,7 +62,9 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
     const name = reader.string(provider.name, `data.mesh.extensionProviders[${index}].name`);
     return name !== undefined && EXT_AUTHZ_KINDS.some((kind) => provider[kind] !== undefined) ? [name] : [];
   });
+  const autoMtls = record.enableAutoMtls;
   return {
+    ...(typeof autoMtls === 'boolean' ? { autoMtls } : {}),
     ...(providers.length > 0 ? { extAuthzProviders: providers } : {}),
     ...(trustDomain ? { trustDomain } : {}),
     ...(rootNamespace ? { rootNamespace } : {}),

@@ -63,6 +63,10 @@ export interface Service {
   /** Undefined when the Service has no selector (endpoints managed by hand): it selects no pod. */
   readonly selector?: Labels;
   readonly ports: readonly ServicePort[];
+  /** Of two Services in front of one port, the older decides its protocol. */
+  readonly creationTimestamp?: string;
+  /** `clusterIP: None`: clients reach the pods directly (Istio resolution Passthrough). */
+  readonly headless?: boolean;
 }
 
 export type NetworkPeer =
@@ -220,6 +224,8 @@ export interface MeshSettings {
    * manifests carry the `istio` ConfigMap; undefined when they do not (the providers are unknown).
    */
   readonly extAuthzProviders?: readonly string[];
+  /** MeshConfig enableAutoMtls (default true): without it client sidecars send plaintext unless a DestinationRule says otherwise. */
+  readonly autoMtls: boolean;
 }
 
 export interface Inventory {

@@ -84,10 +84,12 @@ export class CandidateIndex {
    * Sources whose identity some ALLOW rule of the destination names, when every rule that could match
    * names identities literally; 'all' otherwise (no ALLOW policy, wildcards, IP-based rules...).
    */
-  meshCandidates(destination: WorkloadClass, tcp: boolean): ClassSet {
+  meshCandidates(destination: WorkloadClass, port: number, tcp: boolean): ClassSet {
     const { representative } = destination;
     if (!representative.sidecar.injected) return 'all';
-    const { allow } = this.index.facts(representative).authorization;
+    const facts = this.index.facts(representative);
+    if (facts.interception.inboundBypass(port)) return 'all';
+    const { allow } = facts.authorization;
     if (allow.length === 0) return 'all';
     const ids: number[] = [];
     for (const { rules } of allow) {

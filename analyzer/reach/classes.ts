@@ -1,9 +1,10 @@
 import { compareStrings } from '../load/files';
+import { interceptionKey } from '../mesh/interception';
 import { Workload } from '../model/types';
 
 /**
  * Workloads that every policy treats alike: same namespace, labels, service account, sidecar, container
- * ports and pod IPs. Candidate sources are worked out per class; only the few candidates are then
+ * ports, pod IPs and traffic capture annotations. Candidate sources are worked out per class; only the few candidates are then
  * evaluated per workload, so that each reason names its own workloads.
  */
 export interface WorkloadClass {
@@ -29,6 +30,6 @@ export function classify(workloads: readonly Workload[]): WorkloadClass[] {
 function classKey(workload: Workload): string {
   const labels = [...workload.labels].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
   const ports = workload.ports.map((port) => `${port.name ?? ''}:${port.port}/${port.protocol}`).join(',');
-  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, ports, workload.podIPs.join(',')]
+  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, ports, workload.podIPs.join(','), interceptionKey(workload.annotations)]
     .join('\u0000');
 }

@@ -191,13 +191,22 @@ class SourceScan {
     const facts = index.facts(destination.representative);
     const ingressSet = this.ingress.load(candidates.ingressCandidates(destination, port, protocol));
     const declared = facts.declaredPorts.get(port);
-    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, declared === 'tcp')) : 'all';
+    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, port, declared === 'tcp')) : 'all';
     const exclusions = {
       egress: exclusion('network', (target) =>
         `egress of the source is limited by its NetworkPolicies and no rule allows ${target.id} on ${port}/${protocol}`),
       ingress: exclusion('network', (target) => ingressDeniedReason(facts.ingressPolicies, target.id, port, protocol)),
-      strict: exclusion('mesh', (target) => strictRejection(index, false, target, port) ?? ''),
       mesh: exclusion('mesh', (target) => noAllowRuleMatches(facts.authorization, target.id)),
+    };
+    // STRICT rejections, one line per way of failing (no sidecar, outbound not captured...).
+    const strictExclusions = new Map<string, Exclusion>();
+    const strictFor = (reason: string, source: Workload) => {
+      let found = strictExclusions.get(reason);
+      if (!found) {
+        found = exclusion('mesh', (target) => strictRejection(index, source, target, port) ?? '');
+        strictExclusions.set(reason, found);
+      }
+      return found;
     };
     const weight = (source: WorkloadClass) => source.members.length - (source === destination ? 1 : 0);
     const evaluate: WorkloadClass[] = [];
@@ -212,9 +221,11 @@ class SourceScan {
       const from = index.facts(source.representative);
       if (!egressAdmits(from, facts, port, protocol)) exclusions.egress.count += weight(source);
       else if (!ingressAdmits(from, facts, port, protocol)) exclusions.ingress.count += weight(source);
-      else if (strictRejection(index, source.representative.sidecar.injected, destination.representative, port)) {
-        exclusions.strict.count += weight(source);
-      } else exclusions.mesh.count += weight(source);
+      else {
+        const strict = strictRejection(index, source.representative, destination.representative, port);
+        if (strict) strictFor(strict, source.representative).count += weight(source);
+        else exclusions.mesh.count += weight(source);
+      }
     };
     /** Routes the given sources; returns how many workloads they hold. */
     const routeAll = (ids: readonly number[]) => ids.reduce((admitted, id) => {
@@ -237,7 +248,7 @@ class SourceScan {
         }
       }
     }
-    return { evaluate, excluded: [exclusions.egress, exclusions.ingress, exclusions.strict, exclusions.mesh] };
+    return { evaluate, excluded: [exclusions.egress, exclusions.ingress, ...strictExclusions.values(), exclusions.mesh] };
   }
 }
 
