@@ -183,7 +183,10 @@ function containerPort(ref: string, port: ServicePort, pods: readonly Workload[]
 /** A workload no Service selects: it only calls others. Its controller's selector is the stable part of its labels. */
 function consumerService(workload: Workload, controller: KubeObject | undefined, services: readonly ScaffoldService[], notes: string[]): ScaffoldService {
   const matchLabels = ((controller?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels);
-  const selector = matchLabels && Object.keys(matchLabels).length > 0 ? matchLabels : Object.fromEntries(workload.labels);
+  // Without a controller selector, the pod's own labels, less those Istio's injector adds to every pod.
+  const selector = matchLabels && Object.keys(matchLabels).length > 0
+    ? matchLabels
+    : Object.fromEntries([...workload.labels].filter(([key]) => !/^(security|service)\.istio\.io\//.test(key)));
   let name = workload.name;
   if (services.some((s) => s.namespace === workload.namespace && s.name === name)) {
     name = `${workload.name}-client`;

@@ -115,6 +115,19 @@ describe('discover from manifests', () => {
     expect(scaffold.notes).toContain('Service default/frontend-external selects the same pods as default/frontend: declared once, as frontend');
   });
 
+  test('a bare Pod in an injected namespace is selected by its own labels, not those the injector adds', async () => {
+    // GIVEN a Pod without controller in a namespace with istio-injection=enabled (the analyzer gives it
+    // security.istio.io/tlsMode and service.istio.io/canonical-* labels, as the injector would)
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'pod.json');
+    fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs', labels: { 'istio-injection': 'enabled' } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'backup', namespace: 'jobs', labels: { app: 'backup', tier: 'ops' } }, spec: { containers: [{ name: 'main', image: 'backup:1' }] } },
+    ] }));
+    // WHEN discovering THEN the scaffold's selector is the pod's own labels
+    const scaffold = await discoverJson([file]);
+    expect(scaffold.services.find((s) => s.name === 'backup')?.selector).toEqual({ app: 'backup', tier: 'ops' });
+  });
+
   test('the TypeScript scaffold compiles, synthesizes, and declares exactly the inferred edges', async () => {
     // GIVEN the TypeScript scaffold of Online Boutique
     const { code, stdout } = await discover([BOUTIQUE]);
