@@ -39,6 +39,8 @@ export interface ExternalEgressEdge {
   readonly ports: readonly MeshPort[];
   /** Port references that were names; an IP block has no named ports (reported by validation). */
   readonly unresolvedPortNames: readonly string[];
+  /** Methods or paths were given, which nothing can enforce on egress (reported by validation). */
+  readonly httpFields: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class MeshIntent {
   private readonly ingress = new Map<string, IngressEdge>();
   private readonly externalEgress = new Map<string, ExternalEgressEdge>();
   private readonly apiGrants = new Map<string, ApiGrant>();
+  private readonly misuse: Array<{ readonly path: string; readonly message: string }> = [];
   private changes = 0;
 
   /** Changes with every declaration, so that renderings can be cached. */
@@ -77,6 +80,7 @@ export class MeshIntent {
       peer,
       ports: [...ports].sort((a, b) => a.containerPort - b.containerPort || compare(a.transport, b.transport)),
       unresolvedPortNames: sortedUnique(refs.filter((p): p is string => typeof p === 'string')),
+      httpFields: (options.methods ?? []).length > 0 || (options.paths ?? []).length > 0,
     };
     const portKey = edge.ports.map((p) => `${p.transport}/${p.containerPort}`).join(',');
     const key = [consumer.node.path, peerKey(peer), portKey, edge.unresolvedPortNames.join(',')].join('|');
@@ -102,5 +106,15 @@ export class MeshIntent {
 
   public get grants(): ApiGrant[] {
     return [...this.apiGrants.values()];
+  }
+
+  /** A call that declares nothing, kept to be reported with the other problems at synth. */
+  public addMisuse(path: string, message: string): void {
+    this.misuse.push({ path, message });
+    this.changes++;
+  }
+
+  public get misuses(): ReadonlyArray<{ readonly path: string; readonly message: string }> {
+    return this.misuse;
   }
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { assertDeclarable } from './declaration';
 import { DeclaredAccess, declaredAccess } from './declared-access';
 import { MeshIntent } from './intent';
 import { MeshNamespace, MeshNamespaceProps } from './namespace';
@@ -53,6 +54,7 @@ export class Mesh extends Chart {
    */
   public _deferMaterialization = false;
   private materializedVersion?: string;
+  private warnedVersion?: string;
   private problemCache?: { readonly version: string; readonly problems: readonly ValidationProblem[]; readonly errorsByPath: Map<string, string[]> };
   private declaredConstructs = 0;
 
@@ -69,6 +71,7 @@ export class Mesh extends Chart {
 
   /** Declares a namespace of the mesh. */
   public addNamespace(name: string, props: MeshNamespaceProps = {}): MeshNamespace {
+    assertDeclarable(this, 'namespace', name, 'addNamespace');
     return new MeshNamespace(this, name, props);
   }
 
@@ -108,8 +111,7 @@ export class Mesh extends Chart {
    * {@link MeshValidationError} listing every error when the declaration is invalid.
    */
   public toManifests(): Manifest[] {
-    const errors = this.problems().filter((p) => p.severity === Severity.ERROR);
-    if (errors.length > 0) throw new MeshValidationError(errors);
+    throwOnErrors(this.problems());
     return renderMesh(this).map((manifest) => canonicalManifest(manifest) as unknown as Manifest);
   }
 
@@ -119,7 +121,13 @@ export class Mesh extends Chart {
    */
   private validateAndMaterialize(): string[] {
     const problems = this.problems();
-    if (!this._deferMaterialization && !problems.some((p) => p.severity === Severity.ERROR)) this.materialize(problems);
+    const valid = !problems.some((p) => p.severity === Severity.ERROR);
+    if (!this._deferMaterialization && valid) this.materialize(problems);
+    // cdk8s prints only the errors; the warnings of a failing declaration are printed here, once.
+    if (!valid && this.warnedVersion !== this.declarationVersion()) {
+      this.warnedVersion = this.declarationVersion();
+      printWarnings(problems);
+    }
     return this._errorsAt(this.node.path);
   }
 
@@ -143,8 +151,7 @@ export class Mesh extends Chart {
    */
   public *_documents(): Generator<Record<string, unknown>> {
     const problems = this.problems();
-    const errors = problems.filter((p) => p.severity === Severity.ERROR);
-    if (errors.length > 0) throw new MeshValidationError(errors);
+    throwOnErrors(problems);
     printWarnings(problems);
     recordDeclaredAccess([this]);
     for (const apiObject of userApiObjects(this, this.node.tryFindChild(MANIFESTS_ID))) yield apiObject.toJson();
@@ -171,6 +178,11 @@ export class Mesh extends Chart {
   private declarationVersion(): string {
     return `${this._intent.version}:${this.declaredConstructs}`;
   }
+}
+
+function throwOnErrors(problems: readonly ValidationProblem[]): void {
+  const errors = problems.filter((p) => p.severity === Severity.ERROR);
+  if (errors.length > 0) throw new MeshValidationError(errors, problems.filter((p) => p.severity === Severity.WARNING));
 }
 
 function printWarnings(problems: readonly ValidationProblem[]): void {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { assertDeclarable } from './declaration';
 import { Mesh } from './mesh';
 import { compare } from './order';
 import { Ownership } from './ownership';
@@ -49,6 +50,7 @@ export class MeshNamespace extends Construct implements IMeshPeer {
 
   /** Declares a service in this namespace: `ns.addService('orders', { ports: [MeshPort.grpc(50051)] })`. */
   public addService(name: string, props: MeshServiceProps = {}): MeshService {
+    assertDeclarable(this, 'service', name, 'addService');
     return new MeshService(this, name, props);
   }
 

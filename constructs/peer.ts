@@ -57,7 +57,7 @@ export class Peer {
     const config: MeshPeerConfig = {
       kind: 'ipBlock',
       cidr,
-      except: [...(options.except ?? [])].sort(),
+      except: [...new Set(options.except ?? [])].sort(),
       transport: options.transport,
     };
     return { toMeshPeer: () => config };

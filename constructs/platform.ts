@@ -105,29 +105,33 @@ export interface PlatformProps {
 
 /** @internal */
 export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
+  // Copies: the mesh validates and renders these later, so later changes to the caller's objects must
+  // not reach it. CIDR lists are sorted and without repeats, for output independent of their order.
+  const labels = (given: Readonly<Record<string, string>> | undefined, fallback: Record<string, string>) => ({ ...(given ?? fallback) });
+  const cidrs = (given: readonly string[] | undefined) => [...new Set(given ?? [])].sort();
   return {
     clusterDomain: props.clusterDomain ?? 'cluster.local',
     trustDomain: props.trustDomain ?? 'cluster.local',
     mtlsMode: props.mtls ?? MtlsMode.STRICT,
     controlPlane: {
       namespace: props.controlPlane?.namespace ?? 'istio-system',
-      labels: props.controlPlane?.labels ?? { app: 'istiod' },
+      labels: labels(props.controlPlane?.labels, { app: 'istiod' }),
       port: props.controlPlane?.port ?? 15012,
       revision: props.controlPlane?.revision,
     },
     dns: {
       namespace: props.dns?.namespace ?? 'kube-system',
-      labels: props.dns?.labels ?? { 'k8s-app': 'kube-dns' },
+      labels: labels(props.dns?.labels, { 'k8s-app': 'kube-dns' }),
       port: props.dns?.port ?? 53,
-      cidrs: props.dns?.cidrs ?? [],
+      cidrs: cidrs(props.dns?.cidrs),
     },
     ingressGateway: {
       namespace: props.ingressGateway?.namespace ?? 'istio-system',
       serviceAccount: props.ingressGateway?.serviceAccount ?? 'istio-ingressgateway-service-account',
-      labels: props.ingressGateway?.labels ?? { istio: 'ingressgateway' },
+      labels: labels(props.ingressGateway?.labels, { istio: 'ingressgateway' }),
     },
     apiServer: {
-      cidrs: props.apiServer?.cidrs ?? [],
+      cidrs: cidrs(props.apiServer?.cidrs),
       port: props.apiServer?.port ?? 443,
     },
   };

@@ -102,7 +102,7 @@ export class MeshService extends Construct implements IMeshPeer {
     } else if (config.kind === 'ipBlock') {
       this.mesh._intent.addExternalEgress(this, config, options);
     } else {
-      throw new Error(`${this.node.path}: allowTo accepts a mesh service or Peer.ipBlock(...), not a ${config.kind}; `
+      this.mesh._intent.addMisuse(this.node.path, `allowTo accepts a mesh service or Peer.ipBlock(...), not a ${config.kind}; `
         + 'to let a namespace or the gateway call this service, use allowFrom');
     }
   }

@@ -13,6 +13,17 @@ const standIn = (object: Record<string, unknown>, index: number): LoadedObject =
   source: { file: '<stand-in workloads>', document: index },
 });
 
+function serviceFor(service: DeclaredAccess['services'][number]): Record<string, unknown> {
+  const ports = service.ports.map((p) => ({
+    name: p.name,
+    port: p.port,
+    targetPort: p.containerPort,
+    protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP',
+    ...(p.protocol === 'UDP' ? {} : { appProtocol: p.protocol.toLowerCase() }),
+  }));
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name: service.name, namespace: service.namespace }, spec: { selector: { ...service.selector }, ports } };
+}
+
 function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: unknown[]): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
@@ -30,20 +41,26 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
  * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
  * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
  * namespaces of their own), and an outsider that no edge names (with a port, so that egress
- * towards it is probed too). Namespaces that the
- * manifests do not contain (declared `Ownership.EXTERNAL`) are assumed to exist with injection on.
+ * towards it is probed too). Namespaces and Services that the manifests do not contain (declared
+ * `Ownership.EXTERNAL`) are assumed to exist as declared: namespaces with injection on, Services
+ * with the declared ports (auto mTLS and Istio's protocol selection depend on them).
  */
 export function standInObjects(declared: DeclaredAccess, manifests: readonly LoadedObject[]): LoadedObject[] {
-  const present = new Set(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => (m.object.metadata as { name?: string })?.name));
+  const idOf = (m: LoadedObject) => {
+    const metadata = m.object.metadata as { name?: string; namespace?: string } | undefined;
+    return `${m.object.kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
+  };
+  const present = new Set(manifests.map(idOf));
   const objects: Array<Record<string, unknown>> = [];
   const namespaces = new Set([...declared.services.map((s) => s.namespace), OUTSIDER.namespace]);
   for (const namespace of [...namespaces].sort()) {
-    if (present.has(namespace)) continue;
+    if (present.has(`Namespace//${namespace}`)) continue;
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
   }
   for (const service of declared.services) {
     const ports = service.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' }));
     objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
+    if (!present.has(`Service/${service.namespace}/${service.name}`)) objects.push(serviceFor(service));
   }
   const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
   if (gateway?.kind === 'ingressGateway') {

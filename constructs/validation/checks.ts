@@ -3,6 +3,7 @@ import { compare } from '../order';
 import { checkEdges } from './edge-checks';
 import { ProblemList, ValidationProblem } from './problem';
 import { checkLabels, checkServices } from './service-checks';
+import { resolvePlatform } from '../platform';
 import { isDns1123Label, isDns1123Subdomain, isPortNumber, parseCidr } from './syntax';
 
 function checkPlatform(problems: ProblemList, mesh: Mesh): void {
@@ -13,8 +14,17 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   for (const [what, port] of [['controlPlane.port', controlPlane.port], ['dns.port', dns.port], ['apiServer.port', apiServer.port]] as const) {
     if (!isPortNumber(port)) problems.error(path, `${what} ${port} is out of range; use an integer from 1 to 65535`);
   }
-  for (const [what, labels] of [['controlPlane.labels', controlPlane.labels], ['dns.labels', dns.labels], ['ingressGateway.labels', ingressGateway.labels]] as const) {
-    checkLabels(problems, path, what, labels);
+  for (const [what, pods] of [['controlPlane', controlPlane], ['dns', dns], ['ingressGateway', ingressGateway]] as const) {
+    checkLabels(problems, path, `${what}.labels`, pods.labels);
+    if (!isDns1123Label(pods.namespace)) {
+      problems.error(path, `${what}.namespace '${pods.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+    }
+    if (Object.keys(pods.labels).length === 0) {
+      problems.error(path, `${what}.labels is empty, which selects every pod of namespace '${pods.namespace}'; give the labels of those pods, e.g. ${JSON.stringify(resolvePlatform({})[what].labels)}`);
+    }
+  }
+  if (!isDns1123Subdomain(ingressGateway.serviceAccount)) {
+    problems.error(path, `ingressGateway.serviceAccount '${ingressGateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
   }
   // Every object carries these labels, the mesh id among them (app.kubernetes.io/part-of).
   checkLabels(problems, path, 'label', mesh.commonLabels);
@@ -30,10 +40,22 @@ function platformNamespaces(mesh: Mesh): Set<string> {
   return new Set([mesh.platform.controlPlane.namespace, mesh.platform.dns.namespace, mesh.platform.ingressGateway.namespace]);
 }
 
+/** Meshes of the same app: each writes its own manifests, so two declaring one namespace would fight over it. */
+function otherMeshes(mesh: Mesh): Mesh[] {
+  // The class from the instance: importing Mesh here would be circular.
+  const isMesh = (mesh.constructor as typeof Mesh).isMesh;
+  return mesh.node.root.node.findAll().filter((construct): construct is Mesh => construct !== mesh && isMesh(construct));
+}
+
 function checkNamespaces(problems: ProblemList, mesh: Mesh): void {
   const reserved = platformNamespaces(mesh);
+  const others = otherMeshes(mesh);
   for (const namespace of mesh.namespaces) {
     const path = namespace.node.path;
+    const rival = others.find((other) => other.namespaces.some((ns) => ns.name === namespace.name));
+    if (rival) {
+      problems.error(path, `namespace '${namespace.name}' is also declared by mesh ${rival.node.path}; both would write its Namespace, Services and baseline policies: declare each namespace in one mesh only`);
+    }
     if (!isDns1123Label(namespace.name)) problems.error(path, `namespace name '${namespace.name}' is not a DNS-1123 label; use at most 63 lowercase alphanumerics and '-'`);
     if (reserved.has(namespace.name)) problems.error(path, `namespace '${namespace.name}' hosts the platform (DNS, control plane or gateway); the mesh's default-deny baseline would cut it off, declare application namespaces only`);
     checkLabels(problems, path, 'label', namespace.labels);
@@ -43,11 +65,15 @@ function checkNamespaces(problems: ProblemList, mesh: Mesh): void {
 
 function checkGrants(problems: ProblemList, mesh: Mesh): void {
   const known = new Set(mesh.namespaces.map((ns) => ns.name));
+  const platform = platformNamespaces(mesh);
   for (const grant of mesh._intent.grants) {
     const path = grant.holder.node.path;
-    if (!known.has(grant.namespaceName)) {
+    if (platform.has(grant.namespaceName)) {
+      problems.error(path, `grants API access in namespace '${grant.namespaceName}', which hosts the platform and is not managed by the mesh; grant access there with your own Role and RoleBinding`);
+    } else if (!known.has(grant.namespaceName)) {
       problems.error(path, `grants API access in namespace '${grant.namespaceName}', which is not a namespace of this mesh; declare it with mesh.addNamespace('${grant.namespaceName}')`);
     }
+    checkGrantRules(problems, path, grant);
     if (grant.resources.length === 0) problems.error(path, `grant in '${grant.namespaceName}' names no resources; list them, e.g. ['configmaps']`);
     if (grant.verbs.length === 0) problems.error(path, `grant in '${grant.namespaceName}' names no verbs; list them, e.g. ['get', 'list', 'watch']`);
     if (grant.apiGroups.length === 0) problems.error(path, `grant in '${grant.namespaceName}' has apiGroups [], which the API server rejects; omit apiGroups for the core group, or name the groups, e.g. ['apps']`);
@@ -56,6 +82,39 @@ function checkGrants(problems: ProblemList, mesh: Mesh): void {
     }
     if (mesh.platform.apiServer.cidrs.length === 0) {
       problems.error(path, 'holds an API grant, but the mesh does not know the API server address to open egress to; set MeshProps.apiServer.cidrs (kubectl get endpoints kubernetes -n default)');
+    }
+  }
+}
+
+/** Verbs of the Kubernetes API and of its built-in authorization checks (RBAC docs, "Referring to resources"). */
+const KNOWN_VERBS = new Set([
+  'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection',
+  'use', 'bind', 'escalate', 'impersonate', 'approve', 'sign', 'proxy', '*',
+]);
+/** Requests that carry no object name at authorization time, so resourceNames cannot allow them. */
+const UNNAMED_VERBS = new Set(['create', 'deletecollection']);
+
+function checkGrantRules(problems: ProblemList, path: string, grant: Mesh['_intent']['grants'][number]): void {
+  const where = `grant in '${grant.namespaceName}'`;
+  for (const resource of grant.resources) {
+    // RBAC matches resources exactly: the API's lowercase plural, optionally with a subresource.
+    if (resource !== '*' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\/[a-z]+)?$/.test(resource) && !/^\*\/[a-z]+$/.test(resource)) {
+      const [name, ...group] = resource.split('.');
+      const fix = group.length > 0 ? `resources ['${name.toLowerCase()}'] with apiGroups ['${group.join('.')}']` : `'${resource.toLowerCase() || 'configmaps'}'`;
+      problems.error(path, `resource '${resource}' of the ${where} never matches: RBAC compares the API's lowercase plural names exactly, without the group; write e.g. ${fix}`);
+    }
+  }
+  for (const verb of grant.verbs) {
+    if (/^[a-z]+$/.test(verb) && !KNOWN_VERBS.has(verb)) {
+      problems.warning(path, `verb '${verb}' of the ${where} is not a Kubernetes API verb; it only matters to an authorizer that checks it (known verbs: get, list, watch, create, update, patch, delete, deletecollection)`);
+    }
+  }
+  if (grant.resourceNames.length > 0) {
+    for (const verb of grant.verbs.filter((v) => UNNAMED_VERBS.has(v))) {
+      problems.warning(path, `verb '${verb}' of the ${where} is limited to resourceNames, but ${verb} requests name no object, so it is never allowed; grant it in a separate grant without resourceNames`);
+    }
+    for (const verb of grant.verbs.filter((v) => v === 'list' || v === 'watch')) {
+      problems.warning(path, `verb '${verb}' of the ${where} with resourceNames only allows requests with fieldSelector metadata.name=<name>; a plain ${verb} is denied`);
     }
   }
 }

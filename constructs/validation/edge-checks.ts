@@ -4,14 +4,30 @@ import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
 import { MtlsMode } from '../platform';
 import { ProblemList } from './problem';
-import { cidrContains, isDns1123Label, parseCidr } from './syntax';
+import { cidrContains, isDns1123Label, isPortNumber, parseCidr } from './syntax';
 
 const HTTP_METHOD = /^[A-Z]+$/;
+/** An HTTP method token (RFC 9110 tchar), in any case. */
+const METHOD_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-/** Istio path syntax: exact, `prefix*`, `*suffix` or `*`; a `*` elsewhere is taken literally. */
+/**
+ * Istio path syntax: exact, `prefix*`, `*suffix` or `*` (a `*` anywhere else, or at both ends, is taken
+ * literally), compared with the path alone: no query, fragment or blanks.
+ */
 function isIstioPath(path: string): boolean {
+  if (path === '*') return true;
   const inner = path.replace(/^\*/, '').replace(/\*$/, '');
-  return path.length > 0 && !inner.includes('*') && (path.startsWith('/') || path.startsWith('*'));
+  const bothEnds = path.startsWith('*') && path.endsWith('*');
+  return path.length > 0 && !bothEnds && !inner.includes('*') && !/[?#\s]/.test(path) && (path.startsWith('/') || path.startsWith('*'));
+}
+
+function checkMethod(problems: ProblemList, path: string, peer: string, method: string): void {
+  if (HTTP_METHOD.test(method)) return;
+  if (!METHOD_TOKEN.test(method)) {
+    problems.error(path, `method '${method}' for ${peer} is not an HTTP method; write one such as 'GET' or 'POST'`);
+  } else {
+    problems.error(path, `method '${method}' for ${peer} never matches: Istio compares methods case-sensitively; write it in capitals, e.g. '${method.toUpperCase()}'`);
+  }
 }
 
 function checkIpBlock(problems: ProblemList, path: string, peer: Extract<MeshPeerConfig, { kind: 'ipBlock' }>): void {
@@ -61,11 +77,9 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
         problems.error(path, `allows ${peer} methods/paths on port '${port.name}', which is ${port.protocol}: Istio ignores the whole ALLOW rule on non-HTTP ports; split the edge, or declare the port with MeshPort.http/grpc`);
       }
     }
-    for (const method of edge.methods) {
-      if (!HTTP_METHOD.test(method)) problems.error(path, `method '${method}' for ${peer} never matches: Istio compares methods case-sensitively; write it in capitals, e.g. '${method.toUpperCase()}'`);
-    }
+    for (const method of edge.methods) checkMethod(problems, path, peer, method);
     for (const requestPath of edge.paths) {
-      if (!isIstioPath(requestPath)) problems.error(path, `path '${requestPath}' for ${peer} is not Istio path syntax; use an exact path '/a/b', a prefix '/a/*', a suffix '*.json' or '*'`);
+      if (!isIstioPath(requestPath)) problems.error(path, `path '${requestPath}' for ${peer} is not Istio path syntax; use an exact path '/a/b', a prefix '/a/*', a suffix '*.json' or '*' (one '*', at one end; no query string)`);
     }
     for (const port of ports.filter((p) => !p.isMeshAuthorized)) {
       problems.warning(path, `allows ${peer} on UDP port '${port.name}': Istio sidecars do not intercept UDP, so only the NetworkPolicy (by pod labels, not identity) enforces it`);
@@ -78,6 +92,7 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
     }
   }
   for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, edge);
+  for (const { path, message } of mesh._intent.misuses) problems.error(path, message);
 }
 
 function checkExternalEgress(problems: ProblemList, edge: ExternalEgressEdge): void {
@@ -88,6 +103,14 @@ function checkExternalEgress(problems: ProblemList, edge: ExternalEgressEdge): v
   }
   if (edge.ports.length === 0 && edge.unresolvedPortNames.length === 0) {
     problems.error(path, `allows egress to ${describePeer(edge.peer)} without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)`);
+  }
+  for (const port of edge.ports) {
+    if (!isPortNumber(port.containerPort)) {
+      problems.error(path, `allows egress to ${describePeer(edge.peer)} on port ${port.containerPort}, which is out of range; use an integer from 1 to 65535`);
+    }
+  }
+  if (edge.httpFields) {
+    problems.error(path, `allows egress to ${describePeer(edge.peer)} with methods/paths, which nothing enforces on traffic leaving the mesh (NetworkPolicy sees ports only); drop them, or route the traffic through an egress gateway`);
   }
 }
 

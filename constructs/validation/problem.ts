@@ -15,10 +15,15 @@ export interface ValidationProblem {
   readonly message: string;
 }
 
-/** Thrown by `Mesh.toManifests()` when the declaration has errors; lists all of them. */
+/**
+ * Thrown by `Mesh.toManifests()` when the declaration has errors; lists all of them, and the
+ * warnings of the same declaration (a fix for one may be hinted at by the other).
+ */
 export class MeshValidationError extends Error {
-  constructor(public readonly problems: readonly ValidationProblem[]) {
-    super(`Mesh validation failed with ${problems.length} error(s):\n${problems.map((p) => `  [${p.path}] ${p.message}`).join('\n')}`);
+  constructor(public readonly problems: readonly ValidationProblem[], public readonly warnings: readonly ValidationProblem[] = []) {
+    const list = (items: readonly ValidationProblem[]) => items.map((p) => `  [${p.path}] ${p.message}`).join('\n');
+    const alsoWarnings = warnings.length > 0 ? `\nand ${warnings.length} warning(s):\n${list(warnings)}` : '';
+    super(`Mesh validation failed with ${problems.length} error(s):\n${list(problems)}${alsoWarnings}`);
     this.name = 'MeshValidationError';
   }
 }

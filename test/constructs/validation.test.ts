@@ -187,3 +187,100 @@ describe('validation', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });
+
+describe('validation: egress to IP blocks, grants, platform, and calls that declare nothing', () => {
+  test('egress ports to an IP block are range-checked, and methods/paths on it are an error', () => {
+    const { mesh, client } = twoServices();
+    client.allowTo(Peer.ipBlock('203.0.113.0/24'), { ports: [MeshPort.tcp(0), MeshPort.udp(70000)] });
+    client.allowTo(Peer.ipBlock('198.51.100.0/24'), { ports: [MeshPort.tcp(443)], methods: ['GET'] });
+    const problems = problemsAt(mesh, 'test/api/client');
+    expect(problems).toContainEqual("error: allows egress to ipBlock 203.0.113.0/24 on port 0, which is out of range; use an integer from 1 to 65535");
+    expect(problems).toContainEqual("error: allows egress to ipBlock 203.0.113.0/24 on port 70000, which is out of range; use an integer from 1 to 65535");
+    expect(problems).toContainEqual(expect.stringMatching(/^error: allows egress to ipBlock 198\.51\.100\.0\/24 with methods\/paths, which nothing enforces/));
+  });
+
+  test('grants: resources RBAC never matches are errors; verbs resourceNames cannot limit are warnings', () => {
+    const mesh = testMesh({ apiServer: { cidrs: ['10.0.0.1/32'] } });
+    const data = mesh.addNamespace('data');
+    const api = mesh.addNamespace('api').addService('app');
+    api.grantApi(data, { resources: ['Pods', 'deployments.apps', 'pods/log', '*/scale'], verbs: ['get', 'frobnicate'] });
+    api.grantApi(data, { resources: ['secrets'], resourceNames: ['db'], verbs: ['create', 'list'] });
+    const problems = problemsAt(mesh, 'test/api/app');
+    expect(problems.filter((p) => p.startsWith('error'))).toEqual([
+      "error: resource 'Pods' of the grant in 'data' never matches: RBAC compares the API's lowercase plural names exactly, without the group; write e.g. 'pods'",
+      "error: resource 'deployments.apps' of the grant in 'data' never matches: RBAC compares the API's lowercase plural names exactly, without the group; write e.g. resources ['deployments'] with apiGroups ['apps']",
+    ]);
+    expect(problems.filter((p) => p.startsWith('warning'))).toEqual([
+      expect.stringMatching(/^warning: verb 'create' of the grant in 'data' is limited to resourceNames, but create requests name no object/),
+      expect.stringMatching(/^warning: verb 'frobnicate' of the grant in 'data' is not a Kubernetes API verb/),
+      expect.stringMatching(/^warning: verb 'list' of the grant in 'data' with resourceNames only allows requests with fieldSelector metadata\.name/),
+    ]);
+  });
+
+  test('a grant in a platform namespace says the mesh does not manage it (not "declare it")', () => {
+    const mesh = testMesh({ apiServer: { cidrs: ['10.0.0.1/32'] } });
+    mesh.addNamespace('api').addService('app').grantApi('kube-system', { resources: ['configmaps'], verbs: ['get'] });
+    expect(problemsAt(mesh, 'test/api/app')).toEqual([expect.stringMatching(/^error: grants API access in namespace 'kube-system', which hosts the platform and is not managed by the mesh/)]);
+  });
+
+  test('platform settings: namespace names, the gateway ServiceAccount and empty label selectors are checked', () => {
+    const mesh = testMesh({ ingressGateway: { namespace: 'Bad NS', serviceAccount: 'Bad SA' }, dns: { labels: {} } });
+    const problems = problemsAt(mesh, 'test');
+    expect(problems).toContainEqual("error: ingressGateway.namespace 'Bad NS' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')");
+    expect(problems).toContainEqual(expect.stringMatching(/^error: ingressGateway\.serviceAccount 'Bad SA' is not a ServiceAccount name/));
+    expect(problems).toContainEqual(`error: dns.labels is empty, which selects every pod of namespace 'kube-system'; give the labels of those pods, e.g. {"k8s-app":"kube-dns"}`);
+  });
+
+  test('two meshes of one app cannot declare the same namespace', () => {
+    const app = Testing.app();
+    const one = new Mesh(app, 'one');
+    const two = new Mesh(app, 'two');
+    one.addNamespace('web');
+    two.addNamespace('web');
+    expect(problemsAt(one, 'one/web')).toEqual([expect.stringMatching(/^error: namespace 'web' is also declared by mesh two; .*declare each namespace in one mesh only/)]);
+    expect(problemsAt(two, 'two/web')).toEqual([expect.stringMatching(/^error: namespace 'web' is also declared by mesh one/)]);
+  });
+
+  test('allowTo a namespace or the gateway is reported with the other problems, not thrown', () => {
+    const { mesh, client } = twoServices();
+    client.allowTo(Peer.namespace('monitoring'));
+    client.allowTo(Peer.ingressGateway());
+    expect(problemsAt(mesh, 'test/api/client')).toEqual([
+      expect.stringMatching(/^error: allowTo accepts a mesh service or Peer\.ipBlock\(\.\.\.\), not a ingressGateway; .*use allowFrom/),
+      expect.stringMatching(/^error: allowTo accepts a mesh service or Peer\.ipBlock\(\.\.\.\), not a namespace; .*use allowFrom/),
+    ]);
+  });
+
+  test('a namespace or service declared twice, or an empty name, fails at once with the fix', () => {
+    const mesh = testMesh();
+    const api = mesh.addNamespace('api');
+    api.addService('orders');
+    expect(() => mesh.addNamespace('api')).toThrow("test: namespace 'api' is declared twice; keep the one the first addNamespace('api') returned and use it again");
+    expect(() => api.addService('orders')).toThrow("test/api: service 'orders' is declared twice");
+    expect(() => mesh.addNamespace('')).toThrow("test: addNamespace('') needs a namespace name, a DNS-1123 label such as 'web'");
+  });
+
+  test('methods that are no HTTP token and paths Istio takes literally are errors', () => {
+    const { mesh, orders, client } = twoServices();
+    orders.allowFrom(client, { ports: ['grpc'], methods: ['G ET', ''], paths: ['*/x*', '**', '/a?b', '/a b'] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual("error: method 'G ET' for service api/client is not an HTTP method; write one such as 'GET' or 'POST'");
+    expect(problems).toContainEqual("error: method '' for service api/client is not an HTTP method; write one such as 'GET' or 'POST'");
+    for (const bad of ['*/x*', '**', '/a?b', '/a b']) expect(problems).toContainEqual(expect.stringContaining(`path '${bad}' for service api/client is not Istio path syntax`));
+  });
+
+  test('the warnings of a failing declaration are in the error too', () => {
+    const mesh = testMesh();
+    const api = mesh.addNamespace('api');
+    api.addService('a', { serviceAccountName: 'shared' });
+    api.addService('b', { serviceAccountName: 'shared', ports: [MeshPort.tcp(0)] });
+    expect(() => mesh.toManifests()).toThrow(/error\(s\):[\s\S]*port 0[\s\S]*and 1 warning\(s\):[\s\S]*shared/);
+  });
+
+  test('the platform settings are copied: changing the caller\'s arrays later changes nothing', () => {
+    const cidrs = ['10.0.0.1/32'];
+    const mesh = testMesh({ apiServer: { cidrs } });
+    cidrs.push('garbage');
+    expect(mesh.platform.apiServer.cidrs).toEqual(['10.0.0.1/32']);
+  });
+});

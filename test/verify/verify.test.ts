@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Mesh, MeshPort, Peer, PeerTransport } from '../../constructs';
+import { Mesh, MeshPort, Ownership, Peer, PeerTransport } from '../../constructs';
 import { egressProbes } from '../../cli/verify/egress-probes';
 import { addressInside, istioPathMatches, probes } from '../../cli/verify/probes';
 import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
@@ -28,6 +28,17 @@ describe('verify', () => {
     expect(report.requests).toBeGreaterThan(300);
     expect(report.apiRequests).toBeGreaterThan(100);
     expect(report.mismatches).toEqual([]);
+  });
+
+  test('GIVEN a service that exists outside the mesh (Ownership.EXTERNAL, no Service emitted) THEN its Service is stood in as declared and the mesh verifies', () => {
+    const mesh = new Mesh(Testing.app(), 'ext');
+    const apps = mesh.addNamespace('apps');
+    const client = apps.addService('client');
+    const redis = apps.addService('redis', { ports: [MeshPort.tcp(6379, { name: 'tcp-redis' })], ownership: Ownership.EXTERNAL });
+    redis.allowFrom(client);
+    const manifests = mesh.toManifests() as unknown as Obj[];
+    expect(manifests.some(named('Service', 'apps', 'redis'))).toBe(false);
+    expect(verifyManifests(loaded(manifests), mesh.declaredAccess()).mismatches).toEqual([]);
   });
 
   test('GIVEN an ingress NetworkPolicy removed THEN the network layer alone denies declared edges', () => {
