@@ -30,10 +30,15 @@ export function httpFactsOf(request: AccessRequest): HttpFacts | undefined {
   };
 }
 
+const REQUEST_FIELDS = ['from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'headers'];
+
 /** Validates a request read from JSON; `where` names it in errors ("requests.json: request 3"). */
 export function parseAccessRequest(raw: unknown, where: string): AccessRequest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`${where}: expected an object`);
   const record = raw as Record<string, unknown>;
+  // A misspelt field ("methods") would silently turn an HTTP request into a plain connection.
+  const unknown = Object.keys(record).find((field) => !REQUEST_FIELDS.includes(field));
+  if (unknown !== undefined) throw new InputError(`${where}: unknown field ${JSON.stringify(unknown)} (fields: ${REQUEST_FIELDS.join(', ')})`);
   const text = (field: string, required: boolean): string | undefined => {
     const value = record[field];
     if (value === undefined || value === null) {
@@ -63,6 +68,10 @@ export function parseAccessRequest(raw: unknown, where: string): AccessRequest {
   const method = text('method', false);
   const path = text('path', false);
   const host = text('host', false);
+  const headers = parseHeaders(record.headers, where);
+  if (protocol !== undefined && protocol !== 'TCP' && (method || path || host || headers.headers)) {
+    throw new InputError(`${where}: method, path, host and headers make an HTTP request, which runs over TCP, not ${protocol}`);
+  }
   return {
     from,
     to,
@@ -71,7 +80,7 @@ export function parseAccessRequest(raw: unknown, where: string): AccessRequest {
     ...(method ? { method } : {}),
     ...(path ? { path } : {}),
     ...(host ? { host } : {}),
-    ...parseHeaders(record.headers, where),
+    ...headers,
   };
 }
 

@@ -32,8 +32,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (!args.command || args.command === 'help' || (args.flags.has('help') && !COMMANDS[args.command])) {
-      io.stdout(USAGE);
-      return args.command || args.flags.has('help') ? EXIT_OK : EXIT_BAD_INPUT;
+      const asked = Boolean(args.command || args.flags.has('help'));
+      // Asked for, the usage is the output; without a command it explains the failure (exit 2).
+      (asked ? io.stdout : io.stderr)(USAGE);
+      return asked ? EXIT_OK : EXIT_BAD_INPUT;
     }
     const command = COMMANDS[args.command];
     if (!command) throw new InputError(`unknown command ${JSON.stringify(args.command)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
@@ -55,6 +57,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 /** Entry point of bin/mesh-policy. */
 export function main(): void {
+  // A reader that stops early (`mesh-policy reach dir | head`) closes the pipe: stop quietly, no stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   void run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

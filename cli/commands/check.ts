@@ -14,7 +14,9 @@ export function runCheck(args: ParsedArgs, io: CliIo): number {
   const requests = readRequests(args);
   if (args.positionals.length === 0) throw new InputError('no manifest path given');
   const inventory = inventoryForRequests(args.positionals, requests, meshOptions(args));
-  const results = requests.map((request, index) => checkOne(inventory, request, requests.length > 1 ? index : undefined));
+  const file = single(args, 'requests');
+  const label = (index: number) => (file !== undefined ? `${file}: request ${index}` : requests.length > 1 ? `request ${index}` : undefined);
+  const results = requests.map((request, index) => checkOne(inventory, request, label(index)));
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ results })}\n`);
   } else {
@@ -23,11 +25,11 @@ export function runCheck(args: ParsedArgs, io: CliIo): number {
   return EXIT_OK;
 }
 
-function checkOne(inventory: Inventory, request: AccessRequest, index: number | undefined): CheckResult {
+function checkOne(inventory: Inventory, request: AccessRequest, where: string | undefined): CheckResult {
   try {
     return check(inventory, request);
   } catch (error) {
-    if (error instanceof InputError && index !== undefined) throw new InputError(`request ${index}: ${error.message}`);
+    if (error instanceof InputError && where !== undefined) throw new InputError(`${where}: ${error.message}`);
     throw error;
   }
 }
@@ -58,7 +60,8 @@ function readRequests(args: ParsedArgs): AccessRequest[] {
 function readRequestsFile(file: string): AccessRequest[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // Editors on Windows may start the file with a byte order mark, which JSON.parse rejects.
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : `malformed JSON: ${(error as Error).message}`;

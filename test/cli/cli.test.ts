@@ -100,6 +100,15 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
     'malformed requests file': { argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/web"}]')], message: /r\.json: request 0: missing "to"/ },
     'diff with one path': { argv: ['diff', manifests], message: /diff needs exactly two paths/ },
     'bad format': { argv: ['reach', manifests, '--format', 'xml'], message: /--format must be one of text, json, markdown/ },
+    'misspelt field in a requests file': {
+      argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/web", "to": "shop/api", "port": 8080, "methods": ["GET"]}]')],
+      message: /r\.json: request 0: unknown field "methods" \(fields: from, to, port, protocol, method, path, host, headers\)/,
+    },
+    'HTTP fields over UDP': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--protocol', 'UDP', '--method', 'GET'], message: /make an HTTP request, which runs over TCP, not UDP/ },
+    'unknown workload in a requests file names the file': {
+      argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/zzz", "to": "shop/api", "port": 8080}]')],
+      message: /r\.json: request 0: unknown workload shop\/zzz/,
+    },
   };
   test.each(Object.entries(cases))('%s', async (_, { argv, message }) => {
     expectBadInput(await cli(...argv), message);
@@ -175,7 +184,35 @@ describe('mesh-policy reach, explain, diff, lint', () => {
   });
 });
 
+describe('mesh-policy input details', () => {
+  test('a requests file may start with a byte order mark', async () => {
+    const requests = tempFile('bom.json', '\uFEFF[{"from": "shop/web", "to": "shop/api", "port": 8080}]');
+    const { code, stdout } = await cli('check', tempFile('mesh.yaml', MESH), '--requests', requests, '--format', 'json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).results).toHaveLength(1);
+  });
+
+  test('without a command the usage goes to stderr (exit 2), and stdout stays empty for scripts', async () => {
+    const { code, stdout, stderr } = await cli();
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(/^Usage: mesh-policy <command>/);
+  });
+});
+
 describe('bin/mesh-policy', () => {
+  test('a reader that closes the pipe early ends the command quietly (no EPIPE stack trace)', () => {
+    const bin = path.join(ROOT, 'bin', 'mesh-policy');
+    // 200 workloads without policies: 39,800 allowed pairs, megabytes of output, far more than a pipe holds.
+    const deployments = Array.from({ length: 200 }, (_, i) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `w${i}`, namespace: 'big' },
+      spec: { selector: { matchLabels: { app: `w${i}` } }, template: { metadata: { labels: { app: `w${i}` } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] } } },
+    }));
+    const big = tempFile('big.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: deployments }));
+    const result = spawnSync('sh', ['-c', `"${bin}" reach "${big}" | head -c 10`], { encoding: 'utf8' });
+    expect(result.stdout).toHaveLength(10);
+    expect(result.stderr).toBe('');
+  });
+
   test('is an executable node script that runs the compiled CLI', async () => {
     const bin = path.join(ROOT, 'bin', 'mesh-policy');
     expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
