@@ -2,6 +2,7 @@
 // valid objects that are risky (warnings). Each object kind is dispatched by kind *and* API group,
 // so that e.g. Linkerd's policy.linkerd.io AuthorizationPolicy is not judged by Istio's rules.
 
+import { lintConflictingDuplicates } from './duplicates';
 import { buildInventory } from './inventory';
 import { lintAuthorizationPolicyAdmission } from './istio-authz';
 import { lintPeerAuthenticationAdmission } from './istio-peer-authn';
@@ -98,6 +99,7 @@ export function lintManifests(objects: ReadonlyArray<unknown>, options: LintOpti
   const networkPolicies = documents.filter((d) => refOf(d).kind === 'NetworkPolicy' && refOf(d).group === 'networking.k8s.io');
   problems.push(...lintEgressLockdown(context.inventory, networkPolicies, options.rootNamespace));
   problems.push(...lintSharedServiceAccounts(context.inventory));
+  problems.push(...lintConflictingDuplicates(documents));
   return sortAndDeduplicate(problems);
 }
 

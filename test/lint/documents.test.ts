@@ -90,3 +90,21 @@ describe('YAML scalars where the API wants strings', () => {
     expect(errors(lint([policy])).map((p) => p.message)).toEqual([expect.stringContaining('metadata.annotations.istio.io/dry-run must be of type string, got boolean true (quote it: "true")')]);
   });
 });
+
+describe('one object defined twice', () => {
+  const policy = (ingress: unknown[]) => networkPolicy('db-ingress', { podSelector: { matchLabels: { app: 'db' } }, ingress });
+
+  it('warns when the definitions differ: the last one given wins, so file order decides', () => {
+    const problems = warnings(lint([policy([]), policy([{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }])]));
+    expect(problems).toEqual([expect.objectContaining({
+      kind: 'NetworkPolicy', namespace: 'shop', name: 'db-ingress',
+      message: expect.stringContaining('is defined 2 times with different content; the one given last wins, as with kubectl apply'),
+    })]);
+  });
+
+  it('stays silent for the same definition given twice, whatever the key order', () => {
+    const same = policy([]);
+    const reordered = Object.fromEntries(Object.entries(same).reverse());
+    expect(warnings(lint([same, reordered]))).toEqual([]);
+  });
+});
