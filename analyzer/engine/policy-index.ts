@@ -20,7 +20,8 @@ export class PolicyIndex {
   private readonly servicesByNamespace = new Map<string, Service[]>();
   private readonly peerAuthenticationsByNamespace = new Map<string, PeerAuthentication[]>();
   private readonly memo = new Map<Workload, WorkloadFacts>();
-  private readonly workloadsById = new Map<string, Workload[]>();
+  /** By "namespace/name", which a Pod and a controller may share. */
+  private readonly workloadsByName = new Map<string, Workload[]>();
   private readonly workloadsByNamespace = new Map<string, Workload[]>();
 
   constructor(readonly inventory: Inventory) {
@@ -33,14 +34,14 @@ export class PolicyIndex {
     for (const service of inventory.services) push(this.servicesByNamespace, service.namespace, service);
     for (const policy of inventory.peerAuthentications) push(this.peerAuthenticationsByNamespace, policy.namespace, policy);
     for (const workload of inventory.workloads) {
-      push(this.workloadsById, workload.id, workload);
+      push(this.workloadsByName, `${workload.namespace}/${workload.name}`, workload);
       push(this.workloadsByNamespace, workload.namespace, workload);
     }
   }
 
   /** Pods and controllers named "namespace/name" (a Pod and a controller may share a name). */
   workloadsNamed(id: string): readonly Workload[] {
-    return this.workloadsById.get(id) ?? [];
+    return this.workloadsByName.get(id) ?? [];
   }
 
   namespace(name: string): Namespace {

@@ -119,10 +119,18 @@ function collectNamespaces(declared: readonly Namespace[], used: ReadonlySet<str
 
 function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyMap<string, Namespace>): Workload[] {
   const present = new Set(drafts.map((draft) => `${draft.namespace}/${draft.kind}/${draft.name}`));
+  const ownedByListed = (draft: WorkloadDraft) => draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`));
+  // A Pod and a controller (or two controllers) may share a name; reports then name each with its
+  // kind, "ns/Pod/web" and "ns/Deployment/web", as `check` asks to write them.
+  const named = new Map<string, number>();
+  for (const draft of drafts) {
+    if (!ownedByListed(draft)) named.set(`${draft.namespace}/${draft.name}`, (named.get(`${draft.namespace}/${draft.name}`) ?? 0) + 1);
+  }
   const workloads = drafts.map((draft): Workload => {
     const sidecar = decideSidecar(draft, namespaces.get(draft.namespace) as Namespace);
+    const shared = (named.get(`${draft.namespace}/${draft.name}`) ?? 0) > 1;
     return {
-      id: `${draft.namespace}/${draft.name}`,
+      id: shared ? `${draft.namespace}/${draft.kind}/${draft.name}` : `${draft.namespace}/${draft.name}`,
       kind: draft.kind,
       namespace: draft.namespace,
       name: draft.name,
@@ -134,7 +142,7 @@ function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyM
       sidecar,
     // A cluster dump lists a Deployment, its ReplicaSet and their Pods: only the top owner is a workload
     // of its own in reports; the others stay addressable by name.
-      ownedByListedWorkload: draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`)),
+      ownedByListedWorkload: ownedByListed(draft),
       source: draft.source,
     };
   });

@@ -30,7 +30,10 @@ export interface Sidecar {
 
 /** A Pod, or the pod template of a controller: what NetworkPolicy and Istio see of it. */
 export interface Workload {
-  /** "namespace/name", the name users give to `check`. */
+  /**
+   * "namespace/name", the name users give to `check`; "namespace/Kind/name" when another listed
+   * workload of the namespace has the same name.
+   */
   readonly id: string;
   readonly kind: WorkloadKind;
   readonly namespace: string;

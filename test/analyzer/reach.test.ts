@@ -45,6 +45,12 @@ describe('reach', () => {
     });
   });
 
+  test('a Pod and a Deployment of the same name are told apart by kind, in reach as in check', () => {
+    const objects = [namespace('shop'), pod('shop/web', { ports: [{ port: 7000 }] }), deployment('shop/web', { ports: [{ port: 8080 }] })];
+    const report = reach(inventoryOf(objects));
+    expect(edges(report)).toEqual(['shop/Deployment/web -> shop/Pod/web 7000/TCP', 'shop/Pod/web -> shop/Deployment/web 8080/TCP']);
+  });
+
   test('a DENY rule on paths shows as an exception on the edge', () => {
     const objects = meshedPair([authorizationPolicy('shop/no-admin', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] })]);
     const [edge] = reach(inventoryOf(objects)).allowed;
