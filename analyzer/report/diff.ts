@@ -1,8 +1,10 @@
 import { compareStrings } from '../load/files';
+import { HttpRuleMatch } from '../mesh/authorization';
 import { ApiGrantEntry } from '../rbac/grants';
 import { ReachEdge, ReachReport } from '../reach/reach';
 import { ApiAccess, diffApiAccess } from './api-access';
-import { describeConstraint, describeHttpAccess } from './http-summary';
+import { constraintCovers } from './constraint-cover';
+import { describeHttpAccess } from './http-summary';
 
 /** An edge allowed before and after whose HTTP restrictions changed. */
 export interface ChangedEdge {
@@ -62,19 +64,18 @@ export function diffReach(
 }
 
 /**
- * Compares restrictions as sets of described constraints: losing the ALLOW restriction, gaining an
- * allowed constraint, or losing a denied one widens. Rewording a constraint counts as widening too:
- * a reviewer should look.
+ * Whether the edge's HTTP restrictions loosened: the ALLOW restriction dropped, an allowed constraint
+ * that no earlier one covers, or a denied constraint that no later one covers
+ * (`constraintCovers`; what it cannot show to be narrower counts as wider, for a reviewer to look).
  */
 function httpWidened(before: ReachEdge, after: ReachEdge): boolean {
-  const allowed = (edge: ReachEdge) => edge.http?.allowedWhen?.map((m) => describeConstraint(m.constraint));
-  const denied = (edge: ReachEdge) => new Set(edge.http?.deniedWhen?.map((m) => describeConstraint(m.constraint)) ?? []);
-  const allowedBefore = allowed(before);
-  const allowedAfter = allowed(after);
+  const constraints = (matches: readonly HttpRuleMatch[] | undefined) => matches?.map((m) => m.constraint);
+  const allowedBefore = constraints(before.http?.allowedWhen);
+  const allowedAfter = constraints(after.http?.allowedWhen);
   if (allowedBefore && !allowedAfter) return true;
-  if (allowedBefore && allowedAfter && allowedAfter.some((constraint) => !allowedBefore.includes(constraint))) return true;
-  const deniedAfter = denied(after);
-  return [...denied(before)].some((constraint) => !deniedAfter.has(constraint));
+  if (allowedBefore && allowedAfter && allowedAfter.some((now) => !allowedBefore.some((was) => constraintCovers(was, now)))) return true;
+  const deniedAfter = constraints(after.http?.deniedWhen) ?? [];
+  return (constraints(before.http?.deniedWhen) ?? []).some((was) => !deniedAfter.some((now) => constraintCovers(now, was)));
 }
 
 function edgeKey(edge: { readonly from: string; readonly to: string; readonly port: number; readonly protocol: string }): string {

@@ -66,6 +66,35 @@ describe('diff', () => {
     expect(diff.widened).toBe(true);
   });
 
+  describe('narrowed HTTP restrictions do not widen (the CI gate must not fail on a tightening)', () => {
+    const allowing = (operation: object) => authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation }] }] });
+    const denying = (operation: object) => authorizationPolicy('shop/no', { action: 'DENY', rules: [{ to: [{ operation }] }] });
+    const widened = (before: object[], after: object[]) => diffReach(reach(inventoryOf(meshedPair(before))), reach(inventoryOf(meshedPair(after)))).widened;
+
+    test.each([
+      ['fewer methods', { methods: ['GET', 'HEAD'] }, { methods: ['GET'] }],
+      ['a narrower path prefix', { paths: ['/api/*'] }, { paths: ['/api/v1/*', '/api/v2/*'] }],
+      ['an exact path under the prefix', { paths: ['/api/*'] }, { paths: ['/api/x'] }],
+      ['a host added', { paths: ['/api/*'] }, { paths: ['/api/*'], hosts: ['a.example'] }],
+      ['an exclusion added', { paths: ['/api/*'] }, { paths: ['/api/*'], notPaths: ['/api/secret'] }],
+      ['a suffix under a wider suffix', { paths: ['*.json'] }, { paths: ['*/data.json'] }],
+    ])('%s', (_title, before, after) => {
+      expect(widened([allowing(before)], [allowing(after)])).toBe(false);
+      expect(widened([allowing(after)], [allowing(before)])).toBe(true);
+    });
+
+    test('a deny that covers more does not widen; one that covers less does', () => {
+      const everyAdmin = denying({ paths: ['/admin*'] });
+      const oneAdmin = denying({ paths: ['/admin/users'] });
+      expect(widened([oneAdmin], [everyAdmin])).toBe(false);
+      expect(widened([everyAdmin], [oneAdmin])).toBe(true);
+    });
+
+    test('templates are compared as written: a different one counts as wider, for a reviewer to look', () => {
+      expect(widened([allowing({ paths: ['/users/{*}/info'] })], [allowing({ paths: ['/users/{*}/name'] })])).toBe(true);
+    });
+  });
+
   test('identical inputs make an empty diff', () => {
     const report = reach(inventoryOf(base));
     expect(diffReach(report, report)).toEqual({ added: [], removed: [], changed: [], apiAdded: [], apiRemoved: [], widened: false });
