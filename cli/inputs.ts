@@ -6,6 +6,12 @@ import { ParsedArgs, single } from './args';
 export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNamespace?: string } {
   const trustDomain = single(args, 'trust-domain');
   const rootNamespace = single(args, 'root-namespace');
+  if (trustDomain !== undefined && !/^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/.test(trustDomain)) {
+    throw new InputError(`--trust-domain ${JSON.stringify(trustDomain)} is not a trust domain (a DNS name such as cluster.local)`);
+  }
+  if (rootNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rootNamespace)) {
+    throw new InputError(`--root-namespace ${JSON.stringify(rootNamespace)} is not a namespace name (DNS-1123 label such as istio-system)`);
+  }
   return { ...(trustDomain ? { trustDomain } : {}), ...(rootNamespace ? { rootNamespace } : {}) };
 }
 

@@ -5,6 +5,8 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** `|` and newlines would break the row; `<`, `>` and `&` in values (paths, hosts) would render as HTML. Line breaks `<br>` stay. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.split('<br>').map((part) => part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')).join('<br>')
+    .replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

@@ -37,6 +37,12 @@ describe('explain', () => {
     expect(markdown).toContain('### Kubernetes API access (RBAC)\n\n_none_');
   });
 
+  test('escapes HTML in values, so a path like /<b>* shows as written', () => {
+    const withHtml = explainMarkdown(reach(inventoryOf(meshedPair([restrictToApi(['/<b>*'])]))));
+    expect(withHtml).toContain('/&lt;b&gt;*');
+    expect(withHtml).not.toMatch(/\| [^|]*<b>/);
+  });
+
   test('lists wide-open workloads', () => {
     expect(markdown).toContain('| shop/web | open: no NetworkPolicy selects it for ingress | open: no NetworkPolicy selects it for egress | yes |');
   });

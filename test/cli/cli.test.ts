@@ -104,6 +104,8 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
       argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/web", "to": "shop/api", "port": 8080, "methods": ["GET"]}]')],
       message: /r\.json: request 0: unknown field "methods" \(fields: from, to, port, protocol, method, path, host, headers\)/,
     },
+    'empty trust domain': { argv: ['reach', manifests, '--trust-domain', ''], message: /--trust-domain "" is not a trust domain/ },
+    'root namespace with a blank': { argv: ['reach', manifests, '--root-namespace', 'istio system'], message: /--root-namespace "istio system" is not a namespace name/ },
     'HTTP fields over UDP': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--protocol', 'UDP', '--method', 'GET'], message: /make an HTTP request, which runs over TCP, not UDP/ },
     'unknown workload in a requests file names the file': {
       argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/zzz", "to": "shop/api", "port": 8080}]')],
