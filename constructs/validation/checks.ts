@@ -4,7 +4,7 @@ import { checkEdges } from './edge-checks';
 import { ProblemList, ValidationProblem } from './problem';
 import { checkLabels, checkServices } from './service-checks';
 import { resolvePlatform } from '../platform';
-import { isDns1123Label, isDns1123Subdomain, isPortNumber, parseCidr } from './syntax';
+import { isDns1123Label, isDns1123Subdomain, isLabelValue, isPortNumber, parseCidr } from './syntax';
 
 function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   const path = mesh.node.path;
@@ -27,7 +27,9 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
     problems.error(path, `ingressGateway.serviceAccount '${ingressGateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
   }
   // Every object carries these labels, the mesh id among them (app.kubernetes.io/part-of).
-  checkLabels(problems, path, 'label', mesh.commonLabels);
+  const { 'app.kubernetes.io/part-of': _partOf, ...userLabels } = mesh.commonLabels;
+  checkLabels(problems, path, 'label', isLabelValue(mesh.node.id) ? mesh.commonLabels : userLabels);
+  if (!isLabelValue(mesh.node.id)) problems.error(path, `mesh id '${mesh.node.id}' labels every object (app.kubernetes.io/part-of), so it must be a label value: at most 63 alphanumerics, '-', '_' and '.', e.g. '${mesh.node.id.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'shop'}'`);
   for (const [what, cidrs] of [['apiServer.cidrs', apiServer.cidrs], ['dns.cidrs', dns.cidrs]] as const) {
     for (const cidr of cidrs) {
       if (!parseCidr(cidr)) problems.error(path, `${what} entry '${cidr}' is not a CIDR; write an address as '10.0.0.1/32'`);

@@ -20,8 +20,11 @@ function checkPorts(problems: ProblemList, service: MeshService): void {
   const seenContainerPorts = new Set<string>();
   for (const port of service.ports) {
     if (!isIanaServiceName(port.name)) problems.error(path, `port name '${port.name}' is invalid; use at most 15 of [a-z0-9-] with at least one letter, e.g. 'http-web'`);
-    if (!isPortNumber(port.port)) problems.error(path, `port ${port.port} of '${port.name}' is out of range; use an integer from 1 to 65535`);
-    if (!isPortNumber(port.containerPort)) problems.error(path, `containerPort ${port.containerPort} of '${port.name}' is out of range; use an integer from 1 to 65535`);
+    for (const [what, value] of [['port', port.port], ['containerPort', port.containerPort]] as const) {
+      // JavaScript callers can pass strings; '80' would read as a valid port in the message.
+      const shown = typeof value === 'number' ? String(value) : `${JSON.stringify(value)} (a ${typeof value})`;
+      if (!isPortNumber(value)) problems.error(path, `${what} ${shown} of '${port.name}' is out of range; use an integer from 1 to 65535`);
+    }
     if (seenNames.has(port.name)) problems.error(path, `port name '${port.name}' is declared twice; give each port its own name`);
     const servicePort = `${port.transport}/${port.port}`;
     if (seenServicePorts.has(servicePort)) problems.error(path, `service port ${servicePort} is declared twice; each Service port must be unique`);
@@ -41,7 +44,9 @@ function checkName(problems: ProblemList, service: MeshService): void {
   if (!isDns1035Label(service.name)) {
     problems.error(path, `service name '${service.name}' is not a DNS-1035 label; use at most 63 lowercase letters, digits and '-', starting with a letter`);
   }
-  if (!isDns1123Subdomain(service.serviceAccountName)) {
+  // A defaulted account name is the service name, whose own error already says what to fix.
+  const accountIsName = service.serviceAccountName === service.name;
+  if (!isDns1123Subdomain(service.serviceAccountName) && !(accountIsName && !isDns1035Label(service.name))) {
     problems.error(path, `serviceAccountName '${service.serviceAccountName}' is not a DNS-1123 subdomain; use lowercase alphanumerics, '-' and '.'`);
   }
   const clash = Object.values(serviceObjectNames(service.name)).find((name) => RESERVED_OBJECT_NAMES.has(name));

@@ -284,3 +284,21 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     expect(mesh.platform.apiServer.cidrs).toEqual(['10.0.0.1/32']);
   });
 });
+
+describe('validation messages name what the user wrote', () => {
+  test('a mesh id that cannot be a label value is reported as the mesh id, with a usable one', () => {
+    expect(problemsAt(testMesh({}, 'My Mesh'), 'My Mesh')).toEqual([expect.stringMatching(/^error: mesh id 'My Mesh' labels every object \(app\.kubernetes\.io\/part-of\).*e\.g\. 'my-mesh'/)]);
+  });
+
+  test('a port given as a string (from JavaScript) is shown as one', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.tcp('80' as unknown as number, { name: 'tcp-web' })] });
+    expect(problemsAt(mesh, 'test/api/orders')).toContainEqual(`error: port "80" (a string) of 'tcp-web' is out of range; use an integer from 1 to 65535`);
+  });
+
+  test('an invalid service name is reported once, not again as its defaulted ServiceAccount name', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('Orders');
+    expect(problemsAt(mesh, 'test/api/Orders')).toEqual([expect.stringMatching(/^error: service name 'Orders' is not a DNS-1035 label/)]);
+  });
+});
