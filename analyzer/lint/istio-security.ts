@@ -38,16 +38,18 @@ const MAX_SERVICE_ACCOUNT_LENGTH = 320;
 
 /**
  * `serviceAccounts` entries are `sa` or `namespace/sa`, without wildcards, at most 16 of at most 320
- * characters. For the `source.serviceAccounts` fields the CRD schema holds the same limits and the
- * schema walker reports them; a `when` condition's values have no schema limit, so they are checked here.
+ * bytes (Go's len). For the `source.serviceAccounts` fields the CRD schema holds the same limits in
+ * characters and the schema walker reports them, so here only values of more bytes than characters
+ * are left; a `when` condition's values have no schema limit, so they are checked here in full.
  */
 export function checkServiceAccount(field: string, values: readonly string[], checkLimits = false): string[] {
   if (checkLimits && values.length > MAX_SERVICE_ACCOUNTS) {
     return [`${field} may not have more than ${MAX_SERVICE_ACCOUNTS} values, found ${values.length}: split the rule`];
   }
   for (const value of values) {
-    if (checkLimits && value.length > MAX_SERVICE_ACCOUNT_LENGTH) {
-      return [`${field} value cannot exceed ${MAX_SERVICE_ACCOUNT_LENGTH} characters, found one of ${value.length}`];
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_SERVICE_ACCOUNT_LENGTH && (checkLimits || [...value].length <= MAX_SERVICE_ACCOUNT_LENGTH)) {
+      return [`${field} value cannot exceed ${MAX_SERVICE_ACCOUNT_LENGTH} bytes, found one of ${bytes}`];
     }
     if (value === '') return [`empty value not allowed in ${field}: remove the "" entry`];
     if (value.includes('*')) return [`wildcards are not allowed in ${field}, found ${show(value)}: list the service accounts, or use principals with a prefix/suffix match`];

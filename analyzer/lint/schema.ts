@@ -159,8 +159,10 @@ class ShapeWalk {
     if (schema.enum && !schema.enum.includes(value)) {
       this.findings.error(`${path} is ${show(value)}, not one of the supported values ${schema.enum.join(', ')}`);
     }
-    if (schema.minLength !== undefined && value.length < schema.minLength) this.findings.error(`${path} must not be empty`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+    // kube-openapi counts characters (utf8.RuneCount), not UTF-16 units: an emoji is one.
+    const length = [...value].length;
+    if (schema.minLength !== undefined && length < schema.minLength) this.findings.error(`${path} must not be empty`);
+    if (schema.maxLength !== undefined && length > schema.maxLength) {
       this.findings.error(`${path} ${show(value)} is longer than ${schema.maxLength} characters`);
     }
     if (schema.pattern && !schema.pattern.test(value)) {

@@ -232,7 +232,15 @@ describe('AuthorizationPolicy: when conditions (ValidateAttribute)', () => {
     expect(when(accounts(17))).toEqual([expect.stringContaining('source.serviceAccount may not have more than 16 values, found 17')]);
     expect(when(accounts(17), 'notValues')).toEqual([expect.stringContaining('may not have more than 16 values')]);
     expect(when(accounts(1, 320))).toEqual([]);
-    expect(when(accounts(1, 321))).toEqual([expect.stringContaining('source.serviceAccount value cannot exceed 320 characters, found one of 321')]);
+    expect(when(accounts(1, 321))).toEqual([expect.stringContaining('source.serviceAccount value cannot exceed 320 bytes, found one of 321')]);
+  });
+
+  it('counts bytes for service accounts (Go len) but characters for schema lengths (kube-openapi RuneCount)', () => {
+    const accounts = (values: string[]) => errorsOf({ rules: [{ from: [{ source: { serviceAccounts: values } }] }] });
+    // 205 characters, 405 bytes: within the schema's 320 characters, over the webhook's 320 bytes.
+    expect(accounts([`shop/${'é'.repeat(200)}`])).toEqual([expect.stringContaining('value cannot exceed 320 bytes, found one of 405')]);
+    // 32 emoji are 32 characters (64 UTF-16 units): a valid 63-character label value.
+    expect(errorsOf({ selector: { matchLabels: { app: '😀'.repeat(32) } }, rules: [{}] }).filter((m) => m.includes('longer than'))).toEqual([]);
   });
 
   it('rejects a missing key (CRD required, "condition-key-missing")', () => {
