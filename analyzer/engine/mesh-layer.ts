@@ -1,6 +1,7 @@
 import { AuthorizationDecision, authorize } from '../mesh/authorization';
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
 import { MtlsSetting } from '../mesh/peer-authentication';
+import { DialedPort } from '../mesh/protocol';
 import { Workload } from '../model/types';
 import { Connection } from './connection';
 import { PolicyIndex } from './policy-index';
@@ -33,8 +34,10 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   // A port a Service declares as TCP gets a TCP filter chain: the sidecar sees a connection, not the
   // requests in it, so HTTP-only rule fields cannot match (declared HTTP and sniffed ports see requests).
   const tcpOnly = target.declaredPorts.get(port) === 'tcp';
+  const mtls = !plaintextBecause && origin.kind === 'workload';
   const decision = authorize(target.authorization, {
-    principal: plaintextBecause || origin.kind !== 'workload' ? undefined : index.facts(origin.workload).identity,
+    principal: mtls ? index.facts(origin.workload).identity : undefined,
+    ...(mtls ? { sni: mtlsServerName(target.dialedPorts.get(port), connection.http) } : {}),
     sourceIps,
     destinationIps: destination.podIPs.length > 0 ? destination.podIPs : undefined,
     port,
@@ -54,6 +57,24 @@ export function strictRejection(index: PolicyIndex, source: Workload, destinatio
   if (!destination.sidecar.injected || setting.mode !== 'STRICT' || facts.interception.inboundBypass(port)) return undefined;
   const cause = plaintextCause(index, { origin: { kind: 'workload', workload: source }, destination, port, protocol: 'TCP' }, false);
   return cause ? strictReason(setting, destination, port, cause.generic) : undefined;
+}
+
+/** Services are named under this domain; the analyzer does not know a cluster's own (kubelet --cluster-domain). */
+const CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * The SNI a client sidecar sends with auto mTLS: `outbound_.<port>_._.<service FQDN>`
+ * (cluster_builder.go istioMtlsSni = BuildDNSSrvSubsetKey), for the Service the client dialed: the one
+ * the request's host names, else the oldest in front of the port.
+ */
+function mtlsServerName(dialed: readonly DialedPort[] | undefined, http: Connection['http']): string | undefined {
+  if (!dialed || dialed.length === 0) return undefined;
+  const host = typeof http === 'object' ? http.host?.toLowerCase().replace(/:\d+$/, '') : undefined;
+  const named = host === undefined ? undefined
+    : dialed.find(({ service }) => [service.name, `${service.name}.${service.namespace}`, `${service.name}.${service.namespace}.svc`,
+      `${service.name}.${service.namespace}.svc.${CLUSTER_DOMAIN}`].includes(host));
+  const { service, port } = named ?? dialed[0];
+  return `outbound_.${port}_._.${service.name}.${service.namespace}.svc.${CLUSTER_DOMAIN}`;
 }
 
 function strictReason(setting: MtlsSetting, destination: Workload, port: number, because: string): string {
@@ -77,7 +98,7 @@ function plaintextCause(index: PolicyIndex, connection: Connection, disabled: bo
   const source = origin.workload;
   if (!source.sidecar.injected) return { reason: `${source.id} has no sidecar (${source.sidecar.because})`, generic: 'the source has no sidecar' };
   const facts = index.facts(destination);
-  const outbound = index.facts(source).interception.outboundBypass(facts.dialedPorts.get(port) ?? [port]);
+  const outbound = index.facts(source).interception.outboundBypass(facts.dialedPorts.get(port)?.map((dialed) => dialed.port) ?? [port]);
   if (outbound) {
     return { reason: `the sidecar of ${source.id} does not capture the connection (${outbound})`, generic: `the source's sidecar does not capture the connection (${outbound})` };
   }

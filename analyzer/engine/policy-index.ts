@@ -2,7 +2,7 @@ import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } f
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
 import { Interception, interceptionOf } from '../mesh/interception';
 import { MtlsSetting, mtlsSettingsFor, namespaceMtlsSetting } from '../mesh/peer-authentication';
-import { MeshProtocol, declaredPorts, dialedPorts } from '../mesh/protocol';
+import { DialedPort, MeshProtocol, declaredPorts, dialedPorts } from '../mesh/protocol';
 import { SharedOperations } from '../mesh/shared-operations';
 import { trustDomains } from '../mesh/trust-domain';
 import { labelsSubsetOf } from '../model/labels';
@@ -122,7 +122,7 @@ export interface WorkloadFacts {
   /** Container ports some Service forwards to, with Istio's protocol. */
   readonly declaredPorts: ReadonlyMap<number, MeshProtocol>;
   /** The Service ports clients dial to reach each container port. */
-  readonly dialedPorts: ReadonlyMap<number, readonly number[]>;
+  readonly dialedPorts: ReadonlyMap<number, readonly DialedPort[]>;
   /** Container ports behind a headless Service with an endpoint that cannot do mTLS, and why. */
   readonly plaintextEndpoints: ReadonlyMap<number, string>;
   /** Which traffic its sidecar captures (meaningful only with a sidecar). */

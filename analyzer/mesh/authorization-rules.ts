@@ -2,7 +2,7 @@ import { Cidr, cidrContains, cidrCoversEverything, parseAddress, parseCidr } fro
 import { AuthorizationRule, AuthorizationSource, AuthorizationOperation } from '../model/types';
 import {
   Matcher, anyMatcher, headerMatcher, hostMatcher, namespaceMatcher, pathMatcher, principalsMatcher, serviceAccountMatcher,
-  trustDomainMatcher,
+  prefixedMatcher, trustDomainMatcher,
 } from './string-matchers';
 import { SharedOperations } from './shared-operations';
 import { expandTrustDomainAliases, replaceTrustDomainAliases } from './trust-domain';
@@ -24,6 +24,8 @@ export interface MeshRequest {
   /** Undefined when unknown (a controller's pods have no IP in manifests). */
   readonly sourceIps?: readonly string[];
   readonly destinationIps?: readonly string[];
+  /** The TLS server name a client sidecar sends with mTLS; undefined over plaintext. */
+  readonly sni?: string;
   readonly port: number;
   /** Undefined: a plain TCP connection; 'any': every possible HTTP request (reach); else one request. */
   readonly http?: HttpFacts | 'any';
@@ -285,8 +287,11 @@ class CheckBuilder {
           return this.identity(anyMatcher(values.map((value) => serviceAccountMatcher(value, policyNamespace))));
         case 'source.trustDomain':
           return this.identity(anyMatcher(expandTrustDomainAliases(values, trustDomains).map(trustDomainMatcher)));
-        case 'connection.sni':
-          return unknowable();
+        case 'connection.sni': {
+          // generator.go connSNIGenerator: StringMatcher on the TLS server name, which only mTLS carries.
+          const matchers = values.map((value) => prefixedMatcher(value, ''));
+          return { httpOnly: false, test: (request) => fromBoolean(request.sni !== undefined && matchers.some((m) => m(request.sni as string))) };
+        }
         default:
           return this.prefixedCondition(key, values, negated);
       }
@@ -303,7 +308,7 @@ class CheckBuilder {
     if (header) {
       const name = header[1].toLowerCase();
       const matchers = values.map(headerMatcher);
-      return http('conditions', [summary], matchers, (facts) => facts.headers.get(name));
+      return http('conditions', [summary], matchers, (facts) => headerValue(facts, name));
     }
     return this.invalid(); // a malformed request.headers or request.auth.claims key
   }
@@ -396,6 +401,20 @@ function http(
       return fromBoolean(value !== undefined && matchers.some((m) => m(value)));
     },
   };
+}
+
+/**
+ * A request header as Envoy's HeaderMatcher sees it (generator.go builds `request.headers[...]` with
+ * the same matcher as methods and hosts): the pseudo-headers :method, :authority and :path are the
+ * request's method, host and path (with its query).
+ */
+function headerValue(facts: HttpFacts, name: string): string | undefined {
+  switch (name) {
+    case ':method': return facts.method;
+    case ':authority': return facts.host;
+    case ':path': return facts.path;
+    default: return facts.headers.get(name);
+  }
 }
 
 /** Request authentication (JWT) attributes: a `check` request carries no token, reach cannot know. */

@@ -67,15 +67,18 @@ export function selectApplicable(
   const deny: CompiledPolicy[] = [];
   const allow: CompiledPolicy[] = [];
   const notEnforced: string[] = [];
-  for (const compiled of policies) {
+  const attached = policies.filter(({ policy }) => (policy.namespace === rootNamespace || policy.namespace === workload.namespace)
+    && !policy.hasTargetRefs && (!policy.selector || labelsSubsetOf(policy.selector, workload.labels)));
+  // More than one CUSTOM provider on a workload needs PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS
+  // (off by default): without it istiod denies what all of them match (builder.go).
+  const providers = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM').map(({ policy }) => policy.provider ?? ''));
+  const unusable = (provider: string | undefined) => providers.size > 1 || (extAuthzProviders !== undefined && !extAuthzProviders.includes(provider ?? ''));
+  for (const compiled of attached) {
     const { policy } = compiled;
-    if (policy.namespace !== rootNamespace && policy.namespace !== workload.namespace) continue;
-    if (policy.hasTargetRefs) continue;
-    if (policy.selector && !labelsSubsetOf(policy.selector, workload.labels)) continue;
     if (policy.dryRun) notEnforced.push(`${policy.action} ${policy.ref} (dry-run)`);
     else if (policy.action === 'ALLOW') allow.push(compiled);
     else if (policy.action === 'DENY') deny.push(compiled);
-    else if (policy.action === 'CUSTOM' && extAuthzProviders && !extAuthzProviders.includes(policy.provider ?? '')) deny.push(compiled);
+    else if (policy.action === 'CUSTOM' && unusable(policy.provider)) deny.push(compiled);
     else if (policy.action === 'CUSTOM') notEnforced.push(`CUSTOM ${policy.ref} (external authorizer)`);
     else if (policy.action === 'AUDIT') notEnforced.push(`AUDIT ${policy.ref} (logging only)`);
   }
@@ -122,7 +125,7 @@ export function authorize(applicable: ApplicablePolicies, request: MeshRequest, 
 
 function denyingRule(policy: AuthorizationPolicy, index: number): string {
   if (policy.action !== 'CUSTOM') return `DENY rule ${index}`;
-  return `CUSTOM rule ${index}: the mesh config defines no ext authz provider ${JSON.stringify(policy.provider ?? '')}, so istiod denies what the rule matches`;
+  return `CUSTOM rule ${index}: istiod cannot use provider ${JSON.stringify(policy.provider ?? '')} (undefined or invalid in the mesh config, or one of several on the workload), so it denies what the rule matches`;
 }
 
 /** The denial when ALLOW policies apply and none of their rules matches; `reach` counts sources under it. */

@@ -15,7 +15,7 @@ const WELL_KNOWN_TCP_PORTS = new Set([25, 53, 3306, 27017]);
 /**
  * Istio's protocol for a Service port (pkg/config/kube/conversion.go ConvertProtocol): appProtocol when
  * set, else the port name's prefix before "-" ("http-web", "grpc", "tcp-db"); "grpc-web" is matched
- * whole. UDP ports are not proxied at all and report undefined.
+ * whole. UDP ports (by protocol, or by a `udp` name or appProtocol) are not proxied and report undefined.
  */
 export function meshProtocolOf(servicePort: ServicePort): MeshProtocol | undefined {
   if (servicePort.protocol === 'UDP') return undefined;
@@ -24,6 +24,8 @@ export function meshProtocolOf(servicePort: ServicePort): MeshProtocol | undefin
   if (appProtocol === 'kubernetes.io/wss') return 'tcp';
   const name = (appProtocol ?? servicePort.name ?? '').toLowerCase();
   const prefix = name.startsWith('grpc-web') ? 'grpc-web' : name.split('-')[0];
+  // A "udp-" name makes even a TCP port UDP for Istio: no outbound listener, so no mTLS (conversion.go).
+  if (prefix === 'udp') return undefined;
   if (HTTP_PROTOCOLS.has(prefix)) return 'http';
   if (OTHER_PROTOCOLS.has(prefix) || WELL_KNOWN_TCP_PORTS.has(servicePort.port)) return 'tcp';
   return 'auto';
@@ -53,23 +55,36 @@ export function declaredPorts(selecting: readonly Service[], ports: readonly Con
   return declared;
 }
 
-/** The Service ports a client dials to reach each container port (its sidecar's outbound capture sees those). */
-export function dialedPorts(selecting: readonly Service[], ports: readonly ContainerPort[]): Map<number, number[]> {
-  const dialed = new Map<number, number[]>();
-  forEachTarget(selecting, ports, (servicePort, containerPort) => {
+/** A Service port a client dials to reach a container port. */
+export interface DialedPort {
+  readonly service: Service;
+  readonly port: number;
+}
+
+/**
+ * The Service ports clients dial to reach each container port, oldest Service first: the client
+ * sidecar's outbound capture sees these ports, and its mTLS SNI names the Service and port.
+ */
+export function dialedPorts(selecting: readonly Service[], ports: readonly ContainerPort[]): Map<number, DialedPort[]> {
+  const dialed = new Map<number, DialedPort[]>();
+  forEachTarget(selecting, ports, (servicePort, containerPort, service) => {
     if (servicePort.protocol !== 'TCP') return;
     const list = dialed.get(containerPort);
-    if (list) list.push(servicePort.port);
-    else dialed.set(containerPort, [servicePort.port]);
+    if (list) list.push({ service, port: servicePort.port });
+    else dialed.set(containerPort, [{ service, port: servicePort.port }]);
   });
   return dialed;
 }
 
-function forEachTarget(selecting: readonly Service[], ports: readonly ContainerPort[], visit: (servicePort: ServicePort, containerPort: number) => void): void {
+function forEachTarget(
+  selecting: readonly Service[],
+  ports: readonly ContainerPort[],
+  visit: (servicePort: ServicePort, containerPort: number, service: Service) => void,
+): void {
   for (const service of [...selecting].sort(oldestFirst)) {
     for (const servicePort of service.ports) {
       const containerPort = targetContainerPort(servicePort, ports);
-      if (containerPort !== undefined) visit(servicePort, containerPort);
+      if (containerPort !== undefined) visit(servicePort, containerPort, service);
     }
   }
 }

@@ -49,6 +49,25 @@ interface MeshConfigFields {
   autoMtls?: boolean;
 }
 
+/**
+ * The ext authz providers istiod can build (builder/extauthz.go processExtensionProvider): a unique
+ * name that validateProviderName accepts (lowercase alphanumerics and '-', at most 63), a service and
+ * a port 1-65535. Whether the service exists (LookupCluster) is not judged: the manifests rarely hold
+ * every namespace. A provider istiod cannot build turns the CUSTOM policies naming it into DENY.
+ */
+function usableExtAuthzProviders(providers: readonly Record<string, unknown>[]): string[] {
+  const names = providers.map((provider) => provider.name);
+  return providers.flatMap((provider) => {
+    const { name } = provider;
+    const settings = EXT_AUTHZ_KINDS.map((kind) => provider[kind]).find((value) => value !== undefined) as Record<string, unknown> | undefined;
+    if (typeof name !== 'string' || !settings || names.filter((other) => other === name).length > 1) return [];
+    const validName = name.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name);
+    const port = Number(settings.port);
+    const usable = validName && typeof settings.service === 'string' && settings.service !== '' && Number.isInteger(port) && port >= 1 && port <= 65535;
+    return usable ? [name] : [];
+  });
+}
+
 function readMeshConfig(reader: ObjectReader): MeshConfigFields {
   const text = reader.string(reader.record(reader.object.data, 'data')?.mesh, 'data.mesh');
   if (!text) return {};
@@ -57,11 +76,8 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
   const trustDomain = reader.string(record.trustDomain, 'data.mesh.trustDomain');
   const rootNamespace = reader.string(record.rootNamespace, 'data.mesh.rootNamespace');
   const aliases = reader.strings(record.trustDomainAliases, 'data.mesh.trustDomainAliases');
-  const providers = (reader.list(record.extensionProviders, 'data.mesh.extensionProviders') ?? []).flatMap((raw, index) => {
-    const provider = reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {};
-    const name = reader.string(provider.name, `data.mesh.extensionProviders[${index}].name`);
-    return name !== undefined && EXT_AUTHZ_KINDS.some((kind) => provider[kind] !== undefined) ? [name] : [];
-  });
+  const providers = usableExtAuthzProviders((reader.list(record.extensionProviders, 'data.mesh.extensionProviders') ?? [])
+    .map((raw, index) => reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {}));
   const autoMtls = record.enableAutoMtls;
   return {
     ...(typeof autoMtls === 'boolean' ? { autoMtls } : {}),

@@ -73,7 +73,7 @@ describe('AuthorizationPolicy: which policies apply', () => {
       expect(verdict(objects, get('/admin/users'))).toEqual({
         allowed: false,
         layer: 'mesh',
-        reason: 'denied by AuthorizationPolicy/shop/ext (CUSTOM rule 0: the mesh config defines no ext authz provider "opa", so istiod denies what the rule matches)',
+        reason: 'denied by AuthorizationPolicy/shop/ext (CUSTOM rule 0: istiod cannot use provider "opa" (undefined or invalid in the mesh config, or one of several on the workload), so it denies what the rule matches)',
       });
       expect(verdict(objects, get('/home')).allowed).toBe(true);
     });
@@ -87,6 +87,24 @@ describe('AuthorizationPolicy: which policies apply', () => {
 
     test('without the istio ConfigMap in the manifests the providers are unknown: not enforced, as before', () => {
       expect(verdict(meshedPair([admin]), get('/admin')).allowed).toBe(true);
+    });
+
+    test('a provider istiod cannot build (no port, an uppercase name, a name given twice) is as good as none', () => {
+      const provider = (name: string, settings: string) => `extensionProviders:\n- name: ${name}\n  envoyExtAuthzHttp: {${settings}}\n`;
+      const policy = (name: string) => onApi('ext', { action: 'CUSTOM', provider: { name }, rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] });
+      expect(verdict(meshedPair([meshConfig(provider('opa', 'service: opa.opa.svc.cluster.local')), admin]), get('/admin')).allowed).toBe(false);
+      expect(verdict(meshedPair([meshConfig(provider('Opa', 'service: opa.opa.svc.cluster.local, port: 8181')), policy('Opa')]), get('/admin')).allowed).toBe(false);
+      const twice = provider('opa', 'service: a.opa.svc.cluster.local, port: 8181') + provider('opa', 'service: b.opa.svc.cluster.local, port: 8181').replace('extensionProviders:\n', '');
+      expect(verdict(meshedPair([meshConfig(twice), admin]), get('/admin')).allowed).toBe(false);
+    });
+
+    test('two CUSTOM providers on one workload need a feature flag that is off by default: istiod denies what both match', () => {
+      const providers = 'extensionProviders:\n- name: a\n  envoyExtAuthzGrpc: {service: a.x.svc.cluster.local, port: 9000}\n- name: b\n  envoyExtAuthzGrpc: {service: b.x.svc.cluster.local, port: 9000}\n';
+      const custom = (name: string, provider: string, path: string) => onApi(name, { action: 'CUSTOM', provider: { name: provider }, rules: [{ to: [{ operation: { paths: [path] } }] }] });
+      const objects = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), custom('cb', 'b', '/b/*')]);
+      expect([verdict(objects, get('/a/x')).allowed, verdict(objects, get('/b/x')).allowed, verdict(objects, get('/c')).allowed]).toEqual([false, false, true]);
+      const one = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*')]);
+      expect(verdict(one, get('/a/x')).allowed).toBe(true);
     });
   });
 
@@ -265,6 +283,26 @@ describe('AuthorizationPolicy: rule structure', () => {
     const objects = meshedPair([onApi('p', { rules: [{ when: [{ key: 'request.headers[X-Tenant]', values: ['gold'] }] }] })]);
     expect(verdict(objects, { ...get(), headers: { 'x-tenant': 'gold' } }).allowed).toBe(true);
     expect(verdict(objects, { ...get(), headers: { 'x-tenant': 'tin' } }).allowed).toBe(false);
+  });
+
+  // GENERATOR istio/istio pilot/pkg/security/authz/model/generator.go: request.headers[...] uses the
+  // HeaderMatcher that methods (":method") and hosts (":authority") use, so pseudo-headers work too.
+  test('GENERATOR request.headers[:method], [:authority] and [:path] are the method, host and path', () => {
+    const on = (key: string, values: string[]) => meshedPair([onApi('p', { rules: [{ when: [{ key, values }] }] })]);
+    expect(verdict(on('request.headers[:method]', ['GET']), get()).allowed).toBe(true);
+    expect(verdict(on('request.headers[:method]', ['POST']), get()).allowed).toBe(false);
+    expect(verdict(on('request.headers[:authority]', ['api.shop*']), { ...get(), host: 'api.shop.svc.cluster.local:8080' }).allowed).toBe(true);
+    expect(verdict(on('request.headers[:path]', ['/api/*']), get('/api/orders?page=2')).allowed).toBe(true);
+  });
+
+  // GENERATOR connSNIGenerator; the client's SNI is cluster_builder.go istioMtlsSni
+  // (outbound_.<Service port>_._.<Service FQDN>), sent only with mTLS.
+  test('GENERATOR connection.sni is the auto-mTLS server name of the dialed Service port; plaintext has none', () => {
+    const on = (values: string[]) => [...meshedPair([onApi('p', { rules: [{ when: [{ key: 'connection.sni', values }] }] })]), ...legacy];
+    expect(verdict(on(['outbound_.8080_._.api.shop.svc.cluster.local']), get()).allowed).toBe(true);
+    expect(verdict(on(['*.api.shop.svc.cluster.local']), get()).allowed).toBe(true);
+    expect(verdict(on(['outbound_.9090_*']), get()).allowed).toBe(false);
+    expect(verdict(on(['*']), { ...get(), from: 'legacy/client' }).allowed).toBe(false);
   });
 
   test('DOCS Condition source.namespace: like Source.namespaces', () => {
