@@ -115,7 +115,12 @@ interface PlaintextCause {
 /** Why a capturing client sidecar would send plaintext to this destination port, whichever the client. */
 function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean): string | undefined {
   const facts = index.facts(destination);
-  if (!facts.declaredPorts.has(port)) return undeclaredPort(destination, port);
+  if (!facts.declaredPorts.has(port)) {
+    // A TCP Service port Istio still takes for UDP: its name or appProtocol says udp.
+    return facts.dialedPorts.has(port)
+      ? `the Service port for ${destination.id} port ${port} is named or marked udp, so Istio gives it no listener and the client sidecar sends plaintext`
+      : undeclaredPort(destination, port);
+  }
   if (!index.inventory.mesh.autoMtls) return 'the mesh config sets enableAutoMtls: false, so client sidecars send plaintext';
   const tlsMode = destination.labels.get(TLS_MODE_LABEL);
   if (tlsMode !== 'istio') return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;

@@ -106,7 +106,7 @@ describe('TLS: when auto mTLS sends plaintext from a capturing client', () => {
 describe('CONVERSION: a TCP Service port named udp-* is UDP for Istio', () => {
   test('no outbound listener, so the meshed client sends plaintext, which STRICT rejects', () => {
     const objects = [meshed, STRICT, deployment('shop/web'), deployment('shop/api', { ports: [{ port: 8080 }] }), service('shop/api', [['udp-stats', 8080]])];
-    expect(verdict(objects, fromWeb(8080)).reason).toContain('no Service declares port 8080 of shop/api, so the client sidecar sends plaintext');
+    expect(verdict(objects, fromWeb(8080)).reason).toContain('the Service port for shop/api port 8080 is named or marked udp, so Istio gives it no listener');
   });
 });
 
