@@ -38,8 +38,10 @@ function reachText(report: ReachReport): string {
 function reachMarkdown(report: ReachReport): string {
   const { summary } = report;
   const rows = report.allowed.map((edge) => [edge.from, edge.to, `${edge.port}/${edge.protocol}`, describeHttpAccess(edge.http) || 'any', edge.reason]);
-  const denied = report.denied.map((entry) => [entry.to, `${entry.port}/${entry.protocol}`, String(entry.count),
-    entry.reasons.map((reason) => `${reason.count}: ${reason.reason}`).join('<br>')]);
+  const deniedSection = report.deniedPairs
+    ? markdownTable(['From', 'To', 'Port', 'Layer', 'Why'], report.deniedPairs.map((pair) => [pair.from, pair.to, `${pair.port}/${pair.protocol}`, pair.layer ?? '', pair.reason]))
+    : markdownTable(['To', 'Port', 'Denied sources', 'Why'], report.denied.map((entry) => [entry.to, `${entry.port}/${entry.protocol}`, String(entry.count),
+      entry.reasons.map((reason) => `${reason.count}: ${reason.reason}`).join('<br>')]));
   return [
     `**${summary.workloads} workloads**: ${summary.allowed} allowed, ${summary.denied} denied (workload pairs x destination ports)`,
     '',
@@ -48,6 +50,6 @@ function reachMarkdown(report: ReachReport): string {
     markdownTable(['From', 'To', 'Port', 'HTTP', 'Why'], rows),
     '### Denied',
     '',
-    markdownTable(['To', 'Port', 'Denied sources', 'Why'], denied),
+    deniedSection,
   ].join('\n');
 }

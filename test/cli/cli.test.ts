@@ -132,6 +132,12 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     expect(report.deniedPairs).toHaveLength(95);
   });
 
+  test('reach --format markdown --list-denied lists every denied pair', async () => {
+    const { stdout } = await cli('reach', ...BOUTIQUE_ARGS, '--format', 'markdown', '--list-denied');
+    expect(stdout).toContain('| From | To | Port | Layer | Why |');
+    expect(stdout).toMatch(/\| default\/adservice \| default\/cartservice \| 7070\/TCP \| network \| /);
+  });
+
   test('reach --format markdown is a table', async () => {
     expect((await cli('reach', ...BOUTIQUE_ARGS, '--format', 'markdown')).stdout).toContain('| default/frontend | default/adservice | 9555/TCP | any |');
   });
