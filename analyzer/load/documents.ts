@@ -115,7 +115,7 @@ function parseYamlDocuments(text: string, file: string, keep: DocumentFilter | u
 function* fallingBack(documents: Iterable<YamlDocument>, file: string): Generator<unknown> {
   let index = 0;
   for (const document of documents) {
-    yield document.parsed ? document.value : parseWithYamlPackage(document.text, file, index)[0] ?? null;
+    yield document.parsed ? document.value : parseWithYamlPackage(document.text, file, index, document.firstLine)[0] ?? null;
     index++;
   }
 }
@@ -129,7 +129,8 @@ export function parseYamlValue(text: string, where: string): unknown {
   return parseWithYamlPackage(text, where, 0)[0] ?? null;
 }
 
-function parseWithYamlPackage(text: string, file: string, firstIndex: number): unknown[] {
+/** `firstLine`: the file line (0-based) the text starts on, so that errors give file lines. */
+function parseWithYamlPackage(text: string, file: string, firstIndex: number, firstLine = 0): unknown[] {
   // Loaded on first use: most inputs never need the (slow to load and to run) full parser.
   const { parseAllDocuments } = require('yaml') as typeof import('yaml');
   // uniqueKeys off: duplicate keys are common in hand-written manifests and kubectl accepts them (last wins).
@@ -138,13 +139,16 @@ function parseWithYamlPackage(text: string, file: string, firstIndex: number): u
   return list.map((document, index) => {
     const error = document.errors[0];
     if (error) {
-      throw new InputError(`${file}: document ${firstIndex + index}: malformed YAML: ${firstLine(error.message)}`);
+      const message = firstLineOf(error.message)
+        .replace(/at line (\d+)/, (_match, line: string) => `at line ${Number(line) + firstLine}`)
+        .replace(/:$/, '');
+      throw new InputError(`${file}: document ${firstIndex + index}: malformed YAML: ${message}`);
     }
     return document.toJS({ maxAliasCount: -1 });
   });
 }
 
-function firstLine(message: string): string {
+function firstLineOf(message: string): string {
   return message.split('\n')[0];
 }
 

@@ -12,7 +12,10 @@ import { KeyCache } from './yaml-keys';
 import { Unsupported, readDoubleQuoted, readSingleQuoted, stripComment } from './yaml-scalars';
 
 /** One document of a stream: its value, or its text when the fast reader gave up on it. */
-export type YamlDocument = { readonly parsed: true; readonly value: unknown } | { readonly parsed: false; readonly text: string };
+/** A document read here, or its text for the full parser with the file line it starts on (0-based), for its errors. */
+export type YamlDocument =
+  | { readonly parsed: true; readonly value: unknown }
+  | { readonly parsed: false; readonly text: string; readonly firstLine: number };
 
 /**
  * Decides from a document's kind and metadata.namespace (undefined when absent) whether to read it;
@@ -44,11 +47,11 @@ function readDocument(stream: ScannedStream, from: number, to: number, keep: Doc
     const identity = peekIdentity(stream, from, to);
     if (identity && !keep(identity.kind, identity.namespace)) return { parsed: true, value: null };
   }
-  if (startsWithFlow(stream, from, to)) return readJson(stream.slice(from, to));
+  if (startsWithFlow(stream, from, to)) return readJson(stream.slice(from, to), from);
   try {
     return { parsed: true, value: new BlockReader(stream, from, to).document() };
   } catch (error) {
-    if (error instanceof Unsupported) return { parsed: false, text: stream.slice(from, to) };
+    if (error instanceof Unsupported) return { parsed: false, text: stream.slice(from, to), firstLine: from };
     throw error;
   }
 }
@@ -69,11 +72,11 @@ function startsWithFlow(stream: ScannedStream, from: number, to: number): boolea
  * JSON is YAML 1.2 (duplicate keys aside, where both keep the last), and JSON.parse is native: a
  * document that parses as JSON is done; any other flow document goes to the full parser.
  */
-function readJson(documentText: string): YamlDocument {
+function readJson(documentText: string, firstLine: number): YamlDocument {
   try {
     return { parsed: true, value: JSON.parse(documentText) };
   } catch {
-    return { parsed: false, text: documentText };
+    return { parsed: false, text: documentText, firstLine };
   }
 }
 

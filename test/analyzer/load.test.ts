@@ -52,6 +52,11 @@ describe('loading manifests', () => {
     expect(parse).toThrow(/^bad\.yaml: document 1: malformed YAML/);
   });
 
+  test('a YAML error gives the line in the file, not in the document', () => {
+    const text = 'kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: b\n  labels: {a: [}\n';
+    expect(() => parseManifestText(text, 'bad.yaml')).toThrow(/^bad\.yaml: document 1: malformed YAML: .* at line 7, column \d+$/);
+  });
+
   test('malformed JSON is an error naming the file', () => {
     expect(() => parseManifestText('{"kind":', 'bad.json')).toThrow(/^bad\.json: document 0: malformed JSON/);
   });
