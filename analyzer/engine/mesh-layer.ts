@@ -122,8 +122,11 @@ function plaintextToDestination(index: PolicyIndex, destination: Workload, port:
       : undeclaredPort(destination, port);
   }
   if (!index.inventory.mesh.autoMtls) return 'the mesh config sets enableAutoMtls: false, so client sidecars send plaintext';
+  // Behind a headless Service the cluster's TLS is decided for all endpoints at once (plaintextEndpoints);
+  // otherwise endpoint by endpoint, by its tlsMode label (mtls_checker.go).
+  const dialed = facts.dialedPorts.get(port) ?? [];
   const tlsMode = destination.labels.get(TLS_MODE_LABEL);
-  if (tlsMode !== 'istio') return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
+  if (tlsMode !== 'istio' && !dialed.every(({ service }) => service.headless)) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
   const headless = facts.plaintextEndpoints.get(port);
   if (headless) return headless;
   if (disabled) return `PeerAuthentication DISABLE on port ${port}`;

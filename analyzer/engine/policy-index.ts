@@ -93,8 +93,9 @@ export class PolicyIndex {
   }
   /**
    * For a headless Service (Passthrough) auto mTLS looks at all its endpoints: if any has no sidecar
-   * or another tlsMode, clients send plaintext to every one of them
-   * (pilot/pkg/model/push_context.go BestEffortInferServiceMTLSMode).
+   * or is labelled tlsMode "disabled", clients send plaintext to every one of them; otherwise mTLS to
+   * all, whatever other tlsMode values say (pilot/pkg/model/push_context.go
+   * BestEffortInferServiceMTLSMode; kube/conversion.go PodTLSMode: no label is "disabled").
    */
   private plaintextEndpoints(selecting: readonly Service[], workload: Workload): Map<number, string> {
     const plaintext = new Map<number, string>();
@@ -102,9 +103,9 @@ export class PolicyIndex {
       if (!service.headless || !service.selector) continue;
       const selector = service.selector;
       const odd = (this.workloadsByNamespace.get(service.namespace) ?? []).find((endpoint) =>
-        labelsSubsetOf(selector, endpoint.labels) && (!endpoint.sidecar.injected || endpoint.labels.get(TLS_MODE_LABEL) !== 'istio'));
+        labelsSubsetOf(selector, endpoint.labels) && (!endpoint.sidecar.injected || (endpoint.labels.get(TLS_MODE_LABEL) ?? 'disabled') === 'disabled'));
       if (!odd) continue;
-      const reason = `headless ${service.ref} also has ${odd.id} as endpoint, which does no mTLS, so auto mTLS sends plaintext to all its endpoints`;
+      const reason = `headless ${service.ref} has ${odd.id} as endpoint, which does no mTLS, so auto mTLS sends plaintext to all its endpoints`;
       for (const [containerPort] of dialedPorts([service], workload.ports)) if (!plaintext.has(containerPort)) plaintext.set(containerPort, reason);
     }
     return plaintext;

@@ -11,12 +11,16 @@ export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 const CANONICAL_NAME = 'service.istio.io/canonical-name';
 const CANONICAL_REVISION = 'service.istio.io/canonical-revision';
 const POD_TEMPLATE_HASH = 'pod-template-hash';
+/** A Job a CronJob started: its name plus a scheduled-time suffix (pkg/kube/util.go cronJobNameRegexp). */
+const CRON_JOB_RUN = /^(.+)-\d{8,10}$/;
 
 export interface InjectedPod {
   readonly kind: WorkloadKind;
   readonly name: string;
   readonly labels: Labels;
-  readonly owners: readonly { readonly kind: string; readonly name: string }[];
+  readonly owners: readonly { readonly kind: string; readonly name: string; readonly controller?: boolean }[];
+  /** metadata.generateName: set on pods a controller made. */
+  readonly generateName?: string;
 }
 
 /** The pod's labels with the injector's added; a label the pod already has (non-empty) is kept. */
@@ -33,16 +37,24 @@ export function withInjectedLabels(pod: InjectedPod): Labels {
 }
 
 /**
- * The template's `.DeploymentMeta.Name` (pkg/kube/inject GetDeployMetaFromPod): the controller's name,
- * a Deployment's for pods of its ReplicaSets (the ReplicaSet name less its pod-template-hash), else the
- * pod's own name.
+ * The template's `.DeploymentMeta.Name` (pkg/kube/util.go GetDeployMetaFromPod): a controller's own
+ * name; for a pod made by a controller (generateName set, owner marked controller), the owner's:
+ * a ReplicaSet's less its pod-template-hash (the Deployment), a Job's less a CronJob's timestamp
+ * suffix ("-" and 8 to 10 digits); any other pod, its own name.
  */
 function deploymentName(pod: InjectedPod): string {
-  const hash = pod.labels.get(POD_TEMPLATE_HASH);
-  const withoutHash = (name: string) => (hash && name.endsWith(`-${hash}`) ? name.slice(0, -hash.length - 1) : name);
-  if (pod.kind === 'ReplicaSet') return withoutHash(pod.name);
-  if (pod.kind !== 'Pod') return pod.name;
-  const owner = pod.owners[0];
-  if (!owner) return pod.name;
-  return owner.kind === 'ReplicaSet' ? withoutHash(owner.name) : owner.name;
+  if (pod.kind === 'Pod') {
+    const owner = pod.owners.find((candidate) => candidate.controller);
+    return pod.generateName && owner ? controllerName(owner.kind, owner.name, pod.labels) : pod.name;
+  }
+  return controllerName(pod.kind, pod.name, pod.labels);
+}
+
+function controllerName(kind: string, name: string, labels: Labels): string {
+  if (kind === 'ReplicaSet') {
+    const hash = labels.get(POD_TEMPLATE_HASH);
+    return hash && name.endsWith(`-${hash}`) ? name.slice(0, -hash.length - 1) : name;
+  }
+  if (kind === 'Job') return CRON_JOB_RUN.exec(name)?.[1] ?? name;
+  return name;
 }

@@ -52,11 +52,13 @@ function matchingWebhook(pod: PodFacts, namespace: Namespace): string | undefine
       ? `namespace label ${NAMESPACE_INJECTION}=enabled`
       : undefined;
   }
+  // The rev webhooks match istio.io/rev In [<revision or tag>], never "", while the other webhooks
+  // need the key to be absent (DoesNotExist): a present empty value selects no webhook at all.
   if (namespaceRevision !== undefined) {
-    return podInject !== 'false' ? `namespace label ${REVISION}=${namespaceRevision}` : undefined;
+    return podInject !== 'false' && namespaceRevision !== '' ? `namespace label ${REVISION}=${namespaceRevision}` : undefined;
   }
   if (podRevision !== undefined) {
-    return podInject !== 'false' ? `pod label ${REVISION}=${podRevision}` : undefined;
+    return podInject !== 'false' && podRevision !== '' ? `pod label ${REVISION}=${podRevision}` : undefined;
   }
   return podInject === 'true' ? `pod label ${INJECT}=true` : undefined;
 }

@@ -7,7 +7,9 @@ import { ContainerPort, PROTOCOLS, Protocol, Workload, WorkloadKind } from './ty
 export interface WorkloadDraft
   extends Pick<Workload, 'kind' | 'namespace' | 'name' | 'labels' | 'annotations' | 'serviceAccount' | 'ports' | 'podIPs'> {
   readonly hostNetwork: boolean;
-  readonly owners: readonly { readonly kind: string; readonly name: string }[];
+  readonly owners: readonly { readonly kind: string; readonly name: string; readonly controller: boolean }[];
+  /** metadata.generateName of a Pod (set on pods a controller made). */
+  readonly generateName?: string;
   readonly source: SourceRef;
 }
 
@@ -59,22 +61,31 @@ export function readWorkload(reader: ObjectReader): WorkloadDraft {
     // The API server fills in "default" when a pod names no service account.
     serviceAccount: reader.string(podSpec?.serviceAccountName, `${templatePath}spec.serviceAccountName`)
       || reader.string(podSpec?.serviceAccount, `${templatePath}spec.serviceAccount`) || 'default',
-    ports: readContainerPorts(reader, podSpec, `${templatePath}spec.containers`),
+    ports: readContainerPorts(reader, podSpec, `${templatePath}spec`),
     podIPs: kind === 'Pod' ? readPodIPs(reader) : [],
     hostNetwork: podSpec?.hostNetwork === true,
     owners: readOwners(reader),
+    ...(kind === 'Pod' && typeof reader.record(reader.object.metadata, 'metadata')?.generateName === 'string'
+      ? { generateName: reader.record(reader.object.metadata, 'metadata')?.generateName as string } : {}),
     source: reader.loaded.source,
   };
 }
 
+/**
+ * The ports of the containers and of native sidecars (init containers with restartPolicy Always),
+ * which run beside them and whose ports Services and named ports find (kubernetes pkg/api/v1/pod
+ * FindPort searches both).
+ */
 function readContainerPorts(
   reader: ObjectReader,
   podSpec: Readonly<Record<string, unknown>> | undefined,
-  path: string,
+  specPath: string,
 ): ContainerPort[] {
   const ports: ContainerPort[] = [];
-  (reader.list(podSpec?.containers, path) ?? []).forEach((container, containerIndex) => {
-    const containerPath = `${path}[${containerIndex}]`;
+  const containers = (field: 'containers' | 'initContainers') =>
+    (reader.list(podSpec?.[field], `${specPath}.${field}`) ?? []).map((container, index) => ({ container, path: `${specPath}.${field}[${index}]` }));
+  const sidecars = containers('initContainers').filter(({ container }) => (container as { restartPolicy?: unknown } | null)?.restartPolicy === 'Always');
+  [...containers('containers'), ...sidecars].forEach(({ container, path: containerPath }) => {
     const record = reader.record(container, containerPath);
     (reader.list(record?.ports, `${containerPath}.ports`) ?? []).forEach((raw, portIndex) => {
       const portPath = `${containerPath}.ports[${portIndex}]`;
@@ -109,10 +120,10 @@ function readPodIPs(reader: ObjectReader): string[] {
   return [...ips];
 }
 
-function readOwners(reader: ObjectReader): { kind: string; name: string }[] {
+function readOwners(reader: ObjectReader): { kind: string; name: string; controller: boolean }[] {
   const metadata = reader.record(reader.object.metadata, 'metadata');
   return (reader.list(metadata?.ownerReferences, 'metadata.ownerReferences') ?? []).flatMap((raw) => {
     const owner = reader.record(raw, 'metadata.ownerReferences') ?? {};
-    return typeof owner.kind === 'string' && typeof owner.name === 'string' ? [{ kind: owner.kind, name: owner.name }] : [];
+    return typeof owner.kind === 'string' && typeof owner.name === 'string' ? [{ kind: owner.kind, name: owner.name, controller: owner.controller === true }] : [];
   });
 }

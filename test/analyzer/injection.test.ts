@@ -81,10 +81,31 @@ describe('TEMPLATE: labels the injector adds to the pod', () => {
     });
   });
 
-  test('a pod of a ReplicaSet takes the Deployment name (the ReplicaSet name less its pod-template-hash); labels already set are kept', () => {
-    const owned = { ...pod('shop/cart-7d9f-x1', { labels: { 'pod-template-hash': '7d9f', 'security.istio.io/tlsMode': 'disabled' } }) } as { metadata: object };
-    owned.metadata = { ...owned.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'cart-7d9f', uid: 'u', controller: true }] };
+  // UTIL istio/istio pkg/kube/util.go GetDeployMetaFromPod.
+  const ownedPod = (name: string, owner: { kind: string; name: string; controller?: boolean }, generateName?: string, labels: Record<string, string> = {}) => {
+    const base = pod(`shop/${name}`, { labels }) as { metadata: object };
+    return { ...base, metadata: { ...base.metadata, ...(generateName ? { generateName } : {}), ownerReferences: [{ apiVersion: 'v1', uid: 'u', controller: true, ...owner }] } };
+  };
+
+  test('UTIL: a pod of a ReplicaSet takes the Deployment name (the ReplicaSet name less its pod-template-hash); labels already set are kept', () => {
+    const owned = ownedPod('cart-7d9f-x1', { kind: 'ReplicaSet', name: 'cart-7d9f' }, 'cart-7d9f-', { 'pod-template-hash': '7d9f', 'security.istio.io/tlsMode': 'disabled' });
     expect(labelsOf([injected, owned])).toMatchObject({ 'service.istio.io/canonical-name': 'cart', 'security.istio.io/tlsMode': 'disabled' });
+  });
+
+  test('UTIL: a CronJob\'s Job run loses its timestamp suffix; a pod without generateName or a controller owner keeps its own name', () => {
+    expect(labelsOf([injected, ownedPod('nightly-29012346-x7k2p', { kind: 'Job', name: 'nightly-29012346' }, 'nightly-29012346-')]))
+      .toMatchObject({ 'service.istio.io/canonical-name': 'nightly' });
+    expect(labelsOf([injected, ownedPod('db-0', { kind: 'StatefulSet', name: 'db' })])).toMatchObject({ 'service.istio.io/canonical-name': 'db-0' });
+    expect(labelsOf([injected, ownedPod('worker-1', { kind: 'Workflow', name: 'wf-1', controller: false }, 'worker-')]))
+      .toMatchObject({ 'service.istio.io/canonical-name': 'worker-1' });
+  });
+
+  test('WEBHOOK: an empty istio.io/rev selects no webhook (rev webhooks need a revision, the others need the key absent)', () => {
+    const sidecar = (namespaceLabels: Record<string, string>, labels: Record<string, string>) =>
+      inventoryOf([namespace('shop', namespaceLabels), pod('shop/app', { labels })]).workloads[0].sidecar.injected;
+    expect(sidecar({ 'istio.io/rev': '' }, { app: 'a' })).toBe(false);
+    expect(sidecar({}, { app: 'a', 'istio.io/rev': '', 'sidecar.istio.io/inject': 'true' })).toBe(false);
+    expect(sidecar({ 'istio.io/rev': 'default' }, { app: 'a' })).toBe(true);
   });
 
   test('a pod without a sidecar gets none of them', () => {

@@ -92,14 +92,17 @@ describe('TLS: when auto mTLS sends plaintext from a capturing client', () => {
     expect(result.reason).toContain('shop/api is labelled security.istio.io/tlsMode=disabled, so auto mTLS sends it plaintext');
   });
 
-  test('PASSTHRU: a headless Service with an endpoint without sidecar gets plaintext, for its meshed endpoints too', () => {
+  test('PASSTHRU: a headless Service with an endpoint without sidecar gets plaintext, for its meshed endpoints too; other tlsMode values do not count', () => {
     const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: 'None', selector: { role: 'db' }, ports: [{ name: 'tcp', port: 5432 }] } };
     const member = (name: string, podLabels: Record<string, string> = {}) => deployment(`shop/${name}`, { labels: { app: name, role: 'db', ...podLabels }, ports: [{ port: 5432 }] });
     const request = { from: 'shop/web', to: 'shop/db-a', port: 5432 };
     const objects = [meshed, STRICT, deployment('shop/web'), headless, member('db-a')];
     expect(verdict(objects, request).allowed).toBe(true);
     const mixed = [...objects, member('db-b', { 'sidecar.istio.io/inject': 'false' })];
-    expect(verdict(mixed, request).reason).toContain('headless Service/shop/db also has shop/db-b as endpoint, which does no mTLS');
+    expect(verdict(mixed, request).reason).toContain('headless Service/shop/db has shop/db-b as endpoint, which does no mTLS');
+    // A headless cluster's TLS is one setting for all endpoints: tlsMode "foo" is not "disabled", so mTLS even to it.
+    const odd = [...objects, member('db-b', { 'security.istio.io/tlsMode': 'foo' })];
+    expect([verdict(odd, request).allowed, verdict(odd, { ...request, to: 'shop/db-b' }).allowed]).toEqual([true, true]);
   });
 });
 
@@ -107,6 +110,22 @@ describe('CONVERSION: a TCP Service port named udp-* is UDP for Istio', () => {
   test('no outbound listener, so the meshed client sends plaintext, which STRICT rejects', () => {
     const objects = [meshed, STRICT, deployment('shop/web'), deployment('shop/api', { ports: [{ port: 8080 }] }), service('shop/api', [['udp-stats', 8080]])];
     expect(verdict(objects, fromWeb(8080)).reason).toContain('the Service port for shop/api port 8080 is named or marked udp, so Istio gives it no listener');
+  });
+});
+
+describe('native sidecars (init containers with restartPolicy Always) serve ports too', () => {
+  test('a Service\'s named targetPort found on a native sidecar is declared, so the client gets mTLS', () => {
+    const withSidecar = (restartPolicy?: string) => ({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: {
+        serviceAccountName: 'api', containers: [{ name: 'main', image: 'x' }],
+        initContainers: [{ name: 'proxy', image: 'y', ...(restartPolicy ? { restartPolicy } : {}), ports: [{ name: 'web', containerPort: 9090 }] }],
+      } } },
+    });
+    const objects = (restartPolicy?: string) => [meshed, STRICT, deployment('shop/web'), withSidecar(restartPolicy), service('shop/api', [['http', 80, 'web']])];
+    expect(verdict(objects('Always'), fromWeb(9090)).allowed).toBe(true);
+    // A plain init container has ended before the pod serves: its port is no target.
+    expect(verdict(objects(), fromWeb(9090)).allowed).toBe(false);
   });
 });
 
