@@ -22,10 +22,15 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   if (protocol !== 'TCP') {
     return { allowed: true, reason: `the sidecar does not intercept ${protocol}: no mesh policy applies` };
   }
-  const bypass = target.interception.inboundBypass(port);
-  if (bypass) return { allowed: true, reason: `the sidecar of ${destination.id} does not capture it (${bypass}): no mesh policy applies` };
   const setting = target.mtls(port);
   const plaintextBecause = plaintextCause(index, connection, setting.mode === 'DISABLE')?.reason;
+  const bypass = target.interception.inboundBypass(port);
+  if (bypass) {
+    // istiod does not read the capture annotations: a meshed client still sends mTLS, which the
+    // application then receives raw and cannot read. Plaintext passes, unchecked.
+    if (plaintextBecause) return { allowed: true, reason: `the sidecar of ${destination.id} does not capture it (${bypass}): no mesh policy applies` };
+    return { allowed: false, reason: `the client sidecar sends mTLS, but the sidecar of ${destination.id} does not capture port ${port} (${bypass}), so the application gets TLS it cannot read` };
+  }
   if (setting.mode === 'STRICT' && plaintextBecause) {
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
   }

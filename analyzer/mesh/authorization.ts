@@ -71,7 +71,7 @@ export function selectApplicable(
     && !policy.hasTargetRefs && (!policy.selector || labelsSubsetOf(policy.selector, workload.labels)));
   // More than one CUSTOM provider on a workload needs PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS
   // (off by default): without it istiod denies what all of them match (builder.go).
-  const providers = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM').map(({ policy }) => policy.provider ?? ''));
+  const providers = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM' && !policy.dryRun).map(({ policy }) => policy.provider ?? ''));
   const unusable = (provider: string | undefined) => providers.size > 1 || (extAuthzProviders !== undefined && !extAuthzProviders.includes(provider ?? ''));
   for (const compiled of attached) {
     const { policy } = compiled;

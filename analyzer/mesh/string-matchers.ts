@@ -104,13 +104,14 @@ export function pathMatcher(value: string): Matcher {
 /**
  * The path Envoy's RBAC filter sees under MeshConfig pathNormalization DEFAULT (= BASE, Envoy
  * `normalize_path`: RFC 3986 canonicalization, listener_builder.go): query and fragment dropped,
- * percent-encoded unreserved characters decoded ("%61dmin" is "admin", "%2e" a dot), dot segments
+ * backslashes made slashes, percent-encoded unreserved characters decoded ("%61dmin" is "admin", "%2e" a dot), dot segments
  * removed ("/public/../admin" is "/admin"). Encoded slashes stay encoded and "//" stays (BASE merges
  * and decodes no slashes).
  */
 export function normalizedPath(path: string): string {
   const end = path.search(/[?#]/);
-  const bare = end < 0 ? path : path.slice(0, end);
+  // BASE also turns backslashes into slashes (Istio's "Authorization Policy Normalization").
+  const bare = (end < 0 ? path : path.slice(0, end)).replace(/\\/g, '/');
   const decoded = bare.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
     const char = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;

@@ -105,6 +105,9 @@ describe('AuthorizationPolicy: which policies apply', () => {
       expect([verdict(objects, get('/a/x')).allowed, verdict(objects, get('/b/x')).allowed, verdict(objects, get('/c')).allowed]).toEqual([false, false, true]);
       const one = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*')]);
       expect(verdict(one, get('/a/x')).allowed).toBe(true);
+      // Dry-run policies are not counted as a second provider.
+      const dryRunB = authorizationPolicy('shop/cb', { action: 'CUSTOM', provider: { name: 'b' }, rules: [{}] }, { 'istio.io/dry-run': 'true' });
+      expect(verdict(meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), dryRunB]), get('/a/x')).allowed).toBe(true);
     });
   });
 
@@ -257,7 +260,7 @@ describe('AuthorizationPolicy: rule structure', () => {
   // to "/b" (Envoy normalize_path, RFC 3986), set on every sidecar listener (listener_builder.go).
   test('MESHCONFIG pathNormalization BASE: paths match after dot segments and encoded unreserved characters are resolved', () => {
     const objects = meshedPair([onApi('allow', { rules: [{}] }), onApi('deny', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin', '/secret/*'] } }] }] })]);
-    const denied = ['/public/../admin', '/./admin', '/%61dmin', '/%2e%2e/secret/x', '/secret/a/../b'];
+    const denied = ['/public/../admin', '/./admin', '/%61dmin', '/%2e%2e/secret/x', '/secret/a/../b', '\\admin', '/public\\..\\admin'];
     const allowed = ['/public/admin', '/admin/..x', '/a%2Fadmin', '//admin'];
     expect(denied.map((path) => verdict(objects, get(path)).allowed)).toEqual(denied.map(() => false));
     expect(allowed.map((path) => verdict(objects, get(path)).allowed)).toEqual(allowed.map(() => true));

@@ -34,6 +34,11 @@ describe('TEMPLATE + IPTABLES: inbound capture', () => {
       reason: expect.stringContaining('the sidecar of shop/api does not capture it (port 9090 is excluded from inbound capture'),
     });
     expect(verdict(objects, fromLegacy(8080)).allowed).toBe(false);
+    // istiod does not read the annotation: a meshed client still sends mTLS to the Service port.
+    expect(verdict([...objects, deployment('shop/web')], fromWeb(9090))).toEqual({
+      allowed: false, layer: 'mesh',
+      reason: 'the client sidecar sends mTLS, but the sidecar of shop/api does not capture port 9090 (port 9090 is excluded from inbound capture (traffic.sidecar.istio.io/excludeInboundPorts, or a port of the proxy itself)), so the application gets TLS it cannot read',
+    });
   });
 
   test('the status port 15020 is never captured', () => {
@@ -145,11 +150,11 @@ describe('CONFLICT: two Services in front of one port', () => {
 });
 
 describe('reach agrees with check on captured and bypassed ports', () => {
-  test('an excluded port is reachable by every source, a captured one by none under allow-nothing', () => {
+  test('an excluded port is reachable by plaintext sources (a meshed one sends mTLS the application cannot read), a captured one by none under allow-nothing', () => {
     const objects = [meshed, STRICT, ALLOW_NOTHING, deployment('shop/web'), ...api({ 'traffic.sidecar.istio.io/excludeInboundPorts': '9090' }), ...legacy];
     const report = reach(inventoryOf(objects));
     const toApi = report.allowed.filter((edge) => edge.to === 'shop/api').map((edge) => `${edge.from} ${edge.port}`);
-    // 15020 (status port) bypasses the sidecar too.
-    expect(toApi.sort()).toEqual(['legacy/client 15020', 'legacy/client 9090', 'shop/web 15020', 'shop/web 9090']);
+    // 15020 (status port) bypasses the sidecar too; no Service declares it, so shop/web sends plaintext there.
+    expect(toApi.sort()).toEqual(['legacy/client 15020', 'legacy/client 9090', 'shop/web 15020']);
   });
 });
