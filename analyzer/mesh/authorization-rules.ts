@@ -426,7 +426,7 @@ function jwt(field: HttpField, summaryValues: readonly string[]): Check {
   };
 }
 
-/** Attributes the manifests cannot tell (SNI, Envoy metadata): treated as absent. */
+/** Attributes the manifests cannot tell (Envoy filter metadata): treated as absent. */
 function unknowable(): Check {
   return { httpOnly: false, test: () => NO };
 }
