@@ -2,6 +2,11 @@ import { Inventory, inventoryForAccess } from '../analyzer';
 import { InputError } from '../analyzer/errors';
 import { ParsedArgs, single } from './args';
 
+/** A namespace name as the API server takes it: a DNS-1123 label. */
+export function isNamespaceName(name: string): boolean {
+  return name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
+
 /** The global options every analysis takes. */
 export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNamespace?: string } {
   const trustDomain = single(args, 'trust-domain');
@@ -9,7 +14,7 @@ export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNames
   if (trustDomain !== undefined && !/^[A-Za-z0-9_]([A-Za-z0-9._-]*[A-Za-z0-9_])?$/.test(trustDomain)) {
     throw new InputError(`--trust-domain ${JSON.stringify(trustDomain)} is not a trust domain (a DNS name such as cluster.local)`);
   }
-  if (rootNamespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rootNamespace)) {
+  if (rootNamespace !== undefined && !isNamespaceName(rootNamespace)) {
     throw new InputError(`--root-namespace ${JSON.stringify(rootNamespace)} is not a namespace name (DNS-1123 label such as istio-system)`);
   }
   return { ...(trustDomain ? { trustDomain } : {}), ...(rootNamespace ? { rootNamespace } : {}) };

@@ -71,6 +71,7 @@ export class PolicyIndex {
       ...(byNamespace.get(rootNamespace) ?? []),
       ...(workload.namespace === rootNamespace ? [] : byNamespace.get(workload.namespace) ?? []),
     ];
+    const dialed = dialedPorts(selecting, workload.ports);
     return {
       endpoint: {
         id: workload.id,
@@ -85,30 +86,39 @@ export class PolicyIndex {
       mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       clientMtls: namespaceMtlsSetting(workload.namespace, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       declaredPorts: declaredPorts(selecting, workload.ports),
-      dialedPorts: dialedPorts(selecting, workload.ports),
-      plaintextEndpoints: this.plaintextEndpoints(selecting, workload),
+      dialedPorts: dialed,
+      plaintextEndpoints: this.plaintextEndpoints(dialed),
       interception: interceptionOf(workload.annotations),
       identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
     };
   }
+
   /**
    * For a headless Service (Passthrough) auto mTLS looks at all its endpoints: if any has no sidecar
    * or is labelled tlsMode "disabled", clients send plaintext to every one of them; otherwise mTLS to
    * all, whatever other tlsMode values say (pilot/pkg/model/push_context.go
    * BestEffortInferServiceMTLSMode; kube/conversion.go PodTLSMode: no label is "disabled").
    */
-  private plaintextEndpoints(selecting: readonly Service[], workload: Workload): Map<number, string> {
+  private plaintextEndpoints(dialed: ReadonlyMap<number, readonly DialedPort[]>): Map<number, string> {
     const plaintext = new Map<number, string>();
-    for (const service of selecting) {
-      if (!service.headless || !service.selector) continue;
-      const selector = service.selector;
-      const odd = (this.workloadsByNamespace.get(service.namespace) ?? []).find((endpoint) =>
-        labelsSubsetOf(selector, endpoint.labels) && (!endpoint.sidecar.injected || (endpoint.labels.get(TLS_MODE_LABEL) ?? 'disabled') === 'disabled'));
-      if (!odd) continue;
-      const reason = `headless ${service.ref} has ${odd.id} as endpoint, which does no mTLS, so auto mTLS sends plaintext to all its endpoints`;
-      for (const [containerPort] of dialedPorts([service], workload.ports)) if (!plaintext.has(containerPort)) plaintext.set(containerPort, reason);
+    for (const [containerPort, services] of dialed) {
+      for (const { service } of services) {
+        const reason = this.endpointWithoutMtls(service);
+        if (reason) {
+          plaintext.set(containerPort, reason);
+          break;
+        }
+      }
     }
     return plaintext;
+  }
+
+  private endpointWithoutMtls(service: Service): string | undefined {
+    const selector = service.selector;
+    if (!service.headless || !selector) return undefined;
+    const odd = (this.workloadsByNamespace.get(service.namespace) ?? []).find((endpoint) =>
+      labelsSubsetOf(selector, endpoint.labels) && (!endpoint.sidecar.injected || (endpoint.labels.get(TLS_MODE_LABEL) ?? 'disabled') === 'disabled'));
+    return odd && `headless ${service.ref} has ${odd.id} as endpoint, which does no mTLS, so auto mTLS sends plaintext to all its endpoints`;
   }
 }
 

@@ -65,8 +65,7 @@ export function readWorkload(reader: ObjectReader): WorkloadDraft {
     podIPs: kind === 'Pod' ? readPodIPs(reader) : [],
     hostNetwork: podSpec?.hostNetwork === true,
     owners: readOwners(reader),
-    ...(kind === 'Pod' && typeof reader.record(reader.object.metadata, 'metadata')?.generateName === 'string'
-      ? { generateName: reader.record(reader.object.metadata, 'metadata')?.generateName as string } : {}),
+    ...(kind === 'Pod' && typeof metadata?.generateName === 'string' ? { generateName: metadata.generateName } : {}),
     source: reader.loaded.source,
   };
 }
