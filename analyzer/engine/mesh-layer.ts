@@ -14,7 +14,7 @@ import { PolicyIndex } from './policy-index';
  * identity for `principals`/`namespaces`.
  */
 export function decideMesh(index: PolicyIndex, connection: Connection): AuthorizationDecision {
-  const { origin, destination, port, protocol } = connection;
+  const { destination, port, protocol } = connection;
   const target = index.facts(destination);
   if (!destination.sidecar.injected) {
     return { allowed: true, reason: `${destination.id} has no sidecar (${destination.sidecar.because}): no mesh policy applies` };
@@ -22,6 +22,7 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   if (protocol !== 'TCP') {
     return { allowed: true, reason: `the sidecar does not intercept ${protocol}: no mesh policy applies` };
   }
+  if (destination.sidecar.gateway) return decideAtGateway(index, connection);
   const setting = target.mtls(port);
   const plaintextBecause = plaintextCause(index, connection, setting.mode === 'DISABLE')?.reason;
   const bypass = target.interception.inboundBypass(port);
@@ -34,13 +35,35 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   if (setting.mode === 'STRICT' && plaintextBecause) {
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
   }
-  const sourceIps = origin.kind === 'external' ? [origin.ip]
-    : origin.workload.podIPs.length > 0 ? origin.workload.podIPs : undefined;
   // A port a Service declares as TCP gets a TCP filter chain: the sidecar sees a connection, not the
   // requests in it, so HTTP-only rule fields cannot match (declared HTTP and sniffed ports see requests).
   const tcpOnly = target.declaredPorts.get(port) === 'tcp';
-  const mtls = !plaintextBecause && origin.kind === 'workload';
-  const decision = authorize(target.authorization, {
+  const decision = authorizeConnection(index, connection, !plaintextBecause, tcpOnly);
+  if (!tcpOnly || connection.http === undefined) return decision;
+  return { ...decision, reason: `${decision.reason} (Istio takes port ${port} for TCP from its Service port, and sees a connection, not HTTP requests)` };
+}
+
+/**
+ * A gateway proxy serves its own listeners: no PeerAuthentication applies there (a Gateway's server
+ * TLS settings decide, gateway.go) and no iptables capture stands in front of them; AuthorizationPolicy
+ * does apply. Clients' auto mTLS sends gateways plaintext unless their pods are labelled tlsMode=istio,
+ * so principals rarely match. The listener's protocol comes from Gateway objects, which the analyzer does
+ * not read: an HTTP request is taken as one.
+ */
+function decideAtGateway(index: PolicyIndex, connection: Connection): AuthorizationDecision {
+  const mtls = plaintextCause(index, connection, false) === undefined;
+  const decision = authorizeConnection(index, connection, mtls, false);
+  return { ...decision, reason: `${decision.reason} (${connection.destination.id} is a gateway: PeerAuthentication does not apply to its listeners)` };
+}
+
+/** The AuthorizationPolicy decision, with the source's identity when the connection is mutual TLS. */
+function authorizeConnection(index: PolicyIndex, connection: Connection, mtlsFromClient: boolean, tcpOnly: boolean): AuthorizationDecision {
+  const { origin, destination, port } = connection;
+  const target = index.facts(destination);
+  const sourceIps = origin.kind === 'external' ? [origin.ip]
+    : origin.workload.podIPs.length > 0 ? origin.workload.podIPs : undefined;
+  const mtls = mtlsFromClient && origin.kind === 'workload';
+  return authorize(target.authorization, {
     principal: mtls ? index.facts(origin.workload).identity : undefined,
     ...(mtls ? { sni: mtlsServerName(target.dialedPorts.get(port), connection.http) } : {}),
     sourceIps,
@@ -48,8 +71,6 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
     port,
     http: tcpOnly ? undefined : connection.http,
   }, destination.id);
-  if (!tcpOnly || connection.http === undefined) return decision;
-  return { ...decision, reason: `${decision.reason} (Istio takes port ${port} for TCP from its Service port, and sees a connection, not HTTP requests)` };
 }
 
 /**
@@ -59,7 +80,7 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
 export function strictRejection(index: PolicyIndex, source: Workload, destination: Workload, port: number): string | undefined {
   const facts = index.facts(destination);
   const setting = facts.mtls(port);
-  if (!destination.sidecar.injected || setting.mode !== 'STRICT' || facts.interception.inboundBypass(port)) return undefined;
+  if (!destination.sidecar.injected || destination.sidecar.gateway || setting.mode !== 'STRICT' || facts.interception.inboundBypass(port)) return undefined;
   const cause = plaintextCause(index, { origin: { kind: 'workload', workload: source }, destination, port, protocol: 'TCP' }, false);
   return cause ? strictReason(setting, destination, port, cause.generic) : undefined;
 }
@@ -103,7 +124,9 @@ function plaintextCause(index: PolicyIndex, connection: Connection, disabled: bo
   const source = origin.workload;
   if (!source.sidecar.injected) return { reason: `${source.id} has no sidecar (${source.sidecar.because})`, generic: 'the source has no sidecar' };
   const facts = index.facts(destination);
-  const outbound = index.facts(source).interception.outboundBypass(facts.dialedPorts.get(port)?.map((dialed) => dialed.port) ?? [port]);
+  // A gateway dials its upstreams itself; only a sidecar depends on iptables capturing the connection.
+  const outbound = source.sidecar.gateway ? undefined
+    : index.facts(source).interception.outboundBypass(facts.dialedPorts.get(port)?.map((dialed) => dialed.port) ?? [port]);
   if (outbound) {
     return { reason: `the sidecar of ${source.id} does not capture the connection (${outbound})`, generic: `the source's sidecar does not capture the connection (${outbound})` };
   }

@@ -50,10 +50,9 @@ export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonl
 }
 
 /**
- * Which policies a sidecar enforces for a workload (pilot/pkg/model/authorization.go
- * ListAuthorizationPolicies + policyattachment.go ShouldAttachPolicy): those of the root namespace and of
- * the workload's namespace whose selector is absent or a subset of the workload's labels. Policies with
- * targetRefs are for gateways and waypoints and ignored by sidecars; dry-run policies only log; AUDIT
+ * Which policies a proxy enforces for a workload (pilot/pkg/model/authorization.go
+ * ListAuthorizationPolicies): those of the root namespace and of the workload's namespace that attach
+ * to it (see `attaches`); dry-run policies only log; AUDIT
  * only logs; unknown actions are dropped by istiod. A CUSTOM policy is up to its external authorizer,
  * unless the mesh config (when known) defines no such provider: then istiod turns its rules into DENY
  * rules (builder.go getBadCustomDenyRules, "will generate deny configs").
@@ -68,7 +67,7 @@ export function selectApplicable(
   const allow: CompiledPolicy[] = [];
   const notEnforced: string[] = [];
   const attached = policies.filter(({ policy }) => (policy.namespace === rootNamespace || policy.namespace === workload.namespace)
-    && !policy.hasTargetRefs && (!policy.selector || labelsSubsetOf(policy.selector, workload.labels)));
+    && attaches(policy, workload));
   // More than one CUSTOM provider on a workload needs PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS
   // (off by default): without it istiod denies what all of them match (builder.go).
   const providers = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM' && !policy.dryRun).map(({ policy }) => policy.provider ?? ''));
@@ -83,6 +82,26 @@ export function selectApplicable(
     else if (policy.action === 'AUDIT') notEnforced.push(`AUDIT ${policy.ref} (logging only)`);
   }
   return { deny, allow, notEnforced };
+}
+
+/** The label on a Gateway API gateway's pods naming their Gateway (policyattachment.go workloadGatewayName). */
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * policyattachment.go ShouldAttachPolicy for sidecars and gateways (waypoints are not modelled). A
+ * policy without targetRefs attaches by selector (absent, or a subset of the workload's labels); Gateway
+ * API gateways take those too (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default). A policy with
+ * targetRefs never attaches by selector: only to the pods of a Gateway one of them names (group
+ * gateway.networking.k8s.io, kind Gateway, the pods' gateway-name label), in the policy's own namespace;
+ * a reference to another namespace never matches.
+ */
+function attaches(policy: AuthorizationPolicy, workload: Workload): boolean {
+  if (policy.targetRefs.length === 0) return !policy.selector || labelsSubsetOf(policy.selector, workload.labels);
+  const gatewayName = workload.labels.get(GATEWAY_NAME_LABEL);
+  if (gatewayName === undefined || policy.namespace !== workload.namespace) return false;
+  return policy.targetRefs.some((ref) => (ref.namespace === undefined || ref.namespace === workload.namespace)
+    && ref.group === GATEWAY_API_GROUP && ref.kind === 'Gateway' && ref.name === gatewayName);
 }
 
 /**

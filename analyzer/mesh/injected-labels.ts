@@ -1,5 +1,6 @@
-// The labels Istio's injector adds to a pod it gives a sidecar, from the injection template
-// (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml, metadata.labels). They
+// The labels Istio's injector adds to a pod it gives a proxy, from the injection templates
+// (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml and
+// gateway-injection-template.yaml, metadata.labels). They
 // are real pod labels once the pod runs: AuthorizationPolicy and PeerAuthentication selectors, Service
 // selectors and NetworkPolicy podSelectors all see them.
 
@@ -23,13 +24,17 @@ export interface InjectedPod {
   readonly generateName?: string;
 }
 
-/** The pod's labels with the injector's added; a label the pod already has (non-empty) is kept. */
-export function withInjectedLabels(pod: InjectedPod): Labels {
+/**
+ * The pod's labels with those the injection template adds; a label the pod already has (non-empty) is
+ * kept. The gateway template (gateway-injection-template.yaml) adds the canonical labels but no
+ * tlsMode, so clients' auto mTLS sends gateways plaintext.
+ */
+export function withInjectedLabels(pod: InjectedPod, template: 'sidecar' | 'gateway'): Labels {
   const labels = new Map(pod.labels);
   // Sprig's `default` passes over empty values as over missing ones.
   const first = (...candidates: Array<string | undefined>) => candidates.find((value) => value !== undefined && value !== '');
   const given = (key: string) => pod.labels.get(key);
-  labels.set(TLS_MODE_LABEL, first(given(TLS_MODE_LABEL), 'istio') as string);
+  if (template === 'sidecar') labels.set(TLS_MODE_LABEL, first(given(TLS_MODE_LABEL), 'istio') as string);
   const name = first(given(CANONICAL_NAME), given('app.kubernetes.io/name'), given('app'), deploymentName(pod)) as string;
   labels.set(CANONICAL_NAME, name.slice(0, 63).replace(/^[-_.]+|[-_.]+$/g, ''));
   labels.set(CANONICAL_REVISION, first(given(CANONICAL_REVISION), given('app.kubernetes.io/version'), given('version'), 'latest') as string);

@@ -1,9 +1,11 @@
 import { Labels } from '../model/labels';
 import { Namespace, Sidecar } from '../model/types';
+import { ProxyRole } from '../model/workloads';
 
 const INJECT = 'sidecar.istio.io/inject';
 const REVISION = 'istio.io/rev';
 const NAMESPACE_INJECTION = 'istio-injection';
+const TEMPLATES = 'inject.istio.io/templates';
 
 /** pkg/kube/inject/initializer.go IgnoredNamespaces: never injected, whatever their labels say. */
 const IGNORED_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
@@ -12,6 +14,7 @@ export interface PodFacts {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly hostNetwork: boolean;
+  readonly runningProxy?: ProxyRole;
 }
 
 /**
@@ -27,19 +30,37 @@ export interface PodFacts {
  * Any `istio.io/rev` value is assumed to name an installed revision.
  */
 export function decideSidecar(pod: PodFacts, namespace: Namespace): Sidecar {
+  // The injector skips pods that already run the proxy (inject.go injectRequired, "already injected"),
+  // and Istio's gateway Deployments carry theirs, `proxy router`, with injection turned off.
+  if (pod.runningProxy === 'router') return { injected: true, gateway: true, because: 'its istio-proxy container runs a gateway (proxy router)' };
+  if (pod.runningProxy === 'sidecar') return { injected: true, gateway: false, because: 'its istio-proxy container is already injected' };
   const webhook = matchingWebhook(pod, namespace);
-  if (!webhook) return { injected: false, because: noWebhookReason(pod, namespace) };
-  if (pod.hostNetwork) return { injected: false, because: 'hostNetwork pods are never injected' };
-  if (IGNORED_NAMESPACES.has(namespace.name)) {
-    return { injected: false, because: `namespace ${namespace.name} is never injected` };
-  }
+  if (!webhook) return notInjected(noWebhookReason(pod, namespace));
+  if (pod.hostNetwork) return notInjected('hostNetwork pods are never injected');
+  if (IGNORED_NAMESPACES.has(namespace.name)) return notInjected(`namespace ${namespace.name} is never injected`);
   const label = pod.labels.get(INJECT);
   const annotation = pod.annotations.get(INJECT);
   const choice = label ?? annotation;
   const chooser = label !== undefined ? `pod label ${INJECT}=${label}` : `pod annotation ${INJECT}=${annotation}`;
-  if (choice === 'false') return { injected: false, because: chooser };
-  if (choice === 'true') return { injected: true, because: `${webhook} and ${chooser}` };
-  return { injected: true, because: webhook };
+  if (choice === 'false') return notInjected(chooser);
+  return injectedWith(pod, choice === 'true' ? `${webhook} and ${chooser}` : webhook);
+}
+
+function notInjected(because: string): Sidecar {
+  return { injected: false, gateway: false, because };
+}
+
+/**
+ * The webhook renders the templates the pod's `inject.istio.io/templates` annotation lists
+ * (comma-separated; inject.go selectTemplates), else the default `sidecar`; the `gateway` template
+ * (gateway-injection-template.yaml, used by Istio's gateway Helm chart) makes a router proxy.
+ */
+function injectedWith(pod: PodFacts, because: string): Sidecar {
+  const templates = pod.annotations.get(TEMPLATES)?.split(',').map((name) => name.trim());
+  if (templates?.includes('gateway')) {
+    return { injected: true, gateway: true, template: 'gateway', because: `${because}, with the gateway injection template` };
+  }
+  return { injected: true, gateway: false, template: 'sidecar', because };
 }
 
 function matchingWebhook(pod: PodFacts, namespace: Namespace): string | undefined {

@@ -134,7 +134,7 @@ function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyM
       kind: draft.kind,
       namespace: draft.namespace,
       name: draft.name,
-      labels: sidecar.injected ? withInjectedLabels(draft) : draft.labels,
+      labels: sidecar.template ? withInjectedLabels(draft, sidecar.template) : draft.labels,
       annotations: draft.annotations,
       serviceAccount: draft.serviceAccount,
       ports: draft.ports,

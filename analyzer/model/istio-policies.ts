@@ -2,7 +2,7 @@ import { ObjectReader } from './fields';
 import { Labels, labelsFrom } from './labels';
 import {
   AuthorizationCondition, AuthorizationPolicy, AuthorizationRule, MtlsMode, OPERATION_FIELDS, PeerAuthentication,
-  SOURCE_FIELDS,
+  PolicyTargetRef, SOURCE_FIELDS,
 } from './types';
 
 const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
@@ -11,7 +11,6 @@ const MTLS_MODES: readonly MtlsMode[] = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRI
 /** Reads security.istio.io AuthorizationPolicy (v1 and v1beta1 share the schema). */
 export function readAuthorizationPolicy(reader: ObjectReader): AuthorizationPolicy {
   const spec = reader.record(reader.object.spec, 'spec') ?? {};
-  const targetRefs = reader.list(spec.targetRefs, 'spec.targetRefs') ?? [];
   const rules = reader.list(spec.rules, 'spec.rules') ?? [];
   const provider = reader.string(reader.record(spec.provider, 'spec.provider')?.name, 'spec.provider.name');
   return {
@@ -20,12 +19,29 @@ export function readAuthorizationPolicy(reader: ObjectReader): AuthorizationPoli
     name: reader.name,
     action: reader.string(spec.action, 'spec.action') ?? 'ALLOW',
     ...readWorkloadSelector(reader, spec.selector),
-    // The legacy singular targetRef counts too (istio pilot/pkg/model/policyattachment.go GetTargetRefs).
-    hasTargetRefs: targetRefs.length > 0 || (spec.targetRef !== undefined && spec.targetRef !== null),
+    targetRefs: readTargetRefs(reader, spec),
     dryRun: parseGoBool(labelsFrom(reader.metadata('annotations'), 'metadata.annotations', reader.fail).get(DRY_RUN_ANNOTATION)),
     ...(provider !== undefined ? { provider } : {}),
     // Istio skips nil rules ("skipped nil rule", pilot/pkg/security/authz/builder/builder.go).
     rules: rules.flatMap((rule, index) => (rule === null ? [] : [readRule(reader, rule, `spec.rules[${index}]`)])),
+  };
+}
+
+/** targetRefs, else the legacy targetRef (istio pilot/pkg/model/policyattachment.go GetTargetRefs). */
+function readTargetRefs(reader: ObjectReader, spec: Readonly<Record<string, unknown>>): PolicyTargetRef[] {
+  const listed = (reader.list(spec.targetRefs, 'spec.targetRefs') ?? []).map((raw, index) => readTargetRef(reader, raw, `spec.targetRefs[${index}]`));
+  if (listed.length > 0 || spec.targetRef === undefined || spec.targetRef === null) return listed;
+  return [readTargetRef(reader, spec.targetRef, 'spec.targetRef')];
+}
+
+function readTargetRef(reader: ObjectReader, raw: unknown, path: string): PolicyTargetRef {
+  const ref = reader.record(raw, path) ?? {};
+  const namespace = reader.string(ref.namespace, `${path}.namespace`);
+  return {
+    group: reader.string(ref.group, `${path}.group`) ?? '',
+    kind: reader.string(ref.kind, `${path}.kind`) ?? '',
+    name: reader.string(ref.name, `${path}.name`) ?? '',
+    ...(namespace ? { namespace } : {}),
   };
 }
 

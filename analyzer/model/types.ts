@@ -23,9 +23,18 @@ export type WorkloadKind =
   | 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'ReplicationController' | 'Job' | 'CronJob';
 
 export interface Sidecar {
+  /** Whether the pod runs an Istio proxy: injected by the webhook, or already in its containers. */
   readonly injected: boolean;
-  /** Why: the label or annotation that decided, for explanations. */
+  /** Why: the label, annotation or container that decided, for explanations. */
   readonly because: string;
+  /**
+   * A gateway proxy (`istio-proxy` running `proxy router`, or injected with the `gateway` template):
+   * it terminates its own listeners, so PeerAuthentication and traffic capture do not apply to it,
+   * while AuthorizationPolicy does and its outbound connections use auto mTLS like a sidecar's.
+   */
+  readonly gateway: boolean;
+  /** The injection template the webhook renders; undefined when the pod already runs its proxy. */
+  readonly template?: 'sidecar' | 'gateway';
 }
 
 /** A Pod, or the pod template of a controller: what NetworkPolicy and Istio see of it. */
@@ -149,13 +158,25 @@ export interface AuthorizationPolicy {
   readonly action: AuthorizationAction | string;
   /** Undefined: every workload of the namespace (or of the mesh, in the root namespace). */
   readonly selector?: Labels;
-  /** Policies with targetRefs attach to gateways and waypoints, never to sidecars. */
-  readonly hasTargetRefs: boolean;
+  /**
+   * `targetRefs`, or the legacy singular `targetRef` (policyattachment.go GetTargetRefs). A policy
+   * with targets attaches to the gateways (and waypoints) they name, never by its selector.
+   */
+  readonly targetRefs: readonly PolicyTargetRef[];
   /** `istio.io/dry-run: "true"`: evaluated in shadow mode only. */
   readonly dryRun: boolean;
   /** `provider.name` of a CUSTOM policy. */
   readonly provider?: string;
   readonly rules: readonly AuthorizationRule[];
+}
+
+export interface PolicyTargetRef {
+  /** As written; "" is the core group. */
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Must be empty or the policy's own namespace to match anything. */
+  readonly namespace?: string;
 }
 
 export type MtlsMode = 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT';

@@ -10,8 +10,14 @@ export interface WorkloadDraft
   readonly owners: readonly { readonly kind: string; readonly name: string; readonly controller: boolean }[];
   /** metadata.generateName of a Pod (set on pods a controller made). */
   readonly generateName?: string;
+  /** The role of an `istio-proxy` container the pod already runs (injected earlier, or a gateway's own). */
+  readonly runningProxy?: ProxyRole;
   readonly source: SourceRef;
 }
+
+/** The first argument after `proxy` in istio-proxy's command line (pilot-agent proxy sidecar|router). */
+export type ProxyRole = 'sidecar' | 'router';
+const PROXY_CONTAINER = 'istio-proxy';
 
 /** Where each controller kind keeps its pod template. */
 const TEMPLATE_PATHS: Readonly<Record<Exclude<WorkloadKind, 'Pod'>, readonly string[]>> = {
@@ -52,6 +58,7 @@ export function readWorkload(reader: ObjectReader): WorkloadDraft {
     podSpec = reader.record(record?.spec, `${path}.spec`);
     templatePath = `${path}.`;
   }
+  const runningProxy = readRunningProxy(podSpec);
   return {
     kind,
     namespace: reader.namespace,
@@ -66,6 +73,7 @@ export function readWorkload(reader: ObjectReader): WorkloadDraft {
     hostNetwork: podSpec?.hostNetwork === true,
     owners: readOwners(reader),
     ...(kind === 'Pod' && typeof metadata?.generateName === 'string' ? { generateName: metadata.generateName } : {}),
+    ...(runningProxy ? { runningProxy } : {}),
     source: reader.loaded.source,
   };
 }
@@ -98,6 +106,23 @@ function readContainerPorts(
     });
   });
   return ports;
+}
+
+/**
+ * Whether the pod spec already holds Istio's proxy: a container (or native sidecar init container)
+ * named istio-proxy whose arguments say `sidecar` (a pod from a cluster dump, or `istioctl kube-inject`
+ * output) or `router` (a gateway: Istio's Gateway API deployments, istio-ingressgateway). Lenient: a
+ * malformed container here is reported by the port reader or the linter, not twice.
+ */
+function readRunningProxy(podSpec: Readonly<Record<string, unknown>> | undefined): ProxyRole | undefined {
+  const containers = [podSpec?.containers, podSpec?.initContainers].flatMap((list) => (Array.isArray(list) ? list : []));
+  for (const container of containers) {
+    const record = asRecord(container);
+    if (record?.name !== PROXY_CONTAINER || !Array.isArray(record.args)) continue;
+    const role = record.args.find((arg): arg is ProxyRole => arg === 'sidecar' || arg === 'router');
+    if (role) return role;
+  }
+  return undefined;
 }
 
 /** Protocol fields default to TCP everywhere in the core API. */

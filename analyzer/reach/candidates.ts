@@ -88,7 +88,7 @@ export class CandidateIndex {
     const { representative } = destination;
     if (!representative.sidecar.injected) return 'all';
     const facts = this.index.facts(representative);
-    if (facts.interception.inboundBypass(port)) return 'all';
+    if (!representative.sidecar.gateway && facts.interception.inboundBypass(port)) return 'all';
     const { allow } = facts.authorization;
     if (allow.length === 0) return 'all';
     const ids: number[] = [];

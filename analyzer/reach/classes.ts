@@ -30,6 +30,6 @@ export function classify(workloads: readonly Workload[]): WorkloadClass[] {
 function classKey(workload: Workload): string {
   const labels = [...workload.labels].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
   const ports = workload.ports.map((port) => `${port.name ?? ''}:${port.port}/${port.protocol}`).join(',');
-  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, ports, workload.podIPs.join(','), interceptionKey(workload.annotations)]
+  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, workload.sidecar.gateway, ports, workload.podIPs.join(','), interceptionKey(workload.annotations)]
     .join('\u0000');
 }

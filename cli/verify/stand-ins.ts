@@ -24,16 +24,28 @@ function serviceFor(service: DeclaredAccess['services'][number]): Record<string,
   return { apiVersion: 'v1', kind: 'Service', metadata: { name: service.name, namespace: service.namespace }, spec: { selector: { ...service.selector }, ports } };
 }
 
-function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: unknown[]): Record<string, unknown> {
+function deployment(
+  namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: unknown[],
+  containers: unknown[] = [{ name: 'app', image: 'stand-in', ports }],
+): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace },
     spec: {
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { serviceAccountName: serviceAccount, containers: [{ name: 'app', image: 'stand-in', ports }] } },
+      template: { metadata: { labels }, spec: { serviceAccountName: serviceAccount, containers } },
     },
   };
+}
+
+/**
+ * The ingress gateway as Istio deploys one (kube-gateway.yaml for a Gateway API Gateway, the gateway
+ * Helm chart likewise): injection off, its own istio-proxy container running `proxy router`.
+ */
+function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record<string, string>>; serviceAccount: string }): Record<string, unknown> {
+  const labels = { ...gateway.labels, 'sidecar.istio.io/inject': 'false' };
+  return deployment(gateway.namespace, GATEWAY_WORKLOAD, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
 }
 
 /**
@@ -64,8 +76,7 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
   }
   const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
   if (gateway?.kind === 'ingressGateway') {
-    // Gateways are Envoy proxies themselves; Istio's gateway injection is requested by pod label.
-    objects.push(deployment(gateway.namespace, GATEWAY_WORKLOAD, { ...gateway.labels, 'sidecar.istio.io/inject': 'true' }, gateway.serviceAccount, []));
+    objects.push(gatewayDeployment(gateway));
   }
   const { dns, controlPlane } = declared.platform;
   objects.push(deployment(dns.namespace, DNS_WORKLOAD, { ...dns.labels }, DNS_WORKLOAD, [

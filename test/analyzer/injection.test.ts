@@ -13,7 +13,7 @@ function sidecarOf(namespaceLabels: Record<string, string>, podOptions: Paramete
 
 describe('sidecar injection', () => {
   test('WEBHOOK namespace.: namespace label istio-injection=enabled injects', () => {
-    expect(sidecarOf({ 'istio-injection': 'enabled' })).toEqual({ injected: true, because: 'namespace label istio-injection=enabled' });
+    expect(sidecarOf({ 'istio-injection': 'enabled' })).toEqual({ injected: true, gateway: false, template: 'sidecar', because: 'namespace label istio-injection=enabled' });
   });
 
   test('a namespace without injection labels does not inject', () => {

@@ -16,11 +16,15 @@ export function manifestObjects(file: string): Json[] {
  * A Deployment with its ReplicaSet and one running Pod, as a cluster lists them (the Pod and
  * ReplicaSet name their owner, so the analyzer folds them into the Deployment).
  */
-export function deployed(namespace: string, name: string, options: { labels: Record<string, string>; serviceAccount: string; ports?: Json[]; podLabels?: Record<string, string> }): Json[] {
+export function deployed(
+  namespace: string,
+  name: string,
+  options: { labels: Record<string, string>; serviceAccount: string; ports?: Json[]; podLabels?: Record<string, string>; containers?: Json[] },
+): Json[] {
   const hash = '6d4cf56db6';
   const template = {
     metadata: { labels: { ...options.labels, ...options.podLabels } },
-    spec: { serviceAccountName: options.serviceAccount, containers: [{ name: 'server', image: `example/${name}:1.0`, ports: options.ports ?? [] }] },
+    spec: { serviceAccountName: options.serviceAccount, containers: options.containers ?? [{ name: 'server', image: `example/${name}:1.0`, ports: options.ports ?? [] }] },
   };
   const owner = (kind: string, ownerName: string) => [{ apiVersion: 'apps/v1', kind, name: ownerName, uid: `uid-${ownerName}`, controller: true }];
   return [
@@ -41,7 +45,7 @@ export function deployed(namespace: string, name: string, options: { labels: Rec
 /**
  * Online Boutique as deployed from dist/: the intent's objects, a workload per ServiceAccount of the
  * intent (labels `app: <name>`, its Service's target ports), and the platform the policies expect
- * (kube-dns, istiod, the ingress gateway, which Istio injects by pod label). redis-cart runs without
+ * (kube-dns, istiod, the ingress gateway as Istio deploys it for a Gateway API Gateway). redis-cart runs without
  * a sidecar, as stateful backends often do: NetworkPolicy is then its only protection.
  */
 export function boutiqueCluster(): Json[] {
@@ -58,10 +62,12 @@ export function boutiqueCluster(): Json[] {
   objects.push(
     ...deployed('kube-system', 'coredns', { labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }] }),
     ...deployed('istio-system', 'istiod', { labels: { app: 'istiod' }, serviceAccount: 'istiod', ports: [{ name: 'grpc-xds', containerPort: 15012 }] }),
-    // The Gateway API gateway Istio deploys for main.ts's `Gateway istio-gateway` (class istio).
+    // The Gateway API gateway Istio deploys for main.ts's `Gateway istio-gateway` (class istio,
+    // kube-gateway.yaml): injection off, its own istio-proxy running `proxy router`.
     ...deployed('istio-ingress', 'istio-gateway-istio', {
       labels: { 'gateway.networking.k8s.io/gateway-name': 'istio-gateway' }, serviceAccount: 'istio-gateway-istio',
-      podLabels: { 'sidecar.istio.io/inject': 'true' }, ports: [{ name: 'http', containerPort: 80 }],
+      podLabels: { 'sidecar.istio.io/inject': 'false' },
+      containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.30.3', args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local'], ports: [{ name: 'http', containerPort: 80 }] }],
     }),
   );
   return objects;
