@@ -52,7 +52,10 @@ export interface ReachWorkload {
   readonly id: string;
   readonly kind: string;
   readonly serviceAccount: string;
+  /** Whether it runs an Istio proxy (a sidecar, or a gateway's own). */
   readonly sidecar: boolean;
+  /** Set when its proxy is a gateway: no PeerAuthentication or capture on its listeners. */
+  readonly gateway?: true;
   readonly ports: readonly ContainerPort[];
   /** NetworkPolicy openness: wide-open ingress or egress is what reviewers most need to see. */
   readonly ingress: Openness;
@@ -322,6 +325,7 @@ function describeWorkload(index: PolicyIndex, workload: Workload): ReachWorkload
     kind: workload.kind,
     serviceAccount: workload.serviceAccount,
     sidecar: workload.sidecar.injected,
+    ...(workload.sidecar.gateway ? { gateway: true as const } : {}),
     ports: workload.ports,
     ingress: openness(facts.ingressPolicies, 'ingress'),
     egress: openness(facts.egressPolicies, 'egress'),

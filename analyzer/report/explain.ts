@@ -38,7 +38,7 @@ function wideOpenSection(report: ReachReport): string {
       workload.id,
       workload.ingress.open ? `open: ${workload.ingress.reason}` : 'restricted',
       workload.egress.open ? `open: ${workload.egress.reason}` : 'restricted',
-      workload.sidecar ? 'yes' : 'no',
+      workload.gateway ? 'gateway' : workload.sidecar ? 'yes' : 'no',
     ]);
   return ['### Wide open (NetworkPolicy)', '', markdownTable(['Workload', 'Ingress', 'Egress', 'Sidecar'], rows)].join('\n');
 }

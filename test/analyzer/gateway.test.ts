@@ -1,4 +1,5 @@
 import { reach } from '../../analyzer';
+import { explainMarkdown } from '../../analyzer/report/explain';
 import {
   authorizationPolicy, deployment, inventoryOf, namespace, peerAuthentication, pod, service, verdict,
 } from './support';
@@ -162,5 +163,14 @@ describe('gateway proxies', () => {
     const edge = report.allowed.find((e) => e.from === 'ingress/sidecar-app' && e.to === 'ingress/edge-istio' && e.port === 80);
     expect(edge?.http).toBeDefined();
     expect(JSON.stringify(edge?.http)).toContain('/public/*');
+  });
+
+  test('reports name gateways: reach marks them, explain\'s wide-open table says "gateway" instead of "yes"', () => {
+    const report = reach(inventoryOf(cluster()));
+    expect(report.workloads.find((w) => w.id === 'ingress/edge-istio')).toMatchObject({ sidecar: true, gateway: true });
+    expect(report.workloads.find((w) => w.id === 'ingress/sidecar-app')?.gateway).toBeUndefined();
+    const markdown = explainMarkdown(report);
+    expect(markdown).toMatch(/\| ingress\/edge-istio \| open: [^|]+\| open: [^|]+\| gateway \|/);
+    expect(markdown).toMatch(/\| ingress\/sidecar-app \| open: [^|]+\| open: [^|]+\| yes \|/);
   });
 });
