@@ -70,6 +70,7 @@ function authorizeConnection(index: PolicyIndex, connection: Connection, mtlsFro
     destinationIps: destination.podIPs.length > 0 ? destination.podIPs : undefined,
     port,
     http: tcpOnly ? undefined : connection.http,
+    ...(target.xffTrustedHops !== undefined ? { xffTrustedHops: target.xffTrustedHops } : {}),
   }, destination.id);
 }
 

@@ -1,5 +1,6 @@
 import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
+import { gatewayTrustedProxies } from '../mesh/gateway-topology';
 import { Interception, interceptionOf } from '../mesh/interception';
 import { MtlsSetting, mtlsSettingsFor, namespaceMtlsSetting } from '../mesh/peer-authentication';
 import { DialedPort, MeshProtocol, declaredPorts, dialedPorts } from '../mesh/protocol';
@@ -90,6 +91,7 @@ export class PolicyIndex {
       plaintextEndpoints: this.plaintextEndpoints(dialed),
       interception: interceptionOf(workload.annotations),
       identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
+      ...(workload.sidecar.gateway ? { xffTrustedHops: gatewayTrustedProxies(workload.annotations, this.inventory.mesh.gatewayTrustedProxies) } : {}),
     };
   }
 
@@ -140,6 +142,8 @@ export interface WorkloadFacts {
   readonly interception: Interception;
   /** The SPIFFE identity its sidecar presents. */
   readonly identity: string;
+  /** For a gateway: the X-Forwarded-For hops it trusts. */
+  readonly xffTrustedHops?: number;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

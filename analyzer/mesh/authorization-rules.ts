@@ -29,18 +29,28 @@ export interface MeshRequest {
   readonly port: number;
   /** Undefined: a plain TCP connection; 'any': every possible HTTP request (reach); else one request. */
   readonly http?: HttpFacts | 'any';
+  /**
+   * At a gateway (use_remote_address true): how many X-Forwarded-For addresses, from the right, it
+   * trusts (gatewayTopology.numTrustedProxies). Undefined at a sidecar.
+   */
+  readonly xffTrustedHops?: number;
 }
 
 /**
- * `remoteIpBlocks` and `remote.ip` (Envoy's remote_ip): the sidecar's inbound connection manager trusts
- * X-Forwarded-For with zero trusted hops (use_remote_address false, listener_inbound.go), so the
- * rightmost address of the header is the client when there is one; else the connection's source.
- * (`ipBlocks` and `source.ip` are always the connection's: direct_remote_ip.)
+ * `remoteIpBlocks` and `remote.ip` (Envoy's remote_ip, the "trusted client address" of Envoy's
+ * x-forwarded-for rules; `ipBlocks` and `source.ip` are always the connection's, direct_remote_ip):
+ * - a sidecar's inbound connection manager has use_remote_address false and zero trusted hops
+ *   (listener_inbound.go): the rightmost X-Forwarded-For address when there is one;
+ * - a gateway's has use_remote_address true and numTrustedProxies hops (gateway.go
+ *   buildGatewayConnectionManager): with N > 0 the Nth address from the right, else (N = 0, or fewer
+ *   than N addresses) the connection's source.
  */
 function remoteIps(request: MeshRequest): readonly string[] | undefined {
   const forwarded = typeof request.http === 'object' ? request.http.headers.get('x-forwarded-for') : undefined;
-  const rightmost = forwarded?.split(',').map((entry) => entry.trim()).filter(Boolean).pop();
-  return rightmost !== undefined && parseAddress(rightmost) ? [rightmost] : request.sourceIps;
+  const entries = forwarded?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
+  const hops = request.xffTrustedHops;
+  const trusted = hops === undefined ? entries[entries.length - 1] : hops > 0 ? entries[entries.length - hops] : undefined;
+  return trusted !== undefined && parseAddress(trusted) ? [trusted] : request.sourceIps;
 }
 
 export type HttpField =
@@ -352,7 +362,8 @@ class CheckBuilder {
     return {
       ...direct,
       summary: { field: 'conditions', values: [`remote IP (X-Forwarded-For) ${negated ? 'not in' : 'in'} [${values.join(', ')}]`] },
-      test: (request) => (request.http === 'any' ? MAYBE : direct.test(request)),
+      // A gateway that trusts no hop ignores the header: every request has the connection's address.
+      test: (request) => (request.http === 'any' && request.xffTrustedHops !== 0 ? MAYBE : direct.test(request)),
     };
   }
 

@@ -1,5 +1,5 @@
 import { parseYamlValue } from '../load/documents';
-import { ObjectReader } from './fields';
+import { ObjectReader, asRecord } from './fields';
 import { MeshSettings } from './types';
 
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -28,6 +28,7 @@ export function resolveMeshSettings(configMaps: readonly ObjectReader[], options
     trustDomainAliases: meshConfig.trustDomainAliases ?? [],
     rootNamespace: options.rootNamespace ?? meshConfig.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
     autoMtls: meshConfig.autoMtls ?? true,
+    gatewayTrustedProxies: meshConfig.gatewayTrustedProxies ?? 0,
     // A ConfigMap without providers is a mesh without any (Istio's default MeshConfig has none).
     ...(configMap ? { extAuthzProviders: meshConfig.extAuthzProviders ?? [] } : {}),
   };
@@ -47,6 +48,7 @@ interface MeshConfigFields {
   rootNamespace?: string;
   extAuthzProviders?: string[];
   autoMtls?: boolean;
+  gatewayTrustedProxies?: number;
 }
 
 /**
@@ -79,11 +81,23 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
   const providers = usableExtAuthzProviders((reader.list(record.extensionProviders, 'data.mesh.extensionProviders') ?? [])
     .map((raw, index) => reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {}));
   const autoMtls = record.enableAutoMtls;
+  const trustedProxies = numTrustedProxies(record.defaultConfig);
   return {
     ...(typeof autoMtls === 'boolean' ? { autoMtls } : {}),
+    ...(trustedProxies !== undefined ? { gatewayTrustedProxies: trustedProxies } : {}),
     ...(providers.length > 0 ? { extAuthzProviders: providers } : {}),
     ...(trustDomain ? { trustDomain } : {}),
     ...(rootNamespace ? { rootNamespace } : {}),
     ...(aliases ? { trustDomainAliases: [...aliases] } : {}),
   };
+}
+
+/**
+ * ProxyConfig gatewayTopology.numTrustedProxies (a uint32), from MeshConfig defaultConfig or a pod's
+ * proxy.istio.io/config annotation; undefined when absent or not a count.
+ */
+export function numTrustedProxies(proxyConfig: unknown): number | undefined {
+  const topology = asRecord(asRecord(proxyConfig)?.gatewayTopology);
+  const value = topology?.numTrustedProxies;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

@@ -250,6 +250,8 @@ export interface MeshSettings {
   readonly extAuthzProviders?: readonly string[];
   /** MeshConfig enableAutoMtls (default true): without it client sidecars send plaintext unless a DestinationRule says otherwise. */
   readonly autoMtls: boolean;
+  /** MeshConfig defaultConfig.gatewayTopology.numTrustedProxies (default 0): X-Forwarded-For hops gateways trust. */
+  readonly gatewayTrustedProxies: number;
 }
 
 export interface Inventory {

@@ -1,10 +1,11 @@
 import { compareStrings } from '../load/files';
+import { PROXY_CONFIG_ANNOTATION } from '../mesh/gateway-topology';
 import { interceptionKey } from '../mesh/interception';
 import { Workload } from '../model/types';
 
 /**
- * Workloads that every policy treats alike: same namespace, labels, service account, sidecar, container
- * ports, pod IPs and traffic capture annotations. Candidate sources are worked out per class; only the few candidates are then
+ * Workloads that every policy treats alike: same namespace, labels, service account, proxy, container
+ * ports, pod IPs, traffic capture annotations and (gateways) proxy config. Candidate sources are worked out per class; only the few candidates are then
  * evaluated per workload, so that each reason names its own workloads.
  */
 export interface WorkloadClass {
@@ -30,6 +31,7 @@ export function classify(workloads: readonly Workload[]): WorkloadClass[] {
 function classKey(workload: Workload): string {
   const labels = [...workload.labels].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
   const ports = workload.ports.map((port) => `${port.name ?? ''}:${port.port}/${port.protocol}`).join(',');
-  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, workload.sidecar.gateway, ports, workload.podIPs.join(','), interceptionKey(workload.annotations)]
-    .join('\u0000');
+  const proxyConfig = workload.sidecar.gateway ? workload.annotations.get(PROXY_CONFIG_ANNOTATION) ?? '' : '';
+  return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, workload.sidecar.gateway, ports,
+    workload.podIPs.join(','), interceptionKey(workload.annotations), proxyConfig].join('\u0000');
 }

@@ -13,7 +13,11 @@ import {
 // - GATEWAY_TEMPLATE: files/gateway-injection-template.yaml (the `gateway` injection template of the
 //   gateway Helm chart: router args, canonical labels, no security.istio.io/tlsMode label).
 // - LISTENERS: pilot/pkg/networking/core/gateway.go (a gateway's server TLS comes from its Gateway's
-//   servers, not from PeerAuthentication).
+//   servers, not from PeerAuthentication; buildGatewayConnectionManager: use_remote_address true and
+//   XffNumTrustedHops = gatewayTopology.numTrustedProxies, where sidecars, listener_inbound.go, have
+//   use_remote_address false). Envoy docs, http_conn_man/headers.rst "x-forwarded-for" (XFF): with
+//   use_remote_address true and N trusted hops the trusted client address is the Nth XFF address from
+//   the right, the connection's source when N = 0 or the header has fewer than N addresses.
 
 const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 
@@ -172,5 +176,52 @@ describe('gateway proxies', () => {
     const markdown = explainMarkdown(report);
     expect(markdown).toMatch(/\| ingress\/edge-istio \| open: [^|]+\| open: [^|]+\| gateway \|/);
     expect(markdown).toMatch(/\| ingress\/sidecar-app \| open: [^|]+\| open: [^|]+\| yes \|/);
+  });
+
+  describe('LISTENERS + XFF: remoteIpBlocks at a gateway', () => {
+    const denyRemote = authorizationPolicy('ingress/deny-remote', { ...targetingGateway('edge'), action: 'DENY', rules: [{ from: [{ source: { remoteIpBlocks: ['198.51.100.0/24'] } }] }] });
+    const meshConfig = (defaultConfig: string) => ({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: `defaultConfig:\n${defaultConfig}` },
+    });
+    const fromOutside = (ip: string, xff?: string) => ({
+      from: `ip:${ip}`, to: 'ingress/edge-istio', port: 80, method: 'GET', path: '/', ...(xff ? { headers: { 'x-forwarded-for': xff } } : {}),
+    });
+
+    test('without trusted proxies the gateway ignores X-Forwarded-For: the connection\'s address decides', () => {
+      const objects = cluster([denyRemote]);
+      expect(verdict(objects, fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(true);
+      expect(verdict(objects, fromOutside('198.51.100.9', '203.0.113.7')).allowed).toBe(false);
+    });
+
+    test('XFF: a sidecar beside it (use_remote_address false) takes the rightmost address', () => {
+      const denySidecar = authorizationPolicy('ingress/deny-remote-app', { selector: { matchLabels: { app: 'sidecar-app' } }, action: 'DENY', rules: [{ from: [{ source: { remoteIpBlocks: ['198.51.100.0/24'] } }] }] });
+      const request = { from: 'ip:203.0.113.7', to: 'ingress/sidecar-app', port: 8080, method: 'GET', path: '/', headers: { 'x-forwarded-for': '198.51.100.9' } };
+      expect(verdict(cluster([denySidecar, peerAuthentication('ingress/permissive', { mtls: { mode: 'PERMISSIVE' } })]), request).allowed).toBe(false);
+    });
+
+    test('numTrustedProxies N from the mesh defaultConfig: the Nth address from the right, else the connection', () => {
+      const one = cluster([denyRemote, meshConfig('  gatewayTopology:\n    numTrustedProxies: 1\n')]);
+      expect(verdict(one, fromOutside('203.0.113.7', '192.0.2.1, 198.51.100.9')).allowed).toBe(false);
+      expect(verdict(one, fromOutside('203.0.113.7', '198.51.100.9, 192.0.2.1')).allowed).toBe(true);
+      const two = cluster([denyRemote, meshConfig('  gatewayTopology:\n    numTrustedProxies: 2\n')]);
+      expect(verdict(two, fromOutside('203.0.113.7', '198.51.100.9, 192.0.2.1')).allowed).toBe(false);
+      // Fewer addresses than trusted hops: the connection's source.
+      expect(verdict(two, fromOutside('198.51.100.9', '192.0.2.1')).allowed).toBe(false);
+      expect(verdict(two, fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(true);
+    });
+
+    test('the pod\'s proxy.istio.io/config annotation wins over the mesh default', () => {
+      const annotated = cluster([denyRemote, meshConfig('  gatewayTopology:\n    numTrustedProxies: 1\n')]).map((o) => (o as { kind: string; metadata: { name: string } }).kind === 'Deployment'
+        && (o as { metadata: { name: string } }).metadata.name === 'edge-istio' ? gatewayAPIDeployment({ 'proxy.istio.io/config': '{"gatewayTopology": {"numTrustedProxies": 0}}' }) : o);
+      expect(verdict(annotated, fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(true);
+    });
+
+    test('reach: with no trusted proxy, the remote address of every request is the connection\'s, so no X-Forwarded-For condition appears', () => {
+      const allowRemote = authorizationPolicy('ingress/allow-remote', { ...targetingGateway('edge'), rules: [{ from: [{ source: { remoteIpBlocks: ['0.0.0.0/0'] } }] }] });
+      const report = reach(inventoryOf(cluster([allowRemote])));
+      const edge = report.allowed.find((e) => e.from === 'ingress/sidecar-app' && e.to === 'ingress/edge-istio');
+      expect(edge).toBeDefined();
+      expect(edge?.http).toBeUndefined();
+    });
   });
 });
