@@ -1,4 +1,4 @@
-import { loadManifests } from '../../analyzer';
+import { InputError, loadManifests } from '../../analyzer';
 import { ParsedArgs, allowOnly, formatOption, single } from '../args';
 import { meshOptions } from '../inputs';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
@@ -16,7 +16,10 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
   allowOnly(args, 'verify', ['app', 'declared-access']);
   const format = formatOption(args, ['text', 'json'], 'text');
   const file = single(args, 'declared-access');
-  const meshes = file ? readDeclaredAccess(file) : declaredAccessOfApp(single(args, 'app') ?? cdk8sAppCommand());
+  const app = single(args, 'app');
+  // Two sources of the declaration: silently preferring one would verify something else than asked.
+  if (file && app) throw new InputError('--declared-access cannot be combined with --app: give the file a synth wrote, or the app to run');
+  const meshes = file ? readDeclaredAccess(file) : declaredAccessOfApp(app ?? cdk8sAppCommand());
   const paths = args.positionals.length > 0 ? args.positionals : ['dist'];
   const manifests = loadManifests(paths);
   const results = Object.entries(meshes).sort(([a], [b]) => (a < b ? -1 : 1))

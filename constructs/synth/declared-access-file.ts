@@ -10,13 +10,23 @@ import type { Mesh } from '../mesh';
  */
 export const DECLARED_ACCESS_ENV = 'MESH_POLICY_DECLARED_ACCESS';
 
-/** Adds the meshes' declared access to the file named by the environment, if any. @internal */
+/** Files this process has written: what an earlier run left there is not part of this synth. */
+const startedFiles = new Set<string>();
+
+/**
+ * Adds the meshes' declared access to the file named by the environment, if any. The first record
+ * of a process replaces the file (a previous synth, maybe of another app, may have left meshes that
+ * no longer exist); later ones add to it, each mesh of the app recording itself. @internal
+ */
 export function recordDeclaredAccess(meshes: readonly Mesh[]): void {
   const file = process.env[DECLARED_ACCESS_ENV];
   if (!file || meshes.length === 0) return;
-  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as { meshes?: Record<string, unknown> } : {};
+  const resolved = path.resolve(file);
+  const continuing = startedFiles.has(resolved) && fs.existsSync(resolved);
+  startedFiles.add(resolved);
+  const existing = continuing ? JSON.parse(fs.readFileSync(resolved, 'utf8')) as { meshes?: Record<string, unknown> } : {};
   const recorded = { ...(existing.meshes ?? {}) };
   for (const mesh of meshes) recorded[mesh.node.path] = mesh.declaredAccess();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ meshes: recorded }, null, 2)}\n`);
+  fs.mkdirSync(path.dirname(resolved), { recursive: true });
+  fs.writeFileSync(resolved, `${JSON.stringify({ meshes: recorded }, null, 2)}\n`);
 }

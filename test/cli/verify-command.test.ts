@@ -55,6 +55,11 @@ describe('mesh-policy verify', () => {
     expectBadInput(result, /mesh online-boutique lacks grants; it was written by another version of cdk8s-mesh-policy: synthesize again\n$/);
   });
 
+  test('GIVEN both --declared-access and --app THEN exit 2: it does not pick one of the two declarations silently', async () => {
+    const result = await cli('verify', DIST, '--declared-access', declaredAccessFile(), '--app', 'npx ts-node main.ts');
+    expectBadInput(result, /--declared-access cannot be combined with --app/);
+  });
+
   test('GIVEN no --declared-access THEN it runs the app of cdk8s.yaml to learn the intent', async () => {
     const { code, stdout } = await cli('verify', DIST);
     expect(code).toBe(0);
