@@ -13,7 +13,7 @@ import { lintObjectMeta, NameRule } from './metadata';
 import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors, pathSegmentNameErrors } from './names';
 import { lintNetworkPolicyAdmission } from './netpol';
 import { Findings, isObject, JsonObject, LintProblem, refOf } from './objects';
-import { lintBindingAdmission, lintRoleAdmission } from './rbac';
+import { lintBindingAdmission, lintBindingRisks, lintRoleAdmission } from './rbac';
 import { lintAuthorizationPolicyRisks, MeshContext } from './risk-authz';
 import { lintSharedServiceAccounts } from './risk-identity';
 import { lintEgressLockdown, lintNetworkPolicyRisks } from './risk-netpol';
@@ -76,10 +76,12 @@ const KINDS: Readonly<Record<string, KindRules>> = {
   RoleBinding: {
     groups: RBAC, namespaced: true, nameRule: pathSegmentNameErrors, schema: BINDING_SCHEMA,
     admission: (obj, findings) => lintBindingAdmission(obj, true, findings),
+    risks: (obj, _context, findings) => lintBindingRisks(obj, true, findings),
   },
   ClusterRoleBinding: {
     groups: RBAC, namespaced: false, nameRule: pathSegmentNameErrors, schema: BINDING_SCHEMA,
     admission: (obj, findings) => lintBindingAdmission(obj, false, findings),
+    risks: (obj, _context, findings) => lintBindingRisks(obj, false, findings),
   },
   Namespace: { groups: CORE, namespaced: false, nameRule: dns1123LabelErrors, schema: METADATA_ONLY_SCHEMA },
   ServiceAccount: { groups: CORE, namespaced: true, nameRule: dns1123SubdomainErrors, schema: METADATA_ONLY_SCHEMA },

@@ -57,6 +57,23 @@ export function lintBindingAdmission(binding: JsonObject, namespaced: boolean, f
   decodedObjects(binding, 'subjects').forEach((subject, i) => validateSubject(subject, namespaced, `subjects[${i}]`, findings));
 }
 
+/**
+ * A binding to cluster-admin: every verb on every resource (and, cluster-wide, every non-resource URL)
+ * for its subjects (bootstrappolicy ClusterRoles). Workloads rarely need that; an attacker who takes
+ * one over gets the cluster.
+ */
+export function lintBindingRisks(binding: JsonObject, namespaced: boolean, findings: Findings): void {
+  const roleRef = objectField(binding, 'roleRef');
+  if (stringField(roleRef, 'kind') !== 'ClusterRole' || stringField(roleRef, 'name') !== 'cluster-admin') return;
+  // Group system:masters holds cluster-admin in every cluster (the bootstrap binding): not news.
+  const subjects = decodedObjects(binding, 'subjects')
+    .filter((subject) => !(stringField(subject, 'kind') === 'Group' && stringField(subject, 'name') === 'system:masters'))
+    .map((subject) => `${stringField(subject, 'kind') ?? '?'} ${[stringField(subject, 'namespace'), stringField(subject, 'name')].filter(Boolean).join('/')}`);
+  if (subjects.length === 0) return;
+  const scope = namespaced ? 'every resource of its namespace, with every verb' : 'every resource of the cluster, with every verb';
+  findings.warning(`binds ${subjects.join(', ')} to ClusterRole cluster-admin: ${scope}; bind a Role that lists the resources and verbs the workload uses`);
+}
+
 function validateSubject(subject: JsonObject, namespaced: boolean, path: string, findings: Findings): void {
   const name = stringField(subject, 'name') ?? '';
   const kind = stringField(subject, 'kind') ?? '';

@@ -25,6 +25,12 @@ export interface ApiGrantEntry {
   readonly role: string;
   /** For a rule the bound ClusterRole has by aggregation: the ClusterRole that holds it. */
   readonly aggregatedFrom?: string;
+  /**
+   * Set when the bound role is not in the manifests (e.g. ClusterRole edit): the subject may do
+   * whatever that role allows in a cluster, which the manifests do not tell; verbs, apiGroups,
+   * resources and resourceNames are then empty.
+   */
+  readonly unknownRole?: string;
 }
 
 /** `namespace` of a grant by a ClusterRoleBinding. */
@@ -35,11 +41,18 @@ export function apiGrants(inventory: Inventory): ApiGrantEntry[] {
   const entries = new Map<string, ApiGrantEntry>();
   for (const binding of inventory.bindings) {
     const resolution = resolver.resolve(binding);
-    if (!resolution.found) continue; // a missing role grants nothing
-    const role = describeObject(resolution.role);
+    // An invalid roleRef grants nothing; a role the manifests lack is unknown, not nothing.
+    if (!resolution.found && !resolution.absent) continue;
+    const role = resolution.found ? describeObject(resolution.role)
+      : describeObject({ kind: binding.roleRef.kind, namespace: binding.roleRef.kind === 'Role' ? binding.namespace : '', name: binding.roleRef.name });
     for (const subject of binding.subjects) {
       const grantee = granteeOf(subject, binding);
       if (!grantee) continue;
+      if (!resolution.found) {
+        const entry = unknownGrant(grantee, binding, role);
+        entries.set(`${grantee.subjectKind} ${grantee.subject} ${entry.binding}`, entry);
+        continue;
+      }
       resolution.rules.forEach(({ rule, heldBy }, index) => {
         if (!canAllowAnything(rule)) return;
         const entry: ApiGrantEntry = {
@@ -59,6 +72,20 @@ export function apiGrants(inventory: Inventory): ApiGrantEntry[] {
     }
   }
   return [...entries.values()].sort(compareEntries);
+}
+
+function unknownGrant(grantee: Pick<ApiGrantEntry, 'subjectKind' | 'subject'>, binding: RbacBinding, role: string): ApiGrantEntry {
+  return {
+    ...grantee,
+    namespace: binding.namespace || CLUSTER_WIDE,
+    verbs: [],
+    apiGroups: [],
+    resources: [],
+    resourceNames: [],
+    binding: describeObject(binding),
+    role,
+    unknownRole: role,
+  };
 }
 
 /** Users other than ServiceAccount usernames, and unknown kinds, are left out: the report is about workloads. */

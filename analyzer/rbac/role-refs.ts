@@ -8,7 +8,26 @@ import { ClusterRoleAggregator, SourcedRule } from './aggregation';
 
 export type RoleResolution =
   | { readonly found: true; readonly role: RbacRole; readonly rules: readonly SourcedRule[] }
-  | { readonly found: false; readonly problem: string };
+  /** `absent`: the roleRef is valid but names a role the manifests do not hold (a cluster may have it). */
+  | { readonly found: false; readonly problem: string; readonly absent?: true };
+
+/**
+ * cluster-admin as every cluster has it: the API server creates and reconciles it at start
+ * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go ClusterRoles: every verb on every
+ * resource of every group, and on every non-resource URL). Bindings name it far more often than
+ * manifests carry it, so it stands in when the manifests do not.
+ */
+export const CLUSTER_ADMIN: RbacRole = {
+  ref: 'ClusterRole/cluster-admin',
+  kind: 'ClusterRole',
+  namespace: '',
+  name: 'cluster-admin',
+  labels: new Map([['kubernetes.io/bootstrapping', 'rbac-defaults']]),
+  rules: [
+    { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
+    { verbs: ['*'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: ['*'] },
+  ],
+};
 
 export class RoleResolver {
   private readonly roles = new Map<string, RbacRole>();
@@ -27,7 +46,9 @@ export class RoleResolver {
     const { kind, name } = binding.roleRef;
     if (kind === 'ClusterRole') {
       const role = this.clusterRoles.get(name);
-      return role ? { found: true, role, rules: this.aggregator.rulesOf(role) } : missing(binding);
+      if (role) return { found: true, role, rules: this.aggregator.rulesOf(role) };
+      if (name === CLUSTER_ADMIN.name) return { found: true, role: CLUSTER_ADMIN, rules: CLUSTER_ADMIN.rules.map((rule) => ({ rule, heldBy: CLUSTER_ADMIN })) };
+      return missing(binding);
     }
     if (kind === 'Role') {
       if (!binding.namespace) return { found: false, problem: `${describeObject(binding)} refers to Role ${name}, but a ClusterRoleBinding can only grant a ClusterRole` };
@@ -41,7 +62,10 @@ export class RoleResolver {
 function missing(binding: RbacBinding): RoleResolution {
   const { kind, name } = binding.roleRef;
   const role = kind === 'Role' ? `${binding.namespace}/${name}` : name;
-  return { found: false, problem: `${describeObject(binding)} refers to ${kind} ${role}, which is not in the manifests` };
+  // The API server bootstraps these; their rules are long and change between releases, so they stay unknown.
+  const builtIn = kind === 'ClusterRole' && (['admin', 'edit', 'view'].includes(name) || name.startsWith('system:'))
+    ? ' (a role Kubernetes creates in every cluster, whose rules the analyzer does not know)' : '';
+  return { found: false, absent: true, problem: `${describeObject(binding)} refers to ${kind} ${role}, which is not in the manifests${builtIn}` };
 }
 
 /** "RoleBinding data/reader", "ClusterRole view": how reasons name RBAC objects. */

@@ -3,7 +3,10 @@ import { describeResources, describeRule } from '../rbac/describe';
 import { ApiGrantEntry, CLUSTER_WIDE } from '../rbac/grants';
 import { markdownTable } from './markdown';
 
-/** A grant as access, whatever the binding and role that carry it are called (renaming them changes nothing). */
+/**
+ * A grant as access, whatever the binding and role that carry it are called (renaming them changes
+ * nothing), except a role the manifests lack: its name is all that is known of the access.
+ */
 export type ApiAccess = Omit<ApiGrantEntry, 'binding' | 'role' | 'aggregatedFrom'>;
 
 export interface ApiAccessDiff {
@@ -26,7 +29,8 @@ export function diffApiAccess(before: readonly ApiGrantEntry[], after: readonly 
 /** "ServiceAccount shop/cartservice may get secrets named redis-cart-auth in data". */
 export function describeApiAccess(entry: ApiAccess): string {
   const scope = entry.namespace === CLUSTER_WIDE ? 'in every namespace' : `in ${entry.namespace}`;
-  return `${entry.subjectKind} ${entry.subject} may ${describeRule(entry)} ${scope}`;
+  const what = entry.unknownRole ? `do what ${entry.unknownRole} allows (not in the manifests: unknown here)` : describeRule(entry);
+  return `${entry.subjectKind} ${entry.subject} may ${what} ${scope}`;
 }
 
 /** The Markdown section of `explain`: who may use which API objects where, and through which binding. */
@@ -34,21 +38,21 @@ export function apiAccessSection(entries: readonly ApiGrantEntry[]): string {
   const rows = entries.map((entry) => [
     `${entry.subjectKind} ${entry.subject}`,
     entry.namespace === CLUSTER_WIDE ? 'every namespace' : entry.namespace,
-    entry.verbs.join(', '),
-    describeResources(entry, ', '),
-    entry.resourceNames.join(', ') || 'any',
-    `${entry.binding} → ${entry.role}${entry.aggregatedFrom ? ` (aggregated from ${entry.aggregatedFrom})` : ''}`,
+    entry.unknownRole ? 'unknown' : entry.verbs.join(', '),
+    entry.unknownRole ? 'unknown' : describeResources(entry, ', '),
+    entry.unknownRole ? 'unknown' : entry.resourceNames.join(', ') || 'any',
+    `${entry.binding} → ${entry.role}${entry.aggregatedFrom ? ` (aggregated from ${entry.aggregatedFrom})` : ''}${entry.unknownRole ? ' (not in the manifests)' : ''}`,
   ]);
   return ['### Kubernetes API access (RBAC)', '', markdownTable(['Subject', 'Namespace', 'Verbs', 'Resources', 'Names', 'Via'], rows)].join('\n');
 }
 
 function access(entry: ApiGrantEntry): ApiAccess {
-  const { subjectKind, subject, namespace, verbs, apiGroups, resources, resourceNames } = entry;
-  return { subjectKind, subject, namespace, verbs, apiGroups, resources, resourceNames };
+  const { subjectKind, subject, namespace, verbs, apiGroups, resources, resourceNames, unknownRole } = entry;
+  return { subjectKind, subject, namespace, verbs, apiGroups, resources, resourceNames, ...(unknownRole ? { unknownRole } : {}) };
 }
 
 function accessKey(entry: ApiGrantEntry): string {
   const sorted = (values: readonly string[]) => [...values].sort(compareStrings).join(',');
-  return [entry.subjectKind, entry.subject, entry.namespace, sorted(entry.verbs), sorted(entry.apiGroups), sorted(entry.resources), sorted(entry.resourceNames)]
-    .join('\u0000');
+  return [entry.subjectKind, entry.subject, entry.namespace, sorted(entry.verbs), sorted(entry.apiGroups), sorted(entry.resources), sorted(entry.resourceNames),
+    entry.unknownRole ?? ''].join('\u0000');
 }

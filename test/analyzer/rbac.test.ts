@@ -9,6 +9,7 @@ import { Rule, Subject, clusterRole, clusterRoleBinding, inventoryOf, role, role
 // SA_UTIL     staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go (MakeUsername, MakeGroupNames)
 // GROUP_ADDER staging/src/k8s.io/apiserver/pkg/authentication/group/authenticated_group_adder.go
 // AGGREGATION pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go (syncClusterRole)
+// BOOTSTRAP   plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (ClusterRoles: cluster-admin)
 
 /** The usual case: Role data/reader bound in data to ServiceAccount shop/web. */
 function readerIn(namespace: string, ruleList: readonly Rule[], subjects: readonly Subject[] = [sa('shop/web')]): object[] {
@@ -136,6 +137,21 @@ describe('RBAC bindings: where rules apply', () => {
   test('RULE_GO GetRoleReferenceRules: a binding to a missing role grants nothing, and the reason says so', () => {
     const objects = [roleBinding('data/reader', 'ClusterRole gone', [sa('shop/web')])];
     expect(can(objects)).toEqual({ allowed: false, reason: expect.stringContaining('RoleBinding data/reader refers to ClusterRole gone, which is not in the manifests') });
+  });
+
+  test('BOOTSTRAP ClusterRoles: cluster-admin exists in every cluster, so a binding to it grants every verb on every resource and path even when the manifests lack it', () => {
+    const objects = [clusterRoleBinding('ci', 'ClusterRole cluster-admin', [sa('shop/web')])];
+    expect(can(objects, { verb: 'delete' })).toEqual({ allowed: true, reason: expect.stringContaining('ClusterRoleBinding ci') });
+    expect(allowed(objects, { verb: 'create', apiGroup: 'apps', resource: 'deployments', namespace: undefined })).toBe(true);
+    expect(authorizeApi(inventoryOf(objects), { serviceAccount: 'shop/web', verb: 'get', nonResourceURL: '/metrics' }).allowed).toBe(true);
+    // The manifests' own cluster-admin, when they hold one, is what counts.
+    expect(allowed([...objects, clusterRole('cluster-admin', [{ verbs: ['get'], resources: ['pods'] }])], { verb: 'delete' })).toBe(false);
+  });
+
+  test('BOOTSTRAP ClusterRoles: other default roles (edit, view, system:*) are unknown; the reason says what they are', () => {
+    expect(can([roleBinding('data/editors', 'ClusterRole edit', [sa('shop/web')])])).toEqual({
+      allowed: false, reason: expect.stringContaining('refers to ClusterRole edit, which is not in the manifests (a role Kubernetes creates in every cluster, whose rules the analyzer does not know)'),
+    });
   });
 
   test('RULE_GO GetRoleReferenceRules: a ClusterRoleBinding cannot grant a Role (it is looked up in no namespace)', () => {
@@ -352,8 +368,23 @@ describe('apiGrants', () => {
         subjectKind: 'ServiceAccount', subject: 'ops/prometheus', namespace: '*', verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], resourceNames: [],
         binding: 'ClusterRoleBinding monitoring', role: 'ClusterRole monitoring', aggregatedFrom: 'ClusterRole pod-reader',
       },
+      // A role the manifests lack: the subject may do whatever it allows in the cluster, which is unknown here.
+      {
+        subjectKind: 'ServiceAccount', subject: 'shop/web', namespace: 'data', verbs: [], apiGroups: [], resources: [], resourceNames: [],
+        binding: 'RoleBinding data/ghost', role: 'Role data/gone', unknownRole: 'Role data/gone',
+      },
       { subjectKind: 'ServiceAccount', subject: 'shop/web', namespace: 'data', verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['redis-auth'], binding: 'RoleBinding data/reader', role: 'Role data/reader' },
       { subjectKind: 'ServiceAccount', subject: 'shop/web', namespace: 'data', verbs: ['list'], apiGroups: [''], resources: ['configmaps'], resourceNames: [], binding: 'RoleBinding data/reader', role: 'Role data/reader' },
+    ]);
+  });
+
+  test('BOOTSTRAP: a binding to cluster-admin grants everything even when the manifests do not hold the role; an invalid roleRef grants nothing', () => {
+    const entries = apiGrants(inventoryOf([
+      clusterRoleBinding('ci', 'ClusterRole cluster-admin', [sa('ci/deployer')]),
+      clusterRoleBinding('bad', 'Role reader', [sa('ci/other')]),
+    ]));
+    expect(entries).toEqual([
+      expect.objectContaining({ subject: 'ci/deployer', namespace: '*', verbs: ['*'], apiGroups: ['*'], resources: ['*'], role: 'ClusterRole cluster-admin' }),
     ]);
   });
 

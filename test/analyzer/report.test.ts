@@ -1,4 +1,5 @@
 import { apiGrants, reach } from '../../analyzer';
+import { describeApiAccess } from '../../analyzer/report/api-access';
 import { diffReach } from '../../analyzer/report/diff';
 import { explainMarkdown } from '../../analyzer/report/explain';
 import { authorizationPolicy, clusterRole, clusterRoleBinding, inventoryOf, meshedPair, namespace, networkPolicy, pod, role, roleBinding, sa } from './support';
@@ -131,6 +132,30 @@ describe('diff', () => {
     test('renaming the Role and RoleBinding changes no access', () => {
       const diff = diffOf(reader(['get']), reader(['get'], 'secret-reader'));
       expect(diff).toMatchObject({ apiAdded: [], apiRemoved: [], widened: false });
+    });
+
+    test('a binding to cluster-admin, which the manifests need not hold (every cluster has it), widens access to everything', () => {
+      const diff = diffOf([], [clusterRoleBinding('web-admin', 'ClusterRole cluster-admin', [sa('shop/web')])]);
+      expect(diff.apiAdded).toEqual([expect.objectContaining({ subject: 'shop/web', namespace: '*', verbs: ['*'], resources: ['*'] })]);
+      expect(diff.widened).toBe(true);
+      expect(describeApiAccess(diff.apiAdded[0])).toBe('ServiceAccount shop/web may * *.* in every namespace');
+    });
+
+    test('a binding to a role the manifests do not hold (ClusterRole edit) widens access: what it allows is unknown, not nothing', () => {
+      const diff = diffOf([], [roleBinding('data/editors', 'ClusterRole edit', [sa('shop/web')])]);
+      expect(diff.apiAdded).toEqual([expect.objectContaining({ subject: 'shop/web', namespace: 'data', unknownRole: 'ClusterRole edit' })]);
+      expect(diff.widened).toBe(true);
+      expect(describeApiAccess(diff.apiAdded[0])).toBe('ServiceAccount shop/web may do what ClusterRole edit allows (not in the manifests: unknown here) in data');
+      // Binding the same account to another unknown role is another grant.
+      const swapped = diffOf([roleBinding('data/editors', 'ClusterRole edit', [sa('shop/web')])], [roleBinding('data/editors', 'ClusterRole admin', [sa('shop/web')])]);
+      expect(swapped.apiAdded).toEqual([expect.objectContaining({ unknownRole: 'ClusterRole admin' })]);
+      expect(swapped.apiRemoved).toEqual([expect.objectContaining({ unknownRole: 'ClusterRole edit' })]);
+    });
+
+    test('explain lists a binding to an unknown role as unknown access', () => {
+      const inventory = inventoryOf([...base, roleBinding('data/editors', 'ClusterRole edit', [sa('shop/web')])]);
+      expect(explainMarkdown(reach(inventory), apiGrants(inventory)))
+        .toContain('| ServiceAccount shop/web | data | unknown | unknown | unknown | RoleBinding data/editors → ClusterRole edit (not in the manifests) |');
     });
   });
 });

@@ -115,3 +115,22 @@ describe('ClusterRole aggregationRule (ValidateClusterRole)', () => {
     ]);
   });
 });
+
+describe('risky bindings', () => {
+  const clusterAdmin = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' };
+
+  it('warns when a ClusterRoleBinding gives a ServiceAccount cluster-admin (bootstrappolicy: every verb on every resource)', () => {
+    expect(warnings(lint([clusterRoleBinding(clusterAdmin, [apiAccount])])).map((p) => p.message)).toEqual([
+      'binds ServiceAccount shop/api to ClusterRole cluster-admin: every resource of the cluster, with every verb; bind a Role that lists the resources and verbs the workload uses',
+    ]);
+  });
+
+  it('warns for a RoleBinding to cluster-admin too, scoped to its namespace', () => {
+    expect(warnings(lint([roleBinding(clusterAdmin, [apiAccount])])).map((p) => p.message)).toEqual([expect.stringContaining('every resource of its namespace, with every verb')]);
+  });
+
+  it('says nothing of the bootstrap binding of Group system:masters, nor of bindings to other roles', () => {
+    expect(warnings(lint([clusterRoleBinding(clusterAdmin, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }])]))).toEqual([]);
+    expect(warnings(lint([clusterRoleBinding({ ...clusterAdmin, name: 'view' }, [apiAccount])]))).toEqual([]);
+  });
+});
