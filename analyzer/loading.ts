@@ -13,10 +13,20 @@ const VERDICT_KINDS = new Set(['Service', 'NetworkPolicy', 'AuthorizationPolicy'
  * Loads what access depends on, for reach, explain and diff: Namespaces, workloads, Services,
  * NetworkPolicies, Istio policies, the mesh ConfigMap, and RBAC for API access. Other documents
  * (often most of a cluster dump: ConfigMaps, Secrets...) are not even parsed, and so not validated either.
+ * `workloadPaths` add their workloads and Namespaces only: the pods that policies written elsewhere
+ * (a synth output) are for.
  */
-export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}): Inventory {
+export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}, workloadPaths: readonly string[] = []): Inventory {
   const connections = verdictDocuments(meshHomes(options), 'all');
-  return buildInventory(streamManifests(paths, (kind, namespace) => RBAC_KINDS.has(kind) || connections(kind, namespace)), options);
+  const documents = streamManifests(paths, (kind, namespace) => RBAC_KINDS.has(kind) || connections(kind, namespace));
+  if (workloadPaths.length === 0) return buildInventory(documents, options);
+  // Workloads first: a Namespace that `paths` also define takes its labels from `paths` (the later wins).
+  const workloads = streamManifests(workloadPaths, (kind) => kind === 'Namespace' || isWorkloadKind(kind));
+  return buildInventory(concat(workloads, documents), options);
+}
+
+function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const part of parts) yield* part;
 }
 
 /**

@@ -21,7 +21,7 @@ export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNames
 }
 
 /** What reach, explain and diff analyze: the documents that can change a verdict. */
-export function inventoryFrom(paths: readonly string[], args: ParsedArgs): Inventory {
+export function inventoryFrom(paths: readonly string[], args: ParsedArgs, workloadPaths: readonly string[] = []): Inventory {
   if (paths.length === 0) throw new InputError('no manifest path given');
-  return inventoryForAccess(paths, meshOptions(args));
+  return inventoryForAccess(paths, meshOptions(args), workloadPaths);
 }

@@ -11,8 +11,10 @@ Commands:
                                        every ordered workload pair x destination container port
   explain <paths...>                   Markdown for a pull request: access matrix, Mermaid graph,
                                        Kubernetes API access (RBAC)
-  diff <old-path> <new-path>           access added and removed (edges and API grants);
-                                       exit 1 when access widens
+  diff <old-path> <new-path> [--workloads PATH]... [--format text|json|markdown]
+                                       access added and removed (edges and API grants);
+                                       exit 1 when access widens; --workloads adds the same pods
+                                       to both sides (for policies without workloads, e.g. dist/)
   lint <paths...> [--format text|json] policies the API server or Istio would reject, and risky ones
   can-i <paths...> --as NS/SERVICEACCOUNT --verb V --resource R[/SUB] [--group G] [--namespace NS]
         [--name NAME] [--format text|json]
@@ -37,7 +39,8 @@ Commands:
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
-  --format FORMAT        output format (text by default; check, can-i: text|json)
+  --format FORMAT        output format (text by default): check, can-i, lint, verify, audit: text|json;
+                         reach, diff: text|json|markdown; explain: markdown; discover: ts|json
 
 Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches / audit found
 drift, 2 bad input, 3 internal error.

@@ -1,4 +1,4 @@
-import { apiGrants, reach } from '../../analyzer';
+import { Inventory, apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
@@ -8,20 +8,43 @@ import { ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
 
-/** `diff <old> <new>`: access added, removed and changed; exit 1 when access widens (CI gate). */
+/**
+ * `diff <old> <new> [--workloads PATH]...`: access added, removed and changed; exit 1 when access
+ * widens (CI gate). `--workloads` adds the same pods to both sides, for policies without workloads
+ * (two synth outputs).
+ */
 export function runDiff(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'diff', []);
+  allowOnly(args, 'diff', ['workloads']);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   if (args.positionals.length !== 2) {
     throw new InputError(`diff needs exactly two paths (old and new), got ${args.positionals.length}`);
   }
-  const [before, after] = args.positionals.map((path) => {
-    const inventory = inventoryFrom([path], args);
-    return { report: reach(inventory), grants: apiGrants(inventory) };
-  });
+  const inventories = args.positionals.map((path) => inventoryFrom([path], args, args.options.get('workloads') ?? []));
+  requireWorkloads(inventories, args.positionals);
+  const [before, after] = inventories.map((inventory) => ({ report: reach(inventory), grants: apiGrants(inventory) }));
   const diff = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Policies decide between workloads: without any on either side a change of NetworkPolicy or Istio
+ * policy would pass as "no change in access", and the gate with it. So it is an error then; a change
+ * of RBAC alone (API grants) needs no workloads.
+ */
+function requireWorkloads(inventories: readonly Inventory[], paths: readonly string[]): void {
+  if (inventories.some((inventory) => inventory.workloads.length > 0)) return;
+  const [before, after] = inventories.map(policiesOf);
+  if (before === after) return;
+  throw new InputError(`the policies differ, but neither ${paths.join(' nor ')} holds a workload (Pod, Deployment...) they could apply to, `
+    + 'so no change in access between workloads would show: add the workloads with --workloads PATH (your Deployments, or a cluster dump)');
+}
+
+/** The NetworkPolicies and Istio policies as read (Maps and Sets written as lists, CIDR bounds as text). */
+function policiesOf(inventory: Inventory): string {
+  const { networkPolicies, authorizationPolicies, peerAuthentications } = inventory;
+  return JSON.stringify([networkPolicies, authorizationPolicies, peerAuthentications], (_key, value: unknown) =>
+    (value instanceof Map || value instanceof Set ? [...value] : typeof value === 'bigint' ? value.toString() : value));
 }
 
 function diffText(diff: AccessDiff): string {

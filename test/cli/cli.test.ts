@@ -174,6 +174,43 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     ]);
   });
 
+  describe('diff of two synth outputs (policies without workloads)', () => {
+    const dist = fs.readFileSync(path.join(ROOT, 'dist', 'online-boutique.k8s.yaml'), 'utf8');
+    // productcatalogservice's gRPC methods widened to every path.
+    const opened = dist.replace('- /hipstershop.ProductCatalogService/*', '- "*"');
+    const deployment = (name: string, ports: number[]) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {serviceAccountName: ${name}, containers: [{name: main, image: x, ports: [${ports.map((p) => `{containerPort: ${p}}`).join(', ')}]}]}
+`;
+    const workloads = tempFile('workloads.yaml', [deployment('checkoutservice', [5050]), deployment('productcatalogservice', [3550])].join('---\n'));
+
+    test('GIVEN policies that differ and no workloads THEN exit 2: it cannot tell, and says to add them with --workloads', async () => {
+      expect(opened).not.toBe(dist);
+      const result = await cli('diff', path.join(ROOT, 'dist'), tempFile('opened.yaml', opened));
+      expectBadInput(result, /the policies differ, but neither .* holds a workload .* add the workloads with --workloads PATH/);
+    });
+
+    test('GIVEN --workloads THEN both sides get the same pods and the widened edge shows, exit 1', async () => {
+      const { code, stdout } = await cli('diff', path.join(ROOT, 'dist'), tempFile('opened.yaml', opened), '--workloads', workloads, '--format', 'json');
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout).changed).toEqual([expect.objectContaining({
+        from: 'shop/checkoutservice', to: 'shop/productcatalogservice', port: 3550, widened: true,
+        before: 'only POST /hipstershop.ProductCatalogService/* (AuthorizationPolicy/shop/productcatalogservice-allow)',
+        after: 'only POST * (AuthorizationPolicy/shop/productcatalogservice-allow)',
+      })]);
+    });
+
+    test('GIVEN the same policies and no workloads THEN RBAC is still compared (exit 0 when equal)', async () => {
+      expect((await cli('diff', path.join(ROOT, 'dist'), path.join(ROOT, 'dist'))).code).toBe(0);
+    });
+  });
+
   test('explain of dist/ shows the cross-namespace API grant', async () => {
     const { stdout } = await cli('explain', path.join(ROOT, 'dist'));
     expect(stdout).toContain('| ServiceAccount shop/cartservice | data | get | secrets | redis-cart-auth | RoleBinding data/api-access.shop.cartservice → Role data/api-access.shop.cartservice |');
