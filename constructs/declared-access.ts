@@ -81,6 +81,8 @@ export interface DeclaredGrant {
 export interface DeclaredAccess {
   readonly trustDomain: string;
   readonly mtlsMode: MtlsMode;
+  /** The namespaces the mesh manages (default-deny and all), with or without services. */
+  readonly namespaces: readonly string[];
   readonly services: readonly DeclaredService[];
   readonly edges: readonly DeclaredEdge[];
   readonly externalEgress: readonly DeclaredExternalEgress[];
@@ -130,6 +132,7 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
   return {
     trustDomain: platform.trustDomain,
     mtlsMode: platform.mtlsMode,
+    namespaces: mesh.namespaces.map((namespace) => namespace.name).sort(),
     services,
     edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`),
     externalEgress: sortBy(externalEgress, (e) => JSON.stringify(e)),

@@ -22,7 +22,7 @@ export function readDeclaredAccess(file: string): DeclaredMeshes {
   }
   if (!parsed.meshes || Object.keys(parsed.meshes).length === 0) throw new InputError(`${file} declares no mesh`);
   for (const [mesh, declared] of Object.entries(parsed.meshes)) {
-    const missing = (['services', 'edges', 'externalEgress', 'grants', 'platform'] as const).filter((field) => declared[field] === undefined);
+    const missing = (['namespaces', 'services', 'edges', 'externalEgress', 'grants', 'platform'] as const).filter((field) => declared[field] === undefined);
     if (missing.length > 0) {
       throw new InputError(`${file}: mesh ${mesh} lacks ${missing.join(', ')}; it was written by another version of cdk8s-mesh-policy: synthesize again`);
     }

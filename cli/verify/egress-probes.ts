@@ -1,6 +1,7 @@
 import type { Protocol } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
-import { OUTSIDE_ADDRESSES, Probe, addressInside, inBlock } from './probes';
+import { OUTSIDE_ADDRESSES, addressInside, inBlock } from './addresses';
+import { Probe } from './probes';
 import { CONTROL_PLANE_WORKLOAD, DNS_WORKLOAD } from './stand-ins';
 
 /** A port no declaration opens, probed so that egress left open on every port is caught. */

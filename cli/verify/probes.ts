@@ -1,13 +1,18 @@
 import type { AccessRequest } from '../../analyzer';
-import { cidrContains, parseCidr } from '../../analyzer/model/cidr';
+import { OUTSIDE_ADDRESSES, addressInside, inBlock } from './addresses';
 import type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from '../../constructs';
-import { GATEWAY_WORKLOAD, OUTSIDER } from './stand-ins';
+import { GATEWAY_WORKLOAD, OUTSIDER, peerProbePods } from './stand-ins';
 
-/** Who a probe comes from. */
+/**
+ * Who a probe comes from: a declared service, the gateway, a pod in a namespace the mesh does not
+ * manage (the outsider, or the pods of a `Peer.namespace`), a meshed pod at an address of an MTLS IP
+ * block, or an address outside the cluster.
+ */
 type Actor =
   | { readonly kind: 'service'; readonly service: DeclaredService; readonly name: string }
   | { readonly kind: 'gateway'; readonly name: string }
   | { readonly kind: 'outsider'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'meshedAddress'; readonly address: string; readonly name: string }
   | { readonly kind: 'ip'; readonly address: string; readonly name: string };
 
 /** A request and what each layer must answer, by the declaration alone. */
@@ -35,39 +40,19 @@ function samplePath(pattern: string): string {
   return pattern;
 }
 
-/** The first few addresses of a CIDR outside its exceptions (IPv4 only; undefined otherwise). */
-export function addressInside(cidr: string, except: readonly string[]): string | undefined {
-  const block = parseCidr(cidr);
-  if (!block || block.family !== 4) return undefined;
-  const excluded = except.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
-  const size = 2n ** BigInt(32 - block.prefix);
-  for (let offset = size > 2n ? 1n : 0n; offset < size && offset < 64n; offset++) {
-    const value = block.network + offset;
-    const address = [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-    if (!excluded.some((c) => cidrContains(c, address))) return address;
-  }
-  return undefined;
-}
-
-/** Documentation addresses (RFC 5737), for clients and servers outside everything declared. */
-export const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
-
-/** Whether `address` is in `cidr` and in none of its `except` ranges. */
-export function inBlock(cidr: string, except: readonly string[], address: string): boolean {
-  const block = parseCidr(cidr);
-  return block !== undefined && cidrContains(block, address) && !except.some((hole) => inBlock(hole, [], address));
-}
-
 function actors(declared: DeclaredAccess): Actor[] {
   const list: Actor[] = declared.services.map((service) => ({ kind: 'service', service, name: `${service.namespace}/${service.name}` }));
   const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
   if (gateway?.kind === 'ingressGateway') list.push({ kind: 'gateway', name: `${gateway.namespace}/${GATEWAY_WORKLOAD}` });
   list.push({ kind: 'outsider', namespace: OUTSIDER.namespace, name: `${OUTSIDER.namespace}/${OUTSIDER.name}` });
+  for (const pod of peerProbePods(declared)) {
+    const name = `${pod.namespace}/${pod.name}`;
+    list.push(pod.address ? { kind: 'meshedAddress', address: pod.address, name } : { kind: 'outsider', namespace: pod.namespace, name });
+  }
   const blocks = declared.edges.map((e) => e.from).filter((f): f is Extract<DeclaredPeer, { kind: 'ipBlock' }> => f.kind === 'ipBlock');
   for (const block of blocks) {
-    // An IP block whose peers speak mTLS has sidecars outside the cluster, which requests from
-    // `ip:` cannot stand for; only plaintext peers are probed.
-    if (block.transport === 'MTLS') continue;
+    // Plaintext from every block: a PLAINTEXT peer's is let in, an MTLS peer's only without STRICT
+    // (its sidecar-carrying pods are the meshedAddress actors).
     const address = addressInside(block.cidr, block.except);
     if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
   }
@@ -83,6 +68,7 @@ function peerCovers(peer: DeclaredPeer, actor: Actor, declared: DeclaredAccess, 
     case 'namespace': return (actor.kind === 'service' && actor.service.namespace === peer.namespace) || (actor.kind === 'outsider' && actor.namespace === peer.namespace);
     case 'ingressGateway': return actor.kind === 'gateway';
     case 'ipBlock': {
+      if (actor.kind === 'meshedAddress') return inBlock(peer.cidr, peer.except, actor.address);
       if (actor.kind !== 'ip') return false;
       const inside = inBlock(peer.cidr, peer.except, actor.address);
       // Plaintext passes STRICT mTLS only where a PLAINTEXT peer opened a port-level exception.
@@ -149,7 +135,8 @@ function coveredWorkloads(edges: readonly DeclaredEdge[], byNamespace: ReadonlyM
       case 'service': return [byName.get(`${peer.namespace}/${peer.name}`)].filter((a): a is Actor => a !== undefined);
       case 'namespace': return [...(byNamespace.get(peer.namespace) ?? [])];
       case 'ingressGateway': return [...byName.values()].filter((a) => a.kind === 'gateway');
-      case 'ipBlock': return []; // addresses outside the cluster: the `ip:` actors
+      // Addresses outside the cluster are the `ip:` actors; meshed pods inside the block are workloads.
+      case 'ipBlock': return [...byName.values()].filter((a) => a.kind === 'meshedAddress' && inBlock(peer.cidr, peer.except, a.address));
     }
   });
 }

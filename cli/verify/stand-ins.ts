@@ -1,5 +1,6 @@
 import type { LoadedObject } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
+import { addressInside } from './addresses';
 
 /** Where probes from outside the declaration come from: a pod in a namespace of its own. */
 export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', port: 8080 } as const;
@@ -7,6 +8,38 @@ export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', p
 export const GATEWAY_WORKLOAD = 'istio-ingressgateway';
 export const DNS_WORKLOAD = 'kube-dns';
 export const CONTROL_PLANE_WORKLOAD = 'istiod';
+/** The pod standing for the pods of a namespace that `Peer.namespace` names and the mesh does not manage. */
+export const NAMESPACE_PROBE = 'mesh-policy-probe';
+/** Where the meshed pods standing for `PeerTransport.MTLS` IP blocks run (VMs or another cluster's workloads with sidecars). */
+export const MTLS_PEERS_NAMESPACE = 'mesh-policy-mtls-peers';
+
+/** A stand-in pod for peers that are not declared services; `address` for the pods of an MTLS IP block. */
+export interface PeerProbePod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly address?: string;
+}
+
+/**
+ * One pod per namespace that a `Peer.namespace` edge names outside the mesh (e.g. monitoring), and
+ * one meshed pod inside each `PeerTransport.MTLS` IP block, with an address of the block: so that
+ * the edges from them are probed like those from services. Both run sidecars, as the policies they
+ * are allowed by require (`source.namespaces` and STRICT mTLS).
+ */
+export function peerProbePods(declared: DeclaredAccess): PeerProbePod[] {
+  const managed = new Set([...declared.namespaces, OUTSIDER.namespace, MTLS_PEERS_NAMESPACE]);
+  const peers = declared.edges.map((edge) => edge.from);
+  const namespaces = [...new Set(peers.flatMap((peer) => (peer.kind === 'namespace' && !managed.has(peer.namespace) ? [peer.namespace] : [])))].sort();
+  const pods: PeerProbePod[] = namespaces.map((namespace) => ({ namespace, name: NAMESPACE_PROBE }));
+  const addresses = new Set<string>();
+  for (const peer of peers) {
+    if (peer.kind !== 'ipBlock' || peer.transport !== 'MTLS') continue;
+    const address = addressInside(peer.cidr, peer.except);
+    if (address) addresses.add(address);
+  }
+  [...addresses].sort().forEach((address, index) => pods.push({ namespace: MTLS_PEERS_NAMESPACE, name: `peer-${index}`, address }));
+  return pods;
+}
 
 const standIn = (object: Record<string, unknown>, index: number): LoadedObject => ({
   object: object as LoadedObject['object'],
@@ -39,6 +72,17 @@ function deployment(
   };
 }
 
+/** A bare Pod with a known address: ipBlock rules and `ipBlocks` match it. */
+function podAt(namespace: string, name: string, address: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: { serviceAccountName: name, containers: [{ name: 'app', image: 'stand-in' }] },
+    status: { podIP: address },
+  };
+}
+
 /**
  * The ingress gateway as Istio deploys one (kube-gateway.yaml for a Gateway API Gateway, the gateway
  * Helm chart likewise): injection off, its own istio-proxy container running `proxy router`.
@@ -52,8 +96,8 @@ function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record
  * The workloads the manifests are written for, stood in by Deployments built from the
  * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
  * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
- * namespaces of their own), and an outsider that no edge names (with a port, so that egress
- * towards it is probed too). Namespaces and Services that the manifests do not contain (declared
+ * namespaces of their own), an outsider that no edge names (with a port, so that egress
+ * towards it is probed too), and the peer probe pods (`peerProbePods`). Namespaces and Services that the manifests do not contain (declared
  * `Ownership.EXTERNAL`) are assumed to exist as declared: namespaces with injection on, Services
  * with the declared ports (auto mTLS and Istio's protocol selection depend on them).
  */
@@ -64,7 +108,8 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
   };
   const present = new Set(manifests.map(idOf));
   const objects: Array<Record<string, unknown>> = [];
-  const namespaces = new Set([...declared.services.map((s) => s.namespace), OUTSIDER.namespace]);
+  const probePods = peerProbePods(declared);
+  const namespaces = new Set([...declared.services.map((s) => s.namespace), OUTSIDER.namespace, ...probePods.map((pod) => pod.namespace)]);
   for (const namespace of [...namespaces].sort()) {
     if (present.has(`Namespace//${namespace}`)) continue;
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
@@ -86,5 +131,6 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
     { name: 'grpc-xds', containerPort: controlPlane.port, protocol: 'TCP' },
   ]));
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
+  for (const pod of probePods) objects.push(pod.address ? podAt(pod.namespace, pod.name, pod.address) : deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
   return objects.map(standIn);
 }

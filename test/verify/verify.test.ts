@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { Mesh, MeshPort, Ownership, Peer, PeerTransport } from '../../constructs';
 import { egressProbes } from '../../cli/verify/egress-probes';
-import { addressInside, istioPathMatches, probes } from '../../cli/verify/probes';
+import { addressInside } from '../../cli/verify/addresses';
+import { istioPathMatches, probes } from '../../cli/verify/probes';
 import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
 import { onlineBoutique } from '../../main';
 
@@ -170,6 +171,61 @@ describe('verify', () => {
     expect(questions.filter((q) => q.request.port === 8080).every((q) => q.network && q.mesh)).toBe(true);
     expect(questions.filter((q) => q.request.port === 9000).every((q) => !q.network && !q.mesh)).toBe(true);
     expect(verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess()).mismatches).toEqual([]);
+  });
+});
+
+describe('verify: peers that are not declared services', () => {
+  /** orders (HTTP 8080) lets in namespace monitoring (metrics), an MTLS IP block (a VM with a sidecar) and a plaintext one. */
+  function peersMesh() {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const orders = mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' }), MeshPort.tcp(9000, { name: 'tcp-admin' })] });
+    orders.allowFrom(Peer.namespace('monitoring'), { ports: ['http'], paths: ['/metrics'] });
+    orders.allowFrom(Peer.ipBlock('198.51.100.0/24', { transport: PeerTransport.MTLS }), { ports: ['http'] });
+    return { manifests: mesh.toManifests() as unknown as Obj[], declared: mesh.declaredAccess() };
+  }
+  const verifyPeers = (edit: (objects: Obj[]) => Obj[] = (o) => o) => {
+    const { manifests, declared } = peersMesh();
+    return verifyManifests(loaded(edit(JSON.parse(JSON.stringify(manifests)))), declared);
+  };
+  /** Removes the peer from the NetworkPolicy rules (which merge peers) and the AuthorizationPolicy rules. */
+  const dropPeer = (match: (peer: Obj) => boolean) => (objects: Obj[]) => {
+    for (const o of objects) {
+      if (named('NetworkPolicy', 'api', 'orders-ingress')(o)) for (const rule of o.spec.ingress) rule.from = rule.from.filter((peer: Obj) => !match(peer));
+      if (named('AuthorizationPolicy', 'api', 'orders-allow')(o)) o.spec.rules = o.spec.rules.filter((rule: Obj) => !match(rule));
+    }
+    return objects;
+  };
+  const fromMonitoring = (peer: Obj) => JSON.stringify(peer).includes('monitoring');
+  const fromBlock = (peer: Obj) => JSON.stringify(peer).includes('198.51.100.0/24');
+
+  test('GIVEN the manifests as synthesized THEN the namespace peer and the MTLS block are probed by stand-in pods and verify', () => {
+    const { declared } = peersMesh();
+    const asked = probes(declared).map((p) => p.request.from);
+    expect(asked).toContain('monitoring/mesh-policy-probe');
+    expect(asked).toContain('mesh-policy-mtls-peers/peer-0');
+    expect(verifyPeers().mismatches).toEqual([]);
+  });
+
+  test('GIVEN the rules for Peer.namespace removed THEN verify names the lost edge', () => {
+    const mismatches = verifyPeers(dropPeer(fromMonitoring)).mismatches;
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => m.request.from === 'monitoring/mesh-policy-probe' && m.request.to === 'api/orders' && m.expected)).toBe(true);
+  });
+
+  test('GIVEN the rules for the MTLS IP block removed THEN verify names the lost edge', () => {
+    const mismatches = verifyPeers(dropPeer(fromBlock)).mismatches;
+    // The meshed peer loses both layers; plaintext from the block only its NetworkPolicy side (Istio never let it in).
+    expect(new Set(mismatches.filter((m) => m.request.from === 'mesh-policy-mtls-peers/peer-0').map((m) => m.layer))).toEqual(new Set(['both', 'network', 'mesh', 'ingress']));
+    expect(new Set(mismatches.filter((m) => m.request.from === 'ip:198.51.100.1').map((m) => m.layer))).toEqual(new Set(['network']));
+    expect(mismatches.every((m) => ['mesh-policy-mtls-peers/peer-0', 'ip:198.51.100.1'].includes(m.request.from) && m.expected)).toBe(true);
+  });
+
+  test('GIVEN the MTLS block\'s port opened to plaintext (PERMISSIVE) THEN the plaintext probe from the block catches it', () => {
+    const mismatches = verifyPeers((objects) => [...objects, {
+      apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'orders-open', namespace: 'api' },
+      spec: { selector: { matchLabels: { app: 'orders' } }, portLevelMtls: { 8080: { mode: 'PERMISSIVE' } } },
+    }]).mismatches;
+    expect(mismatches.some((m) => m.request.from === 'ip:198.51.100.1' && !m.expected && m.actual.allowed)).toBe(true);
   });
 });
 
