@@ -1,4 +1,5 @@
 import { Connection, Origin, Verdict, evaluateConnection } from './engine/connection';
+import { denialHints } from './engine/hints';
 import { evaluateOutbound } from './engine/outbound';
 import { PolicyIndex } from './engine/policy-index';
 import { InputError } from './errors';
@@ -30,10 +31,14 @@ export function policyIndexOf(inventory: Inventory): PolicyIndex {
  */
 export function check(inventory: Inventory, request: AccessRequest): CheckResult {
   const index = policyIndexOf(inventory);
-  const verdict: Verdict = request.to.startsWith('ip:')
-    ? evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP')
-    : evaluateConnection(index, toConnection(inventory, request));
-  return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
+  if (request.to.startsWith('ip:')) {
+    const verdict = evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP');
+    return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
+  }
+  const connection = toConnection(inventory, request);
+  const verdict: Verdict = evaluateConnection(index, connection);
+  const hints = verdict.allowed ? [] : denialHints(index, connection, verdict.layer);
+  return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
 }
 
 function toConnection(inventory: Inventory, request: AccessRequest): Connection {
