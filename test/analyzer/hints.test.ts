@@ -10,7 +10,8 @@ const allowGetFromWeb = authorizationPolicy('shop/api', {
 
 describe('denial notes', () => {
   test('a Service port asked instead of the container port: the note names the Service and the container port', () => {
-    const objects = meshedPair([service('shop/api-front', [['http', 80, 8080]], { app: 'api' })]);
+    const onlyContainerPort = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation: { ports: ['8080'] } }] }] });
+    const objects = meshedPair([service('shop/api-front', [['http', 80, 8080]], { app: 'api' }), onlyContainerPort]);
     const result = verdict(objects, { from: 'shop/web', to: 'shop/api', port: 80 });
     expect(result.allowed).toBe(false);
     expect(result.reason).toContain('note: port 80 is a port of Service shop/api-front, which forwards it to container port 8080: --port takes the container port');
