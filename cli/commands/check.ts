@@ -72,7 +72,8 @@ function readRequestsFile(file: string): AccessRequest[] {
 }
 
 function describe(request: AccessRequest): string {
-  const http = request.method || request.path ? ` ${request.method ?? ''} ${request.path ?? ''}`.trimEnd() : '';
+  const operation = [request.method, request.path].filter((part) => part !== undefined && part !== '').join(' ');
+  const http = operation ? ` ${operation}` : '';
   return `${request.from} -> ${request.to} ${request.port}/${request.protocol ?? 'TCP'}${http}`;
 }
 

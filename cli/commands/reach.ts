@@ -17,7 +17,7 @@ export function runReach(args: ParsedArgs, io: CliIo): number {
 
 function reachText(report: ReachReport): string {
   const { summary } = report;
-  const lines = [`${summary.workloads} workloads, ${summary.pairs} workload pairs x ports: ${summary.allowed} allowed, ${summary.denied} denied`];
+  const lines = [`${plural(summary.workloads, 'workload')}, ${summary.pairs} workload pairs x ports: ${summary.allowed} allowed, ${summary.denied} denied`];
   for (const edge of report.allowed) {
     const http = describeHttpAccess(edge.http);
     lines.push(`ALLOW ${edge.from} -> ${edge.to} ${edge.port}/${edge.protocol}${http ? ` [${http}]` : ''}: ${edge.reason}`);
@@ -43,7 +43,7 @@ function reachMarkdown(report: ReachReport): string {
     : markdownTable(['To', 'Port', 'Denied sources', 'Why'], report.denied.map((entry) => [entry.to, `${entry.port}/${entry.protocol}`, String(entry.count),
       entry.reasons.map((reason) => `${reason.count}: ${reason.reason}`).join('<br>')]));
   return [
-    `**${summary.workloads} workloads**: ${summary.allowed} allowed, ${summary.denied} denied (workload pairs x destination ports)`,
+    `**${plural(summary.workloads, 'workload')}**: ${summary.allowed} allowed, ${summary.denied} denied (workload pairs x destination ports)`,
     '',
     '### Allowed',
     '',
@@ -52,4 +52,8 @@ function reachMarkdown(report: ReachReport): string {
     '',
     deniedSection,
   ].join('\n');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

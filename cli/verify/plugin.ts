@@ -46,8 +46,10 @@ export class MeshPolicyValidation {
         context.report.addViolation({
           ruleName: mismatch.expected ? (mismatch.layer === 'api' ? 'declared-grant-denied' : 'declared-edge-denied') : 'undeclared-access-allowed',
           recommendation: `${mesh}: ${describeMismatch(mismatch)}`,
-          fix: 'synthesize again without editing the manifests by hand; if they are unchanged, report a bug in cdk8s-mesh-policy',
-          violatingResources: [{ resourceName: mismatchSubject(mismatch), locations: [], manifestPath: context.manifests[0] }],
+          fix: 'synthesize again without editing the manifests by hand; objects added to the charts beside the mesh\'s can change access too;'
+            + ' if neither explains it, report a bug in cdk8s-mesh-policy',
+          // One location per mismatch, so that the report counts them: the layer that answered wrongly.
+          violatingResources: [{ resourceName: mismatchSubject(mismatch), locations: [`${mismatch.layer} layer`], manifestPath: context.manifests[0] }],
         });
       }
     }

@@ -70,6 +70,11 @@ describe('mesh-policy check', () => {
     expect(stdout).toMatch(/^shop\/web -> shop\/api 8080\/TCP: DENY at mesh layer \(no rule of the ALLOW policies/);
   });
 
+  test('text output writes the request as given: a path alone, after one space', async () => {
+    const { stdout } = await cli('check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--path', '/orders');
+    expect(stdout).toMatch(/^shop\/web -> shop\/api 8080\/TCP \/orders: DENY/);
+  });
+
   test('--requests answers in request order, including clients outside the cluster', async () => {
     const requests = tempFile('requests.json', JSON.stringify([
       { from: 'shop/web', to: 'shop/api', port: 8080, method: 'GET', path: '/' },
@@ -125,6 +130,11 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     expect(Object.keys(report)).toEqual(['workloads', 'summary', 'allowed', 'denied']);
     expect(report.summary).toEqual({ workloads: 12, pairs: 121, allowed: 26, denied: 95 });
     expect(report.allowed[0]).toEqual({ from: 'default/adservice', to: 'default/frontend', port: 8080, protocol: 'TCP', reason: expect.any(String) });
+  });
+
+  test('reach text counts in words: one workload is "1 workload"', async () => {
+    const single = tempFile('one.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: solo, namespace: a}\nspec: {containers: [{name: c, image: x}]}\n');
+    expect((await cli('reach', single)).stdout).toMatch(/^1 workload, 0 workload pairs x ports/);
   });
 
   test('reach --list-denied lists every denied pair', async () => {
