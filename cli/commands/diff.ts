@@ -2,6 +2,7 @@ import { Inventory, apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
+import { LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
@@ -22,10 +23,17 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   const inventories = args.positionals.map((path) => inventoryFrom([path], args, args.options.get('workloads') ?? []));
   requireWorkloads(inventories, args.positionals);
   const [before, after] = inventories.map((inventory) => ({ report: reach(inventory), grants: apiGrants(inventory) }));
-  const diff = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
+  const endToEnd = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
+  const layers = diffLayers(inventories[0], inventories[1]);
+  const diff: LayeredDiff = { ...endToEnd, layers, widened: endToEnd.widened || layers.some(({ diff: layer }) => layer.widened) };
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
 }
+
+/** The end-to-end diff, and each changed layer's own; widened when any of them widens. */
+type LayeredDiff = AccessDiff & { readonly layers: readonly LayerDiff[] };
+
+const LAYER_NAMES: Record<LayerDiff['layer'], string> = { network: 'NetworkPolicy alone', mesh: 'Istio alone' };
 
 /**
  * Policies decide between workloads: without any on either side a change of NetworkPolicy or Istio
@@ -34,41 +42,44 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
  */
 function requireWorkloads(inventories: readonly Inventory[], paths: readonly string[]): void {
   if (inventories.some((inventory) => inventory.workloads.length > 0)) return;
+  const policiesOf = ({ networkPolicies, authorizationPolicies, peerAuthentications }: Inventory) => fingerprint([networkPolicies, authorizationPolicies, peerAuthentications]);
   const [before, after] = inventories.map(policiesOf);
   if (before === after) return;
   throw new InputError(`the policies differ, but neither ${paths.join(' nor ')} holds a workload (Pod, Deployment...) they could apply to, `
     + 'so no change in access between workloads would show: add the workloads with --workloads PATH (your Deployments, or a cluster dump)');
 }
 
-/** The NetworkPolicies and Istio policies as read (Maps and Sets written as lists, CIDR bounds as text). */
-function policiesOf(inventory: Inventory): string {
-  const { networkPolicies, authorizationPolicies, peerAuthentications } = inventory;
-  return JSON.stringify([networkPolicies, authorizationPolicies, peerAuthentications], (_key, value: unknown) =>
-    (value instanceof Map || value instanceof Set ? [...value] : typeof value === 'bigint' ? value.toString() : value));
+function edgeLines(diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>, prefix = ''): string[] {
+  const http = (text: string) => (text ? ` [${text}]` : '');
+  return [
+    ...diff.added.map((e) => `${prefix}+ ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
+    ...diff.removed.map((e) => `${prefix}- ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
+    ...diff.changed.map((c) => `${prefix}~ ${c.from} -> ${c.to} ${c.port}/${c.protocol}: ${c.before} => ${c.after}${c.widened ? ' (wider)' : ''}`),
+  ];
 }
 
-function diffText(diff: AccessDiff): string {
-  const http = (text: string) => (text ? ` [${text}]` : '');
+function diffText(diff: LayeredDiff): string {
   const lines = [
-    ...diff.added.map((e) => `+ ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
-    ...diff.removed.map((e) => `- ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
-    ...diff.changed.map((c) => `~ ${c.from} -> ${c.to} ${c.port}/${c.protocol}: ${c.before} => ${c.after}${c.widened ? ' (wider)' : ''}`),
+    ...edgeLines(diff),
     ...diff.apiAdded.map((a) => `+ API: ${describeApiAccess(a)}`),
     ...diff.apiRemoved.map((a) => `- API: ${describeApiAccess(a)}`),
   ];
-  const verdict = diff.widened ? 'access widened' : lines.length > 0 ? 'access narrowed or unchanged in scope' : 'no change in access';
+  const layerLines = diff.layers.flatMap(({ layer, diff: changes }) => edgeLines(changes, `${LAYER_NAMES[layer]}: `));
+  const verdict = diff.widened ? 'access widened' : lines.length + layerLines.length > 0 ? 'access narrowed or unchanged in scope' : 'no change in access';
   const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; API grants ${diff.apiAdded.length} added, ${diff.apiRemoved.length} removed`;
-  return `${[...lines, `${verdict}: ${counts}`].join('\n')}\n`;
+  const layerCounts = diff.layers.map(({ layer, diff: d }) => `; ${LAYER_NAMES[layer]} ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`).join('');
+  return `${[...lines, ...layerLines, `${verdict}: ${counts}${layerCounts}`].join('\n')}\n`;
 }
 
-function diffMarkdown(diff: AccessDiff): string {
+function diffMarkdown(diff: LayeredDiff): string {
   const row = (sign: string) => (e: { from: string; to: string; port: number; protocol: string; http?: Parameters<typeof describeHttpAccess>[0] }) =>
     [sign, e.from, e.to, `${e.port}/${e.protocol}`, describeHttpAccess(e.http) || 'any'];
-  const rows = [
-    ...diff.added.map(row('added')),
-    ...diff.removed.map(row('removed')),
-    ...diff.changed.map((c) => [c.widened ? 'widened' : 'changed', c.from, c.to, `${c.port}/${c.protocol}`, `${c.before} → ${c.after}`]),
+  const rowsOf = (changes: Pick<AccessDiff, 'added' | 'removed' | 'changed'>, where = '') => [
+    ...changes.added.map(row(`added${where}`)),
+    ...changes.removed.map(row(`removed${where}`)),
+    ...changes.changed.map((c) => [`${c.widened ? 'widened' : 'changed'}${where}`, c.from, c.to, `${c.port}/${c.protocol}`, `${c.before} → ${c.after}`]),
   ];
+  const rows = [...rowsOf(diff), ...diff.layers.flatMap(({ layer, diff: changes }) => rowsOf(changes, ` (${LAYER_NAMES[layer]})`))];
   const api = [...diff.apiAdded.map((a) => ['added', describeApiAccess(a)]), ...diff.apiRemoved.map((a) => ['removed', describeApiAccess(a)])];
   const headline = diff.widened ? '**Access widens.**' : '**Access does not widen.**';
   const apiTable = api.length > 0 ? `\n${markdownTable(['Change', 'Kubernetes API access'], api)}` : '';

@@ -1,6 +1,7 @@
 import { apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { diffReach } from '../../analyzer/report/diff';
+import { diffLayers } from '../../analyzer/report/layer-diff';
 import { explainMarkdown } from '../../analyzer/report/explain';
 import { authorizationPolicy, clusterRole, clusterRoleBinding, inventoryOf, meshedPair, namespace, networkPolicy, pod, role, roleBinding, sa } from './support';
 
@@ -157,5 +158,33 @@ describe('diff', () => {
       expect(explainMarkdown(reach(inventory), apiGrants(inventory)))
         .toContain('| ServiceAccount shop/web | data | unknown | unknown | unknown | RoleBinding data/editors → ClusterRole edit (not in the manifests) |');
     });
+  });
+});
+
+describe('diff of each layer alone (defence in depth)', () => {
+  const denyIngress = networkPolicy('shop/deny', { podSelector: {}, policyTypes: ['Ingress'] });
+  const getOnly = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] });
+  const anything = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{}] });
+
+  test('GIVEN the Istio rule opened behind a NetworkPolicy that still denies THEN end to end nothing changes, but Istio alone widened', () => {
+    const [before, after] = [inventoryOf(meshedPair([denyIngress, getOnly])), inventoryOf(meshedPair([denyIngress, anything]))];
+    expect(diffReach(reach(before), reach(after)).widened).toBe(false);
+    const layers = diffLayers(before, after);
+    expect(layers.map((l) => l.layer)).toEqual(['mesh']);
+    expect(layers[0].diff.widened).toBe(true);
+    expect(layers[0].diff.changed).toEqual([expect.objectContaining({ from: 'shop/web', to: 'shop/api', widened: true })]);
+  });
+
+  test('GIVEN the NetworkPolicy removed behind an Istio policy that still restricts THEN NetworkPolicy alone widened', () => {
+    const [before, after] = [inventoryOf(meshedPair([denyIngress, authorizationPolicy('shop/none', { selector: { matchLabels: { app: 'api' } } })])), inventoryOf(meshedPair([authorizationPolicy('shop/none', { selector: { matchLabels: { app: 'api' } } })]))];
+    expect(diffReach(reach(before), reach(after)).widened).toBe(false);
+    const layers = diffLayers(before, after);
+    expect(layers.map((l) => [l.layer, l.diff.widened])).toEqual([['network', true]]);
+    expect(layers[0].diff.added.map((e) => `${e.from}->${e.to}:${e.port}`)).toEqual(['shop/web->shop/api:8080']);
+  });
+
+  test('GIVEN unchanged policies THEN no layer is compared', () => {
+    const inventory = inventoryOf(meshedPair([denyIngress, getOnly]));
+    expect(diffLayers(inventory, inventoryOf(meshedPair([denyIngress, getOnly])))).toEqual([]);
   });
 });

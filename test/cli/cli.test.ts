@@ -184,6 +184,16 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     ]);
   });
 
+  test('diff exits 1 when one layer opens behind the other (Istio rule opened, NetworkPolicy still denying) and says which', async () => {
+    const denyAll = '\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n';
+    const before = tempFile('before.yaml', MESH + denyAll);
+    const after = tempFile('after.yaml', MESH.replace('to: [{operation: {methods: [GET]}}]', 'to: [{operation: {methods: ["*"]}}]') + denyAll);
+    const { code, stdout } = await cli('diff', before, after);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Istio alone: ~ shop/web -> shop/api 8080/TCP: only GET');
+    expect(stdout.trimEnd().split('\n').pop()).toBe('access widened: 0 added, 0 removed, 0 changed; API grants 0 added, 0 removed; Istio alone 0 added, 0 removed, 1 changed');
+  });
+
   describe('diff of two synth outputs (policies without workloads)', () => {
     const dist = fs.readFileSync(path.join(ROOT, 'dist', 'online-boutique.k8s.yaml'), 'utf8');
     // productcatalogservice's gRPC methods widened to every path.
