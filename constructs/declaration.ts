@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
  */
 export function assertDeclarable(scope: Construct, what: 'namespace' | 'service', name: string, call: string): void {
   const where = scope.node.path || 'app';
-  if (name === '') throw new Error(`${where}: ${call}('') needs a ${what} name, a DNS-1123 label such as '${what === 'namespace' ? 'web' : 'orders'}'`);
+  // Kubernetes: Namespace names are DNS-1123 labels, Service names DNS-1035 labels (a letter first).
+  const kind = what === 'namespace' ? "a DNS-1123 label such as 'web'" : "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) such as 'orders'";
+  if (name === '') throw new Error(`${where}: ${call}('') needs a ${what} name, ${kind}`);
   if (scope.node.tryFindChild(name)) {
     throw new Error(`${where}: ${what} '${name}' is declared twice; keep the one the first ${call}('${name}') returned and use it again`);
   }

@@ -7,6 +7,7 @@ import { MeshNamespace, MeshNamespaceProps } from './namespace';
 import { compare } from './order';
 import { PlatformProps, ResolvedPlatform, resolvePlatform } from './platform';
 import { Manifest, renderMesh, renderNamespaces } from './render';
+import { meshOwnLabels } from './render/manifest';
 import { MeshService } from './service';
 import { canonicalManifest } from './synth/canonical';
 import { recordDeclaredAccess } from './synth/declared-access-file';
@@ -46,6 +47,8 @@ export class Mesh extends Chart {
   public readonly platform: ResolvedPlatform;
   /** Labels on every emitted object. */
   public readonly commonLabels: Readonly<Record<string, string>>;
+  /** `MeshProps.labels` as given, for validation. @internal */
+  public readonly _userLabels: Readonly<Record<string, string>>;
   /** @internal */
   public readonly _intent: MeshIntent;
   /**
@@ -62,7 +65,8 @@ export class Mesh extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     Object.defineProperty(this, MESH_SYMBOL, { value: true });
     this.platform = resolvePlatform(props);
-    this.commonLabels = { ...(props.labels ?? {}), 'app.kubernetes.io/managed-by': 'cdk8s-mesh-policy', 'app.kubernetes.io/part-of': id };
+    this._userLabels = { ...(props.labels ?? {}) };
+    this.commonLabels = { ...this._userLabels, ...meshOwnLabels(id) };
     this._intent = new MeshIntent();
     // cdk8s validates the whole tree before it serializes any chart: the one moment at which
     // every declaration is known, so the objects are rendered then, in a deterministic order.

@@ -67,11 +67,17 @@ export class MeshPort {
   public readonly containerPort: number;
   public readonly protocol: PortProtocol;
   public readonly name: string;
+  /**
+   * Whether `containerPort` was given rather than taken from the Service port: a defaulted one
+   * shares the Service port's mistakes, which validation then reports once. @internal
+   */
+  public readonly _containerPortGiven: boolean;
 
   private constructor(protocol: PortProtocol, port: number, options: MeshPortOptions) {
     this.protocol = protocol;
     this.port = port;
     this.containerPort = options.containerPort ?? port;
+    this._containerPortGiven = options.containerPort !== undefined;
     this.name = options.name ?? `${NAME_PREFIX[protocol]}-${port}`;
   }
 

@@ -5,7 +5,7 @@ import { Mesh } from './mesh';
 import { MeshNamespace } from './namespace';
 import { sortedUnique } from './order';
 import { Ownership } from './ownership';
-import { IMeshPeer, MeshPeerConfig } from './peer';
+import { describePeer, IMeshPeer, MeshPeerConfig } from './peer';
 import { MeshPort } from './port';
 
 /** Properties of a {@link MeshService}. */
@@ -102,8 +102,9 @@ export class MeshService extends Construct implements IMeshPeer {
     } else if (config.kind === 'ipBlock') {
       this.mesh._intent.addExternalEgress(this, config, options);
     } else {
-      this.mesh._intent.addMisuse(this.node.path, `allowTo accepts a mesh service or Peer.ipBlock(...), not a ${config.kind}; `
-        + 'to let a namespace or the gateway call this service, use allowFrom');
+      const given = config.kind === 'namespace' ? `a namespace ('${config.namespace}')` : 'the ingress gateway';
+      this.mesh._intent.addMisuse(this.node.path, `allowTo accepts a mesh service or Peer.ipBlock(...), not ${given}; `
+        + `to let ${describePeer(config)} call this service, use allowFrom`);
     }
   }
 

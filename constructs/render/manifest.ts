@@ -11,6 +11,12 @@ export interface Manifest {
   readonly [key: string]: unknown;
 }
 
+/** The labels that the mesh itself puts on every object it writes; they win over `MeshProps.labels`. */
+export const meshOwnLabels = (meshId: string): Readonly<Record<string, string>> => ({
+  'app.kubernetes.io/managed-by': 'cdk8s-mesh-policy',
+  'app.kubernetes.io/part-of': meshId,
+});
+
 /** Names of the fixed objects in every mesh namespace. */
 export const BASELINE_NAMES = {
   defaultDeny: 'default-deny',

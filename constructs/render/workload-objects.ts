@@ -8,11 +8,15 @@ import { Manifest } from './manifest';
 
 type Labels = Readonly<Record<string, string>>;
 
-/** The Namespace, labelled for sidecar injection (by revision when the mesh names one). */
+/** The label that turns on sidecar injection: by revision when the mesh names one. */
+export function injectionLabels(revision: string | undefined): Labels {
+  return revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' };
+}
+
+/** The Namespace, labelled for sidecar injection; the mesh's labels win over the namespace's own. */
 export function namespaceObject(plan: MeshPlan, namespace: MeshNamespace, labels: Labels): Manifest | undefined {
   if (namespace.ownership === Ownership.EXTERNAL) return undefined;
-  const revision = plan.mesh.platform.controlPlane.revision;
-  const injection: Record<string, string> = revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' };
+  const injection = injectionLabels(plan.mesh.platform.controlPlane.revision);
   return k8s.KubeNamespace.manifest({ metadata: { name: namespace.name, labels: { ...namespace.labels, ...labels, ...injection } } });
 }
 

@@ -2,9 +2,10 @@ import type { Mesh } from '../mesh';
 import { compare } from '../order';
 import { checkEdges } from './edge-checks';
 import { ProblemList, ValidationProblem } from './problem';
-import { checkLabels, checkServices } from './service-checks';
+import { checkLabels, checkMeshLabels, checkNamespaceLabels } from './labels';
+import { checkServices } from './service-checks';
 import { resolvePlatform } from '../platform';
-import { isDns1123Label, isDns1123Subdomain, isLabelValue, isPortNumber, parseCidr } from './syntax';
+import { isDns1123Label, isDns1123Subdomain, isLabelValue, isPortNumber, labelValueLike, parseCidr } from './syntax';
 
 function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   const path = mesh.node.path;
@@ -26,10 +27,12 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   if (!isDns1123Subdomain(ingressGateway.serviceAccount)) {
     problems.error(path, `ingressGateway.serviceAccount '${ingressGateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
   }
-  // Every object carries these labels, the mesh id among them (app.kubernetes.io/part-of).
-  const { 'app.kubernetes.io/part-of': _partOf, ...userLabels } = mesh.commonLabels;
-  checkLabels(problems, path, 'label', isLabelValue(mesh.node.id) ? mesh.commonLabels : userLabels);
-  if (!isLabelValue(mesh.node.id)) problems.error(path, `mesh id '${mesh.node.id}' labels every object (app.kubernetes.io/part-of), so it must be a label value: at most 63 alphanumerics, '-', '_' and '.', e.g. '${mesh.node.id.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'shop'}'`);
+  checkMeshLabels(problems, mesh);
+  if (!isLabelValue(mesh.node.id)) problems.error(path, `mesh id '${mesh.node.id}' labels every object (app.kubernetes.io/part-of), so it must be a label value: at most 63 alphanumerics, '-', '_' and '.', e.g. '${labelValueLike(mesh.node.id, 'shop')}'`);
+  const { revision } = controlPlane;
+  if (revision !== undefined && !isLabelValue(revision)) {
+    problems.error(path, `controlPlane.revision '${revision}' is not a valid label value, but the mesh writes it as the Namespace label 'istio.io/rev: ${revision}', which the API server rejects; use the revision Istio was installed with (istioctl install --revision), at most 63 alphanumerics, '-', '_', '.', starting and ending alphanumeric, e.g. '${labelValueLike(revision, 'canary')}'`);
+  }
   for (const [what, cidrs] of [['apiServer.cidrs', apiServer.cidrs], ['dns.cidrs', dns.cidrs]] as const) {
     for (const cidr of cidrs) {
       if (!parseCidr(cidr)) problems.error(path, `${what} entry '${cidr}' is not a CIDR; write an address as '10.0.0.1/32'`);
@@ -60,7 +63,7 @@ function checkNamespaces(problems: ProblemList, mesh: Mesh): void {
     }
     if (!isDns1123Label(namespace.name)) problems.error(path, `namespace name '${namespace.name}' is not a DNS-1123 label; use at most 63 lowercase alphanumerics and '-'`);
     if (reserved.has(namespace.name)) problems.error(path, `namespace '${namespace.name}' hosts the platform (DNS, control plane or gateway); the mesh's default-deny baseline would cut it off, declare application namespaces only`);
-    checkLabels(problems, path, 'label', namespace.labels);
+    checkNamespaceLabels(problems, mesh, namespace);
     checkServices(problems, namespace);
   }
 }
@@ -70,10 +73,12 @@ function checkGrants(problems: ProblemList, mesh: Mesh): void {
   const platform = platformNamespaces(mesh);
   for (const grant of mesh._intent.grants) {
     const path = grant.holder.node.path;
+    // Roles are only written into the mesh's namespaces; the holder gets its token and API-server egress from its grants.
+    const ownRbac = `write your own Role and RoleBinding there for ServiceAccount ${grant.holder.namespaceName}/${grant.holder.serviceAccountName} (the mesh mounts that ServiceAccount's token and opens the service's egress to the API server only if it holds a grant in a mesh namespace)`;
     if (platform.has(grant.namespaceName)) {
-      problems.error(path, `grants API access in namespace '${grant.namespaceName}', which hosts the platform and is not managed by the mesh; grant access there with your own Role and RoleBinding`);
+      problems.error(path, `grants API access in namespace '${grant.namespaceName}', which hosts the platform and is not managed by the mesh; ${ownRbac}`);
     } else if (!known.has(grant.namespaceName)) {
-      problems.error(path, `grants API access in namespace '${grant.namespaceName}', which is not a namespace of this mesh; declare it with mesh.addNamespace('${grant.namespaceName}')`);
+      problems.error(path, `grants API access in namespace '${grant.namespaceName}', which is not a namespace of this mesh, and the mesh writes Roles only in its own namespaces; either add it with mesh.addNamespace('${grant.namespaceName}'), which puts all its pods under the mesh's default-deny policies (Ownership.EXTERNAL too: it only skips writing the Namespace object), so declare its services and who may call them as well; or keep it outside the mesh and ${ownRbac}`);
     }
     checkGrantRules(problems, path, grant);
     if (grant.resources.length === 0) problems.error(path, `grant in '${grant.namespaceName}' names no resources; list them, e.g. ['configmaps']`);
@@ -110,6 +115,14 @@ function checkGrantRules(problems: ProblemList, path: string, grant: Mesh['_inte
     if (/^[a-z]+$/.test(verb) && !KNOWN_VERBS.has(verb)) {
       problems.warning(path, `verb '${verb}' of the ${where} is not a Kubernetes API verb; it only matters to an authorizer that checks it (known verbs: get, list, watch, create, update, patch, delete, deletecollection)`);
     }
+  }
+  // Everything, in every group or in the core group (Secrets, Pods and ServiceAccounts): as good as owning the namespace.
+  const allGroups = grant.apiGroups.includes('*');
+  if (grant.resources.includes('*') && grant.verbs.includes('*') && grant.resourceNames.length === 0 && (allGroups || grant.apiGroups.includes(''))) {
+    const reach = allGroups
+      ? `every API group (resources ['*'], verbs ['*'], apiGroups ['*']): namespace admin and more, like binding cluster-admin in '${grant.namespaceName}' (every Secret, pods running as any ServiceAccount there, any role bound)`
+      : `the core API group (resources ['*'], verbs ['*']): nearly namespace admin in '${grant.namespaceName}' (every Secret, exec into every pod, pods and tokens of any ServiceAccount there)`;
+    problems.warning(path, `${where} allows every verb on every resource of ${reach}; list only the resources and verbs the service needs, e.g. resources ['configmaps'] with verbs ['get', 'list', 'watch']`);
   }
   if (grant.resourceNames.length > 0) {
     for (const verb of grant.verbs.filter((v) => UNNAMED_VERBS.has(v))) {

@@ -1,4 +1,4 @@
-import type { ExternalEgressEdge } from '../intent';
+import type { ExternalEgressEdge, IngressEdge } from '../intent';
 import type { Mesh } from '../mesh';
 import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
@@ -54,6 +54,23 @@ function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPe
   }
 }
 
+const quoted = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+
+/** An edge that opens no port: why not, from what the user wrote. */
+function checkEdgeWithoutPorts(problems: ProblemList, path: string, peer: string, edge: IngressEdge): void {
+  const declared = edge.destination.ports;
+  if (declared.length === 0) {
+    problems.error(path, `allows ${peer}, but the service declares no ports; add the ports it serves, e.g. { ports: [MeshPort.http(8080)] }`);
+  } else if (edge.portNames?.length === 0) {
+    problems.error(path, `allows ${peer} on an empty port list (ports: []), which opens nothing; omit ports to allow every port of the service (${declared.map((p) => `'${p.name}'`).join(', ')}), or name some of them`);
+  } else {
+    // Default ports with methods/paths are the service's HTTP ports, and it has none.
+    const fields = [edge.methods.length > 0 ? `methods ${quoted(edge.methods)}` : '', edge.paths.length > 0 ? `paths ${quoted(edge.paths)}` : ''].filter(Boolean).join(' and ');
+    const ports = declared.map((p) => `'${p.name}' (${p.protocol})`).join(', ');
+    problems.error(path, `allows ${peer} ${fields}, but the service has no HTTP port: its ports are ${ports}, and Istio matches methods and paths only on HTTP, HTTP2 and gRPC ports; if a port speaks HTTP, declare it with MeshPort.http/http2/grpc, otherwise drop methods and paths to allow the ports without request matching`);
+  }
+}
+
 /** Checks of the edges written with allowFrom/allowTo. */
 export function checkEdges(problems: ProblemList, mesh: Mesh): void {
   const strict = mesh.platform.mtlsMode === MtlsMode.STRICT;
@@ -68,10 +85,7 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
     const declared = edge.destination.ports.map((p) => `'${p.name}'`).join(', ') || 'none';
     for (const name of unknownPortNames) problems.error(path, `allows ${peer} on port '${name}', which the service does not declare (ports: ${declared})`);
     const httpFields = edge.methods.length > 0 || edge.paths.length > 0;
-    if (ports.length === 0 && unknownPortNames.length === 0) {
-      const why = httpFields ? 'has no HTTP or gRPC port for the methods/paths' : 'declares no ports';
-      problems.error(path, `allows ${peer}, but the service ${why}; add ports to the service or name them in the edge`);
-    }
+    if (ports.length === 0 && unknownPortNames.length === 0) checkEdgeWithoutPorts(problems, path, peer, edge);
     if (httpFields) {
       for (const port of ports.filter((p) => !p.isHttp)) {
         problems.error(path, `allows ${peer} methods/paths on port '${port.name}', which is ${port.protocol}: Istio ignores the whole ALLOW rule on non-HTTP ports; split the edge, or declare the port with MeshPort.http/grpc`);

@@ -1,38 +1,41 @@
 import type { MeshNamespace } from '../namespace';
 import type { MeshService } from '../service';
 import { BASELINE_NAMES, serviceObjectNames } from '../render/manifest';
+import type { MeshPort } from '../port';
+import { checkLabels } from './labels';
 import { ProblemList } from './problem';
 import { findOverlappingSelectors } from './selector-overlap';
-import { isDns1035Label, isDns1123Subdomain, isIanaServiceName, isLabelKey, isLabelValue, isPortNumber } from './syntax';
-
-/** Syntax of a label map, as selector or as labels. */
-export function checkLabels(problems: ProblemList, path: string, what: string, labels: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    if (!isLabelKey(key)) problems.error(path, `${what} key '${key}' is not a valid label key; use [prefix/]name with alphanumerics, '-', '_', '.' (name at most 63 characters)`);
-    if (!isLabelValue(value)) problems.error(path, `${what} value '${value}' of '${key}' is not a valid label value; use at most 63 alphanumerics, '-', '_', '.', starting and ending alphanumeric`);
-  }
-}
+import { dns1035LabelLike, isDns1035Label, isDns1123Subdomain, isIanaServiceName, isPortNumber } from './syntax';
 
 function checkPorts(problems: ProblemList, service: MeshService): void {
   const path = service.node.path;
   const seenNames = new Set<string>();
-  const seenServicePorts = new Set<string>();
-  const seenContainerPorts = new Set<string>();
+  const byServicePort = new Map<string, MeshPort>();
+  const byContainerPort = new Map<string, MeshPort>();
   for (const port of service.ports) {
     if (!isIanaServiceName(port.name)) problems.error(path, `port name '${port.name}' is invalid; use at most 15 of [a-z0-9-] with at least one letter, e.g. 'http-web'`);
-    for (const [what, value] of [['port', port.port], ['containerPort', port.containerPort]] as const) {
+    // A defaulted containerPort is the Service port: its mistakes are the port's, reported once.
+    const numbers = port._containerPortGiven ? [['port', port.port], ['containerPort', port.containerPort]] as const : [['port', port.port]] as const;
+    for (const [what, value] of numbers) {
       // JavaScript callers can pass strings; '80' would read as a valid port in the message.
       const shown = typeof value === 'number' ? String(value) : `${JSON.stringify(value)} (a ${typeof value})`;
       if (!isPortNumber(value)) problems.error(path, `${what} ${shown} of '${port.name}' is out of range; use an integer from 1 to 65535`);
     }
     if (seenNames.has(port.name)) problems.error(path, `port name '${port.name}' is declared twice; give each port its own name`);
     const servicePort = `${port.transport}/${port.port}`;
-    if (seenServicePorts.has(servicePort)) problems.error(path, `service port ${servicePort} is declared twice; each Service port must be unique`);
+    const sameServicePort = byServicePort.get(servicePort);
+    if (sameServicePort) {
+      problems.error(path, `service port ${servicePort} of '${port.name}' is also the Service port of '${sameServicePort.name}'; a Service's ports must differ, so give one of them another number`);
+    }
     const containerPort = `${port.transport}/${port.containerPort}`;
-    if (seenContainerPorts.has(containerPort)) problems.error(path, `container port ${containerPort} is used by two ports; policies match container ports, so give each its own`);
+    const sameContainerPort = byContainerPort.get(containerPort);
+    // Unless it only repeats the Service port's duplicate through the default.
+    if (sameContainerPort && (port._containerPortGiven || sameContainerPort !== sameServicePort)) {
+      problems.error(path, `container port ${containerPort} of '${port.name}' is also the container port of '${sameContainerPort.name}'; policies match container ports, so give each its own`);
+    }
     seenNames.add(port.name);
-    seenServicePorts.add(servicePort);
-    seenContainerPorts.add(containerPort);
+    if (!sameServicePort) byServicePort.set(servicePort, port);
+    if (!sameContainerPort) byContainerPort.set(containerPort, port);
   }
 }
 
@@ -42,7 +45,7 @@ const RESERVED_OBJECT_NAMES = new Set<string>(Object.values(BASELINE_NAMES));
 function checkName(problems: ProblemList, service: MeshService): void {
   const path = service.node.path;
   if (!isDns1035Label(service.name)) {
-    problems.error(path, `service name '${service.name}' is not a DNS-1035 label; use at most 63 lowercase letters, digits and '-', starting with a letter`);
+    problems.error(path, `service name '${service.name}' is not a DNS-1035 label, which Kubernetes requires of Service names; use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, e.g. '${dns1035LabelLike(service.name, 'orders')}'`);
   }
   // A defaulted account name is the service name, whose own error already says what to fix.
   const accountIsName = service.serviceAccountName === service.name;

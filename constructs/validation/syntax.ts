@@ -43,6 +43,19 @@ export function isLabelValue(value: string): boolean {
   return value.length <= 63 && LABEL_VALUE.test(value);
 }
 
+/**
+ * `text` made into a label value for a message's "e.g.": lowercase, other characters as '-',
+ * alphanumeric at both ends; `fallback` when nothing is left.
+ */
+export function labelValueLike(text: string, fallback: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63).replace(/[^a-z0-9]+$/, '') || fallback;
+}
+
+/** `text` made into a DNS-1035 label (a Service name) for a message's "e.g.", or `fallback`. */
+export function dns1035LabelLike(text: string, fallback: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 63).replace(/[^a-z0-9]+$/, '') || fallback;
+}
+
 /** A TCP/UDP port number. */
 export function isPortNumber(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= 65535;

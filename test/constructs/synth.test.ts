@@ -97,7 +97,7 @@ describe('MeshApp', () => {
     const ns = new Mesh(app, 'mesh').addNamespace('api');
     ns.addService('orders', { ports: [MeshPort.tcp(0)] });
     ns.addService('Bad');
-    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[mesh\/api\/orders\] containerPort 0[^]*\n {2}\[mesh\/api\/Bad\] service name 'Bad'/);
+    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[mesh\/api\/orders\] port 0 of 'tcp-0' is out of range[^]*\n {2}\[mesh\/api\/Bad\] service name 'Bad'/);
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
