@@ -1,5 +1,6 @@
 import type { Mesh } from '../mesh';
 import { compare } from '../order';
+import { otherMeshes } from './app-meshes';
 import { checkEdges } from './edge-checks';
 import { ProblemList, ValidationProblem } from './problem';
 import { checkLabels, checkMeshLabels, checkNamespaceLabels } from './labels';
@@ -43,13 +44,6 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
 /** Platform namespaces that must not be locked down by the mesh's default-deny baseline. */
 function platformNamespaces(mesh: Mesh): Set<string> {
   return new Set([mesh.platform.controlPlane.namespace, mesh.platform.dns.namespace, mesh.platform.ingressGateway.namespace]);
-}
-
-/** Meshes of the same app: each writes its own manifests, so two declaring one namespace would fight over it. */
-function otherMeshes(mesh: Mesh): Mesh[] {
-  // The class from the instance: importing Mesh here would be circular.
-  const isMesh = (mesh.constructor as typeof Mesh).isMesh;
-  return mesh.node.root.node.findAll().filter((construct): construct is Mesh => construct !== mesh && isMesh(construct));
 }
 
 function checkNamespaces(problems: ProblemList, mesh: Mesh): void {

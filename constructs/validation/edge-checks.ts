@@ -3,6 +3,7 @@ import type { Mesh } from '../mesh';
 import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
 import { MtlsMode } from '../platform';
+import { otherMeshes } from './app-meshes';
 import { ProblemList } from './problem';
 import { cidrContains, isDns1123Label, isPortNumber, parseCidr } from './syntax';
 
@@ -51,6 +52,11 @@ function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPe
   }
   if (peer.kind === 'namespace' && !isDns1123Label(peer.namespace)) {
     problems.error(path, `peer namespace '${peer.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+  }
+  if (peer.kind !== 'namespace') return;
+  const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === peer.namespace));
+  if (owner) {
+    problems.warning(path, `peer namespace '${peer.namespace}' belongs to mesh ${owner.node.path}, whose default-deny egress keeps its pods from calling here: this mesh cannot open it; declare both namespaces in one mesh, so that the edge gets both sides`);
   }
 }
 
