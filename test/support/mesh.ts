@@ -9,9 +9,25 @@ export function testMesh(props: MeshProps = {}, id = 'test'): Mesh {
   return new Mesh(Testing.app(), id, props);
 }
 
-/** What cdk8s writes for the mesh. */
+/**
+ * What cdk8s writes for the mesh. Synth prints each warning once on stderr as
+ * `Warning: [path] message`; that is checked here and kept out of the test output.
+ */
 export function synth(mesh: Mesh): KubeObject[] {
-  return Testing.synth(mesh) as KubeObject[];
+  const printed: string[] = [];
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed.push(String(chunk));
+    return true;
+  });
+  let objects: KubeObject[];
+  try {
+    objects = Testing.synth(mesh) as KubeObject[];
+  } finally {
+    write.mockRestore();
+  }
+  const warnings = mesh.problems().filter((p) => p.severity === 'warning').map((p) => `Warning: [${p.path}] ${p.message}\n`);
+  expect(printed).toEqual(warnings);
+  return objects;
 }
 
 /** The one object of that kind, namespace and name; fails the test when there is none. */
