@@ -37,7 +37,8 @@ export interface EdgeSpec {
   /** Index into all services (modulo their count). */
   readonly to: number;
   readonly from: { readonly kind: 'service'; readonly index: number } | { readonly kind: 'namespace'; readonly index: number }
-    | { readonly kind: 'gateway' } | { readonly kind: 'ipBlock'; readonly octet: number };
+    | { readonly kind: 'outsideNamespace'; readonly index: number } | { readonly kind: 'gateway' }
+    | { readonly kind: 'ipBlock'; readonly octet: number; readonly mtls: boolean; readonly hole: boolean };
   /** Pick a subset of the destination's ports (by bit mask), or all when undefined. */
   readonly portMask?: number;
   /** Restrict to GET/POST on `/api/*` or an exact path: only on HTTP ports. */
@@ -54,8 +55,9 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
     from: fc.oneof(
       { weight: 6, arbitrary: fc.record({ kind: fc.constant('service' as const), index: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('namespace' as const), index: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('outsideNamespace' as const), index: fc.integer({ min: 0, max: 1 }) }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'gateway' as const }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ipBlock' as const), octet: fc.integer({ min: 0, max: 3 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ipBlock' as const), octet: fc.integer({ min: 0, max: 3 }), mtls: fc.boolean(), hole: fc.boolean() }) },
     ),
     portMask: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
     http: fc.option(fc.record({
@@ -121,8 +123,14 @@ export function declareMesh(spec: MeshSpec): Mesh {
         break;
       }
       case 'namespace': destination.allowFrom(namespaces[edge.from.index % namespaces.length], options); break;
+      case 'outsideNamespace': destination.allowFrom(Peer.namespace(`monitoring${edge.from.index}`), options); break;
       case 'gateway': destination.allowFrom(Peer.ingressGateway(), options); break;
-      case 'ipBlock': destination.allowFrom(Peer.ipBlock(`203.0.${113 + edge.from.octet}.0/24`, { transport: PeerTransport.PLAINTEXT }), options); break;
+      case 'ipBlock': {
+        const { octet, mtls, hole } = edge.from;
+        const transport = mtls ? PeerTransport.MTLS : PeerTransport.PLAINTEXT;
+        destination.allowFrom(Peer.ipBlock(`203.0.${113 + octet}.0/24`, { ...(hole ? { except: [`203.0.${113 + octet}.0/28`] } : {}), transport }), options);
+        break;
+      }
     }
   }
   for (const egress of spec.egress) {
