@@ -29,7 +29,7 @@ Commands:
                                        exit 1 on a mismatch
   audit <intent-paths...> [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format text|json]
                                        live cluster vs intent: drift, over-permissive access;
-                                       exit 1 when they differ
+                                       exit 1 on drift, wider access or RBAC it could not read
   discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
                                        scaffold a mesh declaration, with edges inferred from
                                        *_ADDR/_URL/_HOST env vars, also from ConfigMaps (envFrom,

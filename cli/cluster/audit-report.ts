@@ -14,7 +14,9 @@ export interface AuditReport {
   readonly notCompared: readonly string[];
   readonly access: AccessComparison;
   readonly notes: readonly string[];
-  /** No drift and no access that the intent does not allow: the exit code is 0. */
+  /** Resources access depends on that could not be read: the audit cannot vouch for what they grant. */
+  readonly unread: readonly string[];
+  /** No drift, no access that the intent does not allow, nothing left unread: the exit code is 0. */
   readonly clean: boolean;
 }
 
@@ -23,6 +25,7 @@ export function auditReport(
   drift: DriftReport,
   access: AccessComparison,
   notes: readonly string[],
+  unread: readonly string[] = [],
 ): AuditReport {
   const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0;
   return {
@@ -31,7 +34,9 @@ export function auditReport(
     notCompared: drift.notCompared,
     access,
     notes,
-    clean: drift.findings.length === 0 && !overPermissive,
+    unread,
+    // A gate must not pass what it could not see (e.g. a ClusterRoleBinding to cluster-admin).
+    clean: drift.findings.length === 0 && !overPermissive && unread.length === 0,
   };
 }
 
@@ -51,6 +56,7 @@ export function auditText(report: AuditReport): string {
   section('HTTP restrictions tighter live than in the intent', access.narrowed.map((change) => `  ~ ${describeChange(change)}`));
   section('Kubernetes API access granted live, not by the intent', access.api.overPermissive.map((grant) => `  + ${describeApiAccess(grant)}`));
   section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
+  section('Mesh-wide Istio policies of the root namespace, not in the intent (their effect is in the access above)', access.meshWidePolicies.map((policy) => `  ${policy}`));
   section('Not compared (audit compares Namespaces, ServiceAccounts, Services and access policies)', report.notCompared.map((object) => `  ${object}`));
   section('Notes', report.notes.map((note) => `  ${note}`));
   lines.push('', `${access.workloads} live workloads evaluated. ${verdict(report)}`);
@@ -58,14 +64,21 @@ export function auditText(report: AuditReport): string {
 }
 
 function verdict(report: AuditReport): string {
-  if (report.clean) return 'The cluster matches the intent.';
+  const { access } = report;
+  const missing = access.underPermissive.length + access.narrowed.length + access.api.missing.length;
+  if (report.clean) {
+    return missing > 0
+      ? `The cluster allows nothing beyond the intent, but ${missing} intended access(es) are missing or narrower live.`
+      : 'The cluster matches the intent.';
+  }
   const problems = [
     ...(report.drift.length > 0 ? [`${report.drift.length} drifted object(s)`] : []),
-    ...(report.access.overPermissive.length > 0 ? [`${report.access.overPermissive.length} over-permissive edge(s)`] : []),
-    ...(report.access.widened.length > 0 ? [`${report.access.widened.length} edge(s) with looser HTTP restrictions`] : []),
-    ...(report.access.api.overPermissive.length > 0 ? [`${report.access.api.overPermissive.length} API grant(s) beyond the intent`] : []),
+    ...(access.overPermissive.length > 0 ? [`${access.overPermissive.length} over-permissive edge(s)`] : []),
+    ...(access.widened.length > 0 ? [`${access.widened.length} edge(s) with looser HTTP restrictions`] : []),
+    ...(access.api.overPermissive.length > 0 ? [`${access.api.overPermissive.length} API grant(s) beyond the intent`] : []),
   ];
-  return `The cluster differs from the intent: ${problems.join(', ')}.`;
+  const unread = report.unread.length > 0 ? `${problems.length > 0 ? ' It is also' : 'The audit is'} incomplete: ${report.unread.join(', ')} could not be read, so the API access they grant was not compared.` : '';
+  return problems.length > 0 ? `The cluster differs from the intent: ${problems.join(', ')}.${unread}` : unread;
 }
 
 function describeFinding(finding: DriftFinding): string[] {

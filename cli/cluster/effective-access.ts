@@ -2,7 +2,7 @@ import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../
 import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
 import { ApiAccessComparison, compareApiAccess } from './api-access';
 import { POLICY_KINDS, inAudited } from './drift';
-import { objectKey } from './object-identity';
+import { describeObject, objectKey, scopeOf } from './object-identity';
 
 /** Who may reach whom, and use which API objects, live compared with what the intent would allow over the same live workloads. */
 export interface AccessComparison {
@@ -18,7 +18,12 @@ export interface AccessComparison {
   readonly narrowed: readonly ChangedEdge[];
   /** Kubernetes API access (RBAC) of the audited namespaces' ServiceAccounts. */
   readonly api: ApiAccessComparison;
+  /** Live Istio policies of the root namespace (mesh-wide), which the intent does not hold: their effect is in the access above. */
+  readonly meshWidePolicies: readonly string[];
 }
+
+/** Istio policies that apply mesh-wide from the root namespace. */
+const MESH_WIDE_KINDS = new Set(['AuthorizationPolicy', 'PeerAuthentication']);
 
 /** Kinds whose intent copy does not replace the live one: the intent describes access, the cluster runs the workloads. */
 const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob']);
@@ -32,10 +37,13 @@ export function compareAccess(
   live: readonly LoadedObject[],
   intent: readonly LoadedObject[],
   audited: ReadonlySet<string>,
-  options: MeshOptions,
+  options: MeshOptions & { readonly readNamespaces?: ReadonlySet<string> },
 ): AccessComparison {
-  const liveReach = reach(buildInventory(live, options));
-  const intendedReach = reach(buildInventory(intendedCluster(live, intent, audited), options));
+  const liveInventory = buildInventory(live, options);
+  const liveReach = reach(liveInventory);
+  const { rootNamespace } = liveInventory.mesh;
+  const meshWide = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
+  const intendedReach = reach(buildInventory(intendedCluster(live, intent, audited, meshWide), options));
   const diff = diffReach(intendedReach, liveReach);
   return {
     workloads: liveReach.summary.workloads,
@@ -43,17 +51,27 @@ export function compareAccess(
     underPermissive: diff.removed,
     widened: diff.changed.filter((change) => change.widened),
     narrowed: diff.changed.filter((change) => !change.widened),
-    api: compareApiAccess(live, intent, audited),
+    api: compareApiAccess(live, intent, audited, options.readNamespaces),
+    meshWidePolicies: live.filter(({ object }) => meshWide(object)).map(({ object }) => describeObject(object)).sort(),
   };
 }
 
-/** The cluster as it would be with the intent applied and the audited namespaces' other policies gone. */
-function intendedCluster(live: readonly LoadedObject[], intent: readonly LoadedObject[], audited: ReadonlySet<string>): LoadedObject[] {
+/**
+ * The cluster as it would be with the intent applied: the audited namespaces' other policies gone,
+ * and so the root namespace's Istio policies, which apply mesh-wide (into the audited namespaces too)
+ * and which the intent does not hold; unless the root namespace is itself audited.
+ */
+function intendedCluster(
+  live: readonly LoadedObject[],
+  intent: readonly LoadedObject[],
+  audited: ReadonlySet<string>,
+  meshWide: (object: LoadedObject['object']) => boolean,
+): LoadedObject[] {
   const liveByKey = new Map(live.map((loaded) => [objectKey(loaded.object), loaded]));
   const replacements = intent
     .filter(({ object }) => inAudited(object, audited) && !WORKLOAD_KINDS.has(object.kind))
     .map((loaded) => withLiveLabels(loaded, liveByKey.get(objectKey(loaded.object))));
-  const kept = live.filter(({ object }) => !(POLICY_KINDS.has(object.kind) && inAudited(object, audited)));
+  const kept = live.filter(({ object }) => !(POLICY_KINDS.has(object.kind) && inAudited(object, audited)) && !meshWide(object));
   // Later objects replace earlier ones of the same kind, namespace and name in the inventory.
   return [...kept, ...replacements];
 }

@@ -18,6 +18,8 @@ export interface LiveObjects {
   readonly objects: readonly LoadedObject[];
   /** What could not be read and why, for the report. */
   readonly notes: readonly string[];
+  /** Resources that exist but could not be read, and that access depends on: the comparison is incomplete without them. */
+  readonly unread: readonly string[];
 }
 
 /** Everything the analyzer reads about workloads: Pods and every controller, so that Pods of a listed controller fold into it. */
@@ -40,6 +42,7 @@ const MESH_CONFIG_MAP = 'istio';
  */
 export async function readLiveObjects(client: ClusterClient, scope: LiveScope): Promise<LiveObjects> {
   const notes = new Set<string>();
+  const unread = new Set<string>();
   const unserved = (resource: ResourceName) => notes.add(`the API server does not serve ${resource}; none read`);
   const requests: Array<Promise<readonly KubeObject[]>> = [];
   const policies = scope.policies ?? true;
@@ -71,6 +74,7 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
         (items) => items ?? [],
         (error: Error) => {
           notes.add(`${resource} not read (${error.message}); API access through them not compared`);
+          unread.add(resource);
           return [];
         },
       ));
@@ -89,5 +93,6 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
   return {
     objects: objects.map((object): LoadedObject => ({ object, source: { file: `${client.server} ${describeObject(object)}`, document: 0 } })),
     notes: [...notes].sort(),
+    unread: [...unread].sort(),
   };
 }

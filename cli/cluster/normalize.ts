@@ -95,8 +95,16 @@ function networkPolicySpec(spec: Record<string, unknown>): Json {
  * back, and Kubernetes and Istio read an empty list like an absent one, so both are left out. Empty
  * objects are kept: `podSelector: {}` selects every pod, an absent peer selector means something else.
  */
+/**
+ * Keys sorted, empty lists and selectors dropped, and lists sorted too: every list of these policies
+ * (rules, peers, ports, principals, verbs, subjects...) is a set whose order means nothing, so a copy
+ * that only reorders one is no drift. Changed fields are then reported at their sorted index.
+ */
 function canonical(value: unknown): Json {
-  if (Array.isArray(value)) return value.map(canonical);
+  if (Array.isArray(value)) {
+    return value.map(canonical).map((item) => [JSON.stringify(item), item] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+  }
   if (value === null || typeof value !== 'object') return (value ?? null) as Json;
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value).sort()) {

@@ -17,8 +17,8 @@ import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
  * missing or changed live, live policies the intent does not have (orphaned when the mesh once
  * emitted them, foreign otherwise). Effective access: the analyzer over the live workloads with the
  * live policies and with the intent's, so that a drifted field is reported with what it opens.
- * Exits 1 on drift or over-permissive access, 0 when the cluster matches; async (the Kubernetes
- * client is promise-based).
+ * Exits 1 on drift, over-permissive access or an incomplete comparison (RBAC it could not read),
+ * 0 when the cluster matches; async (the Kubernetes client is promise-based).
  */
 export async function runAudit(args: ParsedArgs, io: CliIo): Promise<number> {
   allowOnly(args, 'audit', CLUSTER_OPTIONS);
@@ -33,10 +33,14 @@ export async function runAudit(args: ParsedArgs, io: CliIo): Promise<number> {
   const client = await connectCluster(connectOptions(args));
   const live = await readLiveObjects(client, { namespaces, rootNamespace: mesh.rootNamespace ?? DEFAULT_ROOT_NAMESPACE });
   const drift = findDrift(intent, live.objects, audited);
-  const access = compareAccess(live.objects, intent, audited, mesh);
+  const access = compareAccess(live.objects, intent, audited, { ...mesh, ...(namespaces ? { readNamespaces: new Set(namespaces) } : {}) });
   const outside = intent.filter(({ object }) => !inAudited(object, audited)).length;
-  const notes = [...live.notes, ...(outside > 0 ? [`${outside} intent object(s) outside the audited namespaces not compared`] : [])];
-  const report = auditReport({ server: client.server, context: client.context, namespaces: [...audited].sort() }, drift, access, notes);
+  const notes = [
+    ...live.notes,
+    ...(outside > 0 ? [`${outside} intent object(s) outside the audited namespaces not compared`] : []),
+    ...(namespaces ? ['API access held in namespaces not read (--namespace) not compared'] : []),
+  ];
+  const report = auditReport({ server: client.server, context: client.context, namespaces: [...audited].sort() }, drift, access, notes, live.unread);
 
   io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : auditText(report));
   return report.clean ? EXIT_OK : EXIT_FINDINGS;

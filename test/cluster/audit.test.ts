@@ -83,14 +83,63 @@ describe('audit against a stand-in API server', () => {
     });
   });
 
-  test('a user who may not list ClusterRoles still gets an audit, with a note', async () => {
+  test('a user who may not list ClusterRoles still gets an audit, with a note, but it is incomplete: exit 1, not "matches"', async () => {
     server.forbid(/\/clusterrole/);
     const { code, report } = await audit();
-    expect(code).toBe(0);
+    const { stdout } = await runCommand('audit', [DIST], { kubeconfig });
+    // A gate must not pass a ClusterRoleBinding to cluster-admin it could not see.
+    expect(code).toBe(1);
     expect(report.notes).toEqual(expect.arrayContaining([
       expect.stringMatching(/^clusterroles not read \(.*403.*\); API access through them not compared$/),
       expect.stringMatching(/^clusterrolebindings not read/),
     ]));
+    expect(report.drift).toEqual([]);
+    expect(stdout.trimEnd().split('\n').pop()).toBe(
+      '15 live workloads evaluated. The audit is incomplete: clusterrolebindings, clusterroles could not be read, so the API access they grant was not compared.');
+  });
+
+  test('a mesh-wide ALLOW in the root namespace, which the intent does not hold, is over-permissive access (exit 1)', async () => {
+    // GIVEN someone added an allow-everything AuthorizationPolicy in istio-system (applies to every workload)
+    server.apply({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'mesh-open', namespace: 'istio-system' }, spec: { rules: [{}] } });
+    const { code, report } = await audit();
+    const { stdout } = await runCommand('audit', [DIST], { kubeconfig });
+    expect(code).toBe(1);
+    expect(report.access.widened.length).toBeGreaterThan(0);
+    expect(stdout).toContain('Mesh-wide Istio policies of the root namespace, not in the intent (their effect is in the access above) (1):\n  AuthorizationPolicy istio-system/mesh-open');
+  });
+
+  test('a mesh-wide PeerAuthentication STRICT in the root namespace changes nothing the intent does not already do (exit 0)', async () => {
+    server.apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } });
+    const { code, report } = await audit();
+    expect(code).toBe(0);
+    expect(report.access.overPermissive).toEqual([]);
+  });
+
+  test.each(['system:serviceaccounts', 'system:authenticated'])('cluster-admin bound to group %s (every ServiceAccount) is API access beyond the intent', async (group) => {
+    server.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'everyone-admin' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }] });
+    const { code, report } = await audit();
+    expect(code).toBe(1);
+    expect(report.access.api.overPermissive).toEqual([expect.objectContaining({ subjectKind: 'Group', subject: group, namespace: '*', verbs: ['*'] })]);
+  });
+
+  test('the bootstrap grants of those groups (system: roles) are not reported', async () => {
+    server.apply(
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:discovery' }, rules: [{ nonResourceURLs: ['/api', '/apis'], verbs: ['get'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:basic-user' }, rules: [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'system:basic-user' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:basic-user' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }] },
+    );
+    const { code, report } = await audit();
+    expect(code).toBe(0);
+    expect(report.access.api).toEqual({ overPermissive: [], missing: [] });
+  });
+
+  test('with --namespace, API access held in namespaces not read is neither missing nor checked, and a note says so', async () => {
+    const { code, report } = await audit({ namespace: 'shop' });
+    expect(code).toBe(0);
+    expect(report.access.api).toEqual({ overPermissive: [], missing: [] });
+    expect(report.notes).toContain('API access held in namespaces not read (--namespace) not compared');
   });
 
   test('a NetworkPolicy edited to ingress [{}] is changed and over-permissive, with the exact pairs it opens', async () => {

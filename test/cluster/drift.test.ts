@@ -52,6 +52,21 @@ describe('drift normalizes what the API server adds', () => {
     ]);
   });
 
+  test('lists are sets: reordered principals, rules or peers are no change; a different item is', () => {
+    const intent = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'shop' },
+      spec: { rules: [{ from: [{ source: { principals: ['cluster.local/ns/web/sa/a', 'cluster.local/ns/web/sa/b'] } }] }, { to: [{ operation: { methods: ['GET', 'HEAD'] } }] }] },
+    };
+    const reordered = {
+      ...intent, metadata: { ...intent.metadata, ...server },
+      spec: { action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['HEAD', 'GET'] } }] }, { from: [{ source: { principals: ['cluster.local/ns/web/sa/b', 'cluster.local/ns/web/sa/a'] } }] }] },
+    };
+    expect(findDrift(loaded(intent), loaded(reordered), SHOP).findings).toEqual([]);
+    const other = JSON.parse(JSON.stringify(reordered));
+    other.spec.rules[1].from[0].source.principals[0] = 'cluster.local/ns/web/sa/c';
+    expect(findDrift(loaded(intent), loaded(other), SHOP).findings).toEqual([expect.objectContaining({ status: 'changed', name: 'a' })]);
+  });
+
   test('an Istio policy served as v1beta1 is the same object as the intent\'s v1', () => {
     const intent = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'shop' }, spec: { action: 'ALLOW', rules: [{}] } };
     const live = { ...intent, apiVersion: 'security.istio.io/v1beta1', metadata: { ...intent.metadata, ...server }, spec: { rules: [{}] } };
