@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'http';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -101,7 +102,12 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
   const k8s = await loadClientNode();
   const config = loadKubeConfig(k8s, options);
   const cluster = config.getCurrentCluster();
-  if (!cluster) throw new InputError(`context ${JSON.stringify(config.getCurrentContext())} of the kubeconfig names no cluster`);
+  if (!cluster) {
+    const context = config.getCurrentContext();
+    throw new InputError(context
+      ? `context ${JSON.stringify(context)} of the kubeconfig names no cluster`
+      : 'the kubeconfig has no current context (is it empty?): pick one with --context NAME or kubectl config use-context NAME');
+  }
   const server = cluster.server;
   const apis: Apis = {
     core: config.makeApiClient(k8s.CoreV1Api),
@@ -206,6 +212,10 @@ function rawBodyOptions(k8s: typeof ClientNode, onAgent?: (agent: { destroy(): v
 function loadKubeConfig(k8s: typeof ClientNode, options: ConnectOptions): ClientNode.KubeConfig {
   const config = new k8s.KubeConfig();
   const source = options.kubeconfig ?? describeDefaultKubeconfig();
+  // client-node reads an empty file as no document and then fails on a property of it.
+  if (options.kubeconfig && fs.existsSync(options.kubeconfig) && fs.readFileSync(options.kubeconfig, 'utf8').trim() === '') {
+    throw new InputError(`kubeconfig ${options.kubeconfig} is empty; pass the file kubectl uses (kubectl config view --raw)`);
+  }
   try {
     if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
     else config.loadFromDefault();
@@ -250,7 +260,9 @@ function describeFailure(server: string, what: string, error: unknown): string {
     const parsed = typeof body === 'string' ? safeJson(body) : body;
     const message = (parsed as { message?: unknown } | undefined)?.message;
     const detail = typeof message === 'string' ? `: ${message}` : '';
-    return `the Kubernetes API server at ${server} refused to ${what} (HTTP ${status}${detail})`;
+    // 4xx: the server refused the request; 5xx: it failed at it.
+    const verb = status >= 500 ? 'failed to' : 'refused to';
+    return `the Kubernetes API server at ${server} ${verb} ${what} (HTTP ${status} ${STATUS_CODES[status] ?? ''}${detail})`.replace(' )', ')');
   }
   const reason = firstLine(error);
   if ((error as { name?: unknown } | undefined)?.name === 'SyntaxError') {

@@ -50,6 +50,11 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
   const list = (resource: ResourceName, namespace?: string) => requests.push(client.list(resource, namespace).then((items) => {
     if (!items) unserved(resource);
     return items ?? [];
+  }, (error: Error) => {
+    // ConfigMaps only add environment variables to discover's inference: without them it goes on, and says so.
+    if (resource !== 'configmaps') throw error;
+    notes.add(`configmaps${namespace ? ` of ${namespace}` : ''} not read (${error.message}); variables from envFrom/configMapKeyRef not used`);
+    return [];
   }));
 
   if (scope.namespaces) {

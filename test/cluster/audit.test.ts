@@ -281,6 +281,14 @@ describe('audit input errors (exit 2, one line)', () => {
     expect(stderr).toMatch(/^mesh-policy: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/);
   });
 
+  test('an empty kubeconfig is named as such', async () => {
+    const empty = path.join(path.dirname(kubeconfig), 'empty');
+    fs.writeFileSync(empty, '\n');
+    const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig: empty });
+    expect(code).toBe(2);
+    expect(stderr).toBe(`mesh-policy: kubeconfig ${empty} is empty; pass the file kubectl uses (kubectl config view --raw)\n`);
+  });
+
   test('a refused list names the server, the resource and the API server message', async () => {
     // GIVEN the user may not list pods
     server.forbid(/\/pods$/);
@@ -288,7 +296,7 @@ describe('audit input errors (exit 2, one line)', () => {
     const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig });
     // THEN one line says so
     expect(code).toBe(2);
-    expect(stderr).toBe(`mesh-policy: the Kubernetes API server at ${server.url} refused to list pods (HTTP 403: forbidden: User "system:anonymous" cannot list resource at /api/v1/pods)\n`);
+    expect(stderr).toBe(`mesh-policy: the Kubernetes API server at ${server.url} refused to list pods (HTTP 403 Forbidden: forbidden: User "system:anonymous" cannot list resource at /api/v1/pods)\n`);
   });
 
   test('a stalled API server ends the command after --request-timeout, naming the call that hung', async () => {
