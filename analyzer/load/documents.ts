@@ -46,7 +46,7 @@ export function parseManifestText(text: string, file: string, keep?: DocumentFil
 }
 
 function* manifestObjects(text: string, file: string, keep: DocumentFilter | undefined): Generator<LoadedObject> {
-  const values = looksLikeJson(text, file) ? [parseJson(text, file)] : parseYamlDocuments(text, file, keep);
+  const values = jsonDocument(text, file) ?? parseYamlDocuments(text, file, keep);
   let document = 0;
   for (const value of values) {
     const objects = Array.isArray(value)
@@ -92,16 +92,19 @@ function collect(value: unknown, source: SourceRef, into: LoadedObject[]): void 
   into.push({ object: object as KubeObject, source });
 }
 
-function looksLikeJson(text: string, file: string): boolean {
-  if (path.extname(file).toLowerCase() === '.json') return true;
+/**
+ * A `.json` file is one JSON value (malformed: an error). Another file that starts like JSON is
+ * parsed as one when it is one; else it is YAML, of which JSON is a subset (e.g. JSON documents
+ * separated by `---`, as `kubectl get -o json` piped together gives).
+ */
+function jsonDocument(text: string, file: string): unknown[] | undefined {
+  const strict = path.extname(file).toLowerCase() === '.json';
   const first = text.trimStart()[0];
-  return first === '{' || first === '[';
-}
-
-function parseJson(text: string, file: string): unknown {
+  if (!strict && first !== '{' && first !== '[') return undefined;
   try {
-    return JSON.parse(text);
+    return [JSON.parse(text)];
   } catch (error) {
+    if (!strict) return undefined;
     throw new InputError(`${file}: document 0: malformed JSON: ${(error as Error).message}`);
   }
 }

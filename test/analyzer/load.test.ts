@@ -57,6 +57,12 @@ describe('loading manifests', () => {
     expect(() => parseManifestText(text, 'bad.yaml')).toThrow(/^bad\.yaml: document 1: malformed YAML: .* at line 7, column \d+$/);
   });
 
+  test('a YAML file of JSON documents separated by --- is YAML (JSON is a subset), not one malformed JSON value', () => {
+    const text = '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}\n---\n{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}\n';
+    expect(parseManifestText(text, 'dump.yaml').map((loaded) => loaded.object.metadata)).toEqual([{ name: 'a' }, { name: 'b' }]);
+    expect(() => parseManifestText(text, 'dump.json')).toThrow(/^dump\.json: document 0: malformed JSON/);
+  });
+
   test('malformed JSON is an error naming the file', () => {
     expect(() => parseManifestText('{"kind":', 'bad.json')).toThrow(/^bad\.json: document 0: malformed JSON/);
   });
