@@ -40,7 +40,8 @@ const MESH_CONFIG_MAP = 'istio';
  * ClusterRoles and ClusterRoleBindings), Istio AuthorizationPolicies and PeerAuthentications, and the
  * `istio` ConfigMap of the root namespace.
  */
-export async function readLiveObjects(client: ClusterClient, scope: LiveScope): Promise<LiveObjects> {
+export async function readLiveObjects(cluster: ClusterClient, scope: LiveScope): Promise<LiveObjects> {
+  const client = throttled(cluster, MAX_REQUESTS_IN_FLIGHT);
   const notes = new Set<string>();
   const unread = new Set<string>();
   const unserved = (resource: ResourceName) => notes.add(`the API server does not serve ${resource}; none read`);
@@ -99,5 +100,33 @@ export async function readLiveObjects(client: ClusterClient, scope: LiveScope): 
     objects: objects.map((object): LoadedObject => ({ object, source: { file: `${client.server} ${describeObject(object)}`, document: 0 } })),
     notes: [...notes].sort(),
     unread: [...unread].sort(),
+  };
+}
+
+/**
+ * At most this many API requests at once: a long --namespace list makes hundreds of per-namespace
+ * lists, which an API server under priority-and-fairness would otherwise throttle (HTTP 429).
+ */
+const MAX_REQUESTS_IN_FLIGHT = 16;
+
+/** The client, with its requests queued so that at most `limit` run at a time. */
+function throttled(client: ClusterClient, limit: number): ClusterClient {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const run = async <T>(request: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await request();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+  return {
+    server: client.server,
+    context: client.context,
+    list: (resource, namespace) => run(() => client.list(resource, namespace)),
+    get: (resource, namespace, name) => run(() => client.get(resource, namespace, name)),
   };
 }

@@ -35,4 +35,26 @@ describe('reading the live cluster', () => {
   test('GIVEN Deployments may not be listed THEN reading fails: workloads are what the analysis is about', async () => {
     await expect(readLiveObjects(client(['deployments']), { rootNamespace: 'istio-system' })).rejects.toThrow('refused to list deployments');
   });
+
+  test('GIVEN forty namespaces to read THEN at most 16 API requests run at once (no burst of hundreds)', async () => {
+    let running = 0;
+    let most = 0;
+    const slow: ClusterClient = {
+      server: 'https://k8s',
+      context: 'test',
+      list: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running--;
+        return [];
+      },
+      get: async (_resource, _namespace, name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+    };
+    const namespaces = Array.from({ length: 40 }, (_, i) => `ns-${i}`);
+    const live = await readLiveObjects(slow, { namespaces, rootNamespace: 'istio-system' });
+    expect(live.objects).toHaveLength(40);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(16);
+  });
 });
