@@ -49,7 +49,7 @@ describe('reading the live cluster', () => {
         running--;
         return [];
       },
-      get: async (_resource, _namespace, name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+      get: async (resource, _namespace, name) => (resource === 'namespaces' ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } : undefined),
     };
     const namespaces = Array.from({ length: 40 }, (_, i) => `ns-${i}`);
     const live = await readLiveObjects(slow, { namespaces, rootNamespace: 'istio-system' });
