@@ -1,5 +1,7 @@
 import { Inventory, KubeObject, LoadedObject, Service, ServicePort, Workload, buildInventory } from '../../analyzer';
 import { compareStrings } from '../../analyzer/load/files';
+import { ScaffoldGateway, gatewayNotes, gatewaySignal, selectsGateway } from './discover-gateways';
+import { meshPortName, meshServiceName } from './discover-names';
 import { objectFinder } from './object-identity';
 
 /** The port factories of the construct library (`MeshPort.grpc(...)`...). */
@@ -7,6 +9,8 @@ export type ScaffoldProtocol = 'http' | 'http2' | 'grpc' | 'tcp' | 'udp';
 
 export interface ScaffoldPort {
   readonly name: string;
+  /** The Service port's own name, when the library refuses it and `name` stands for it. */
+  readonly kubernetesName?: string;
   readonly protocol: ScaffoldProtocol;
   /** The Service port, which clients dial. */
   readonly port: number;
@@ -17,6 +21,8 @@ export interface ScaffoldPort {
 export interface ScaffoldService {
   readonly namespace: string;
   readonly name: string;
+  /** The Service's or workload's own name, when the library refuses it and `name` stands for it. */
+  readonly kubernetesName?: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly serviceAccountName: string;
   readonly ports: readonly ScaffoldPort[];
@@ -31,6 +37,10 @@ export interface DiscoveredServices {
   readonly serviceRefs: ReadonlyMap<string, { readonly service: ScaffoldService; readonly portNames: ReadonlyMap<number, string> }>;
   /** Kubernetes Services without selector: their endpoints are not pods we know. */
   readonly selectorless: ReadonlySet<string>;
+  /** Kubernetes Services in front of gateways, to the gateway workloads they select. */
+  readonly gatewayServices: ReadonlyMap<string, readonly string[]>;
+  /** Gateway workloads: left out, since gateways are no mesh services. */
+  readonly gateways: readonly ScaffoldGateway[];
   /** Workload id to the mesh service that calls on its behalf. */
   readonly consumers: ReadonlyMap<string, ScaffoldService>;
   /** The workloads looked at (top owners only: a Deployment, not its ReplicaSets and Pods). */
@@ -52,16 +62,27 @@ export const PLATFORM_NAMESPACES: ReadonlySet<string> = new Set(['kube-system', 
 export function discoverServices(objects: readonly LoadedObject[], inScope: (namespace: string) => boolean): DiscoveredServices {
   const inventory: Inventory = buildInventory(objects);
   const notes: string[] = [];
-  const workloads = inventory.workloads.filter((w) => !w.ownedByListedWorkload && inScope(w.namespace));
+  const find = objectFinder(objects);
+  const candidates = inventory.workloads.filter((w) => !w.ownedByListedWorkload && inScope(w.namespace));
+  const gatewaySignals = new Map(candidates.flatMap((w) => {
+    const signal = gatewaySignal(w);
+    return signal ? [[w.id, signal] as const] : [];
+  }));
+  const workloads = candidates.filter((w) => !gatewaySignals.has(w.id));
   const selected = new Map<Service, Workload[]>();
   const selectorless = new Set<string>();
+  const gatewayServices = new Map<string, string[]>();
   for (const service of inventory.services.filter((s) => inScope(s.namespace))) {
+    const ref = `${service.namespace}/${service.name}`;
     if (!service.selector) {
-      selectorless.add(`${service.namespace}/${service.name}`);
+      selectorless.add(ref);
       continue;
     }
     const selector = service.selector;
-    selected.set(service, workloads.filter((w) => w.namespace === service.namespace && [...selector].every(([k, v]) => w.labels.get(k) === v)));
+    const pods = candidates.filter((w) => w.namespace === service.namespace && [...selector].every(([k, v]) => w.labels.get(k) === v));
+    const applications = pods.filter((w) => !gatewaySignals.has(w.id));
+    if (applications.length === 0 && (pods.length > 0 || selectsGateway(selector))) gatewayServices.set(ref, pods.map((w) => w.id));
+    else selected.set(service, applications);
   }
 
   const services: ScaffoldService[] = [];
@@ -94,14 +115,29 @@ export function discoverServices(objects: readonly LoadedObject[], inScope: (nam
       }
     }
   }
-  const find = objectFinder(objects);
   for (const workload of workloads.filter((w) => !consumers.has(w.id))) {
     const consumer = consumerService(workload, find(workload.kind, workload.namespace, workload.name), services, notes);
     services.push(consumer);
     consumers.set(workload.id, consumer);
   }
   services.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
-  return { services, serviceRefs, selectorless, consumers, workloads, notes };
+  const gateways = candidates.flatMap((workload): ScaffoldGateway[] => {
+    const signal = gatewaySignals.get(workload.id);
+    if (!signal) return [];
+    return [{
+      workload: workload.id,
+      namespace: workload.namespace,
+      serviceAccountName: workload.serviceAccount,
+      labels: signal.labels ?? podSelector(workload, find(workload.kind, workload.namespace, workload.name)),
+      because: signal.because,
+      services: [...gatewayServices].filter(([, selected]) => selected.includes(workload.id)).map(([ref]) => ref).sort(compareStrings),
+    }];
+  }).sort((a, b) => compareStrings(a.workload, b.workload));
+  for (const [ref, selected] of gatewayServices) {
+    if (selected.length === 0) notes.push(`Service ${ref} selects gateway pods, none of which were read: left out, as gateways are no mesh services`);
+  }
+  notes.push(...gatewayNotes(gateways, new Set(services.map((s) => s.namespace))));
+  return { services, serviceRefs, selectorless, gatewayServices, gateways, consumers, workloads, notes };
 }
 
 /** The Service that names its pods' workload goes first, then by name: it keeps its name when others fold into it. */
@@ -123,12 +159,15 @@ function scaffoldService(service: Service, pods: readonly Workload[], notes: str
   if (accounts[0] === 'default') {
     notes.push(`the pods of Service ${ref} run as the namespace's default ServiceAccount: give them their own, or Istio cannot tell them from other pods`);
   }
+  const name = meshServiceName(service.name);
+  const taken = new Set<string>();
   return {
     namespace: service.namespace,
-    name: service.name,
+    name,
+    ...(name !== service.name ? { kubernetesName: service.name } : {}),
     selector: Object.fromEntries([...service.selector ?? []].sort(([a], [b]) => compareStrings(a, b))),
     serviceAccountName: accounts[0] ?? service.name,
-    ports: service.ports.flatMap((port) => scaffoldPort(ref, port, pods, notes)),
+    ports: service.ports.flatMap((port) => scaffoldPort(ref, port, pods, notes, taken)),
     workloads: pods.map((w) => w.id),
   };
 }
@@ -137,7 +176,8 @@ function scaffoldService(service: Service, pods: readonly Workload[], notes: str
 function foldPorts(keeper: ServiceDraft, folded: Service, pods: readonly Workload[], notes: string[]): Map<number, string> {
   const names = new Map<number, string>();
   const ports = keeper.ports;
-  for (const port of folded.ports.flatMap((p) => scaffoldPort(`${folded.namespace}/${folded.name}`, p, pods, notes))) {
+  const taken = new Set<string>(); // the folded Service's own names; a clash with the keeper's leaves the port out
+  for (const port of folded.ports.flatMap((p) => scaffoldPort(`${folded.namespace}/${folded.name}`, p, pods, notes, taken))) {
     const same = ports.find((p) => p.containerPort === port.containerPort && p.protocol === port.protocol);
     if (same) {
       names.set(port.port, same.name);
@@ -155,8 +195,11 @@ const PROTOCOLS: Readonly<Record<string, ScaffoldProtocol>> = {
   'grpc': 'grpc', 'tcp': 'tcp', 'https': 'tcp', 'tls': 'tcp', 'kubernetes.io/wss': 'tcp', 'mongo': 'tcp', 'mysql': 'tcp', 'redis': 'tcp',
 };
 
-/** Istio's protocol selection: `appProtocol`, else the port name's prefix up to the first `-` (istio.io, "Protocol Selection"). */
-function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[], notes: string[]): ScaffoldPort[] {
+/**
+ * Istio's protocol selection: `appProtocol`, else the port name's prefix up to the first `-` (istio.io,
+ * "Protocol Selection"). The name is one the library accepts and `taken` does not hold yet; it is added.
+ */
+function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[], notes: string[], taken: Set<string>): ScaffoldPort[] {
   if (port.protocol === 'SCTP') {
     notes.push(`Service ${ref} port ${port.port} is SCTP, which the mesh does not declare; left out`);
     return [];
@@ -168,7 +211,15 @@ function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[],
     notes.push(`Service ${ref} port ${port.port} declares no protocol (name ${JSON.stringify(name)}); declared as TCP, name it http-... or grpc-... if it speaks HTTP`);
     protocol = 'tcp';
   }
-  return [{ name: port.name ?? `${protocol}-${port.port}`, protocol, port: port.port, containerPort: containerPort(ref, port, pods, notes) }];
+  const meshName = meshPortName(port.name, protocol, port.port, taken);
+  taken.add(meshName);
+  return [{
+    name: meshName,
+    ...(port.name !== undefined && meshName !== port.name ? { kubernetesName: port.name } : {}),
+    protocol,
+    port: port.port,
+    containerPort: containerPort(ref, port, pods, notes),
+  }];
 }
 
 /** `targetPort` as a number: named target ports resolve through the selected pods' container ports. */
@@ -180,24 +231,30 @@ function containerPort(ref: string, port: ServicePort, pods: readonly Workload[]
   return port.port;
 }
 
-/** A workload no Service selects: it only calls others. Its controller's selector is the stable part of its labels. */
+/** A workload no Service selects: it only calls others. Its selector and ServiceAccount are its pods' own, whatever its name. */
 function consumerService(workload: Workload, controller: KubeObject | undefined, services: readonly ScaffoldService[], notes: string[]): ScaffoldService {
+  const taken = (candidate: string) => services.some((s) => s.namespace === workload.namespace && s.name === candidate);
+  const meshName = meshServiceName(workload.name);
+  let name = meshName;
+  for (let n = 1; taken(name); n++) name = meshServiceName(workload.name, n === 1 ? '-client' : `-client${n}`);
+  if (name !== meshName) notes.push(`workload ${workload.id} is not selected by the Service of the same name; declared as ${name}`);
+  return {
+    namespace: workload.namespace,
+    name,
+    ...(meshName !== workload.name ? { kubernetesName: workload.name } : {}),
+    selector: podSelector(workload, controller),
+    serviceAccountName: workload.serviceAccount,
+    ports: [],
+    workloads: [workload.id],
+  };
+}
+
+/** The labels that select a workload's pods: its controller's selector, the stable part of its labels. */
+function podSelector(workload: Workload, controller: KubeObject | undefined): Record<string, string> {
   const matchLabels = ((controller?.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels);
   // Without a controller selector, the pod's own labels, less those Istio's injector adds to every pod.
   const selector = matchLabels && Object.keys(matchLabels).length > 0
     ? matchLabels
     : Object.fromEntries([...workload.labels].filter(([key]) => !/^(security|service)\.istio\.io\//.test(key)));
-  let name = workload.name;
-  if (services.some((s) => s.namespace === workload.namespace && s.name === name)) {
-    name = `${workload.name}-client`;
-    notes.push(`workload ${workload.id} is not selected by the Service of the same name; declared as ${name}`);
-  }
-  return {
-    namespace: workload.namespace,
-    name,
-    selector: Object.fromEntries(Object.entries(selector).sort(([a], [b]) => compareStrings(a, b))),
-    serviceAccountName: workload.serviceAccount,
-    ports: [],
-    workloads: [workload.id],
-  };
+  return Object.fromEntries(Object.entries(selector).sort(([a], [b]) => compareStrings(a, b)));
 }

@@ -1,5 +1,7 @@
 import { compareStrings } from '../../analyzer/load/files';
+import { ScaffoldGateway } from './discover-gateways';
 import { ScaffoldPort, ScaffoldService } from './discover-model';
+import { refusal } from './discover-names';
 import { ScaffoldEdge, UnresolvedAddress } from './env-edges';
 
 /** What `discover` found, as printed with `--format json` and rendered as TypeScript. */
@@ -9,6 +11,8 @@ export interface MeshScaffold {
   readonly services: readonly ScaffoldService[];
   readonly edges: readonly ScaffoldEdge[];
   readonly unresolved: readonly UnresolvedAddress[];
+  /** Gateway workloads, left out of the declaration (the notes say how to declare them). */
+  readonly gateways: readonly ScaffoldGateway[];
   readonly notes: readonly string[];
 }
 
@@ -19,11 +23,13 @@ export interface ScaffoldOptions {
   readonly meshId?: string;
 }
 
+/** Names a variable of the module must not take: keywords, names strict mode reserves, and the module's own. */
 const RESERVED = new Set([
-  'app', 'mesh', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'app', 'mesh', 'declareMesh', 'Mesh', 'MeshPort', 'App', 'eval', 'arguments', 'undefined', 'NaN', 'Infinity',
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
   'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return',
   'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'let', 'static', 'yield',
-  'await', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'Mesh', 'MeshPort', 'App',
+  'await', 'implements', 'interface', 'package', 'private', 'protected', 'public',
 ]);
 
 /**
@@ -53,6 +59,7 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
     const nsVariable = names.take(camel(`${namespace}-ns`), camel(`${namespace}-namespace`));
     lines.push('', `  const ${nsVariable} = mesh.addNamespace(${quote(namespace)});`);
     for (const service of scaffold.services.filter((s) => s.namespace === namespace)) {
+      for (const text of renames(service)) lines.push(`  // ${oneLine(text)}`);
       const assigned = variable.get(refOf(service));
       lines.push(`  ${assigned ? `const ${assigned} = ` : ''}${nsVariable}.addService(${quote(service.name)}, {`);
       if (service.ports.length > 0) lines.push(`    ports: [${service.ports.map(portExpression).join(', ')}],`);
@@ -61,7 +68,7 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
   }
   if (scaffold.edges.length > 0) lines.push('', '  // Calls, as the callers\' environment variables name them.');
   for (const edge of scaffold.edges) {
-    const evidence = [...new Set(edge.evidence.map((e) => `${e.workload.split('/')[1]}: ${e.variable}=${e.value}${e.from ? ` (from ${e.from})` : ''}`))];
+    const evidence = [...new Set(edge.evidence.map((e) => `${e.workload.split('/')[1]}: ${e.variable} -> ${e.address}${e.from ? ` (from ${e.from})` : ''}`))];
     for (const text of evidence) lines.push(`  // ${oneLine(text)}`);
     const ports = edge.ports.length > 0 ? `, { ports: [${edge.ports.map(quote).join(', ')}] }` : '';
     lines.push(`  ${variable.get(edge.to)}.allowFrom(${variable.get(edge.from)}${ports});`);
@@ -69,7 +76,9 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
   lines.push('', '  return mesh;', '}');
   if (scaffold.unresolved.length > 0) {
     lines.push('', '// Addresses not resolved to a service (declare them by hand if they are calls):');
-    for (const u of scaffold.unresolved) lines.push(`// - ${oneLine(`${u.workload} (${u.container}) ${u.variable}=${u.value}: ${u.reason}`)}`);
+    for (const u of scaffold.unresolved) {
+      lines.push(`// - ${oneLine(`${u.workload} (${u.container}) ${u.variable}${u.address ? ` -> ${u.address}` : ''}${u.from ? ` (from ${u.from})` : ''}: ${u.reason}`)}`);
+    }
   }
   if (scaffold.notes.length > 0) {
     lines.push('', '// Notes:');
@@ -80,6 +89,18 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
 
 function refOf(service: ScaffoldService): string {
   return `${service.namespace}/${service.name}`;
+}
+
+/** Comments on the names used in place of Kubernetes names the library refuses. */
+function renames(service: ScaffoldService): string[] {
+  const texts = service.kubernetesName === undefined ? [] : [
+    `${service.kubernetesName} is declared as ${service.name}: ${refusal('service', service.kubernetesName)}; `
+      + `the selector and ServiceAccount below are its pods' own${service.ports.length > 0 ? `, and the mesh writes its Service as ${service.name}` : ''}`,
+  ];
+  for (const port of service.ports) {
+    if (port.kubernetesName !== undefined) texts.push(`port ${port.kubernetesName} of ${service.name} is declared as ${port.name}: ${refusal('port', port.kubernetesName)}`);
+  }
+  return texts;
 }
 
 function portExpression(port: ScaffoldPort): string {

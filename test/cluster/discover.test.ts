@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { Testing } from 'cdk8s';
 import type { Mesh } from '../../constructs';
-import { manifestObjects } from '../support/boutique-cluster';
+import { deployed, manifestObjects } from '../support/boutique-cluster';
 import { runCommand } from '../support/cluster-cli';
 import { startFakeApiServer } from '../support/fake-apiserver';
 
@@ -42,8 +42,9 @@ const BOUTIQUE_DECLARED = [
 interface Scaffold {
   source: string;
   services: Array<{ namespace: string; name: string; selector: Record<string, string>; serviceAccountName: string; ports: Array<{ name: string; protocol: string; port: number; containerPort: number }> }>;
-  edges: Array<{ from: string; to: string; ports: string[]; evidence: Array<{ workload: string; container: string; variable: string; value: string }> }>;
-  unresolved: Array<{ workload: string; container: string; variable: string; value: string; reason: string }>;
+  edges: Array<{ from: string; to: string; ports: string[]; evidence: Array<{ workload: string; container: string; variable: string; address: string }> }>;
+  unresolved: Array<{ workload: string; container: string; variable: string; address?: string; reason: string }>;
+  gateways: Array<{ workload: string; namespace: string; serviceAccountName: string; labels: Record<string, string>; because: string; services: string[] }>;
   notes: string[];
 }
 
@@ -88,13 +89,13 @@ describe('discover from manifests', () => {
     expect(calls(scaffold)).toEqual(BOUTIQUE_CALLS);
     // AND each edge names the variable it came from
     expect(scaffold.edges.find((e) => e.from === 'default/cartservice')?.evidence)
-      .toEqual([{ workload: 'default/cartservice', container: 'server', variable: 'REDIS_ADDR', value: 'redis-cart:6379' }]);
+      .toEqual([{ workload: 'default/cartservice', container: 'server', variable: 'REDIS_ADDR', address: 'redis-cart:6379' }]);
   });
 
   test('reports the address of a service that is not deployed as unresolved', async () => {
     const scaffold = await discoverJson([BOUTIQUE]);
     expect(scaffold.unresolved).toEqual([{
-      workload: 'default/frontend', container: 'server', variable: 'SHOPPING_ASSISTANT_SERVICE_ADDR', value: 'shoppingassistantservice:80',
+      workload: 'default/frontend', container: 'server', variable: 'SHOPPING_ASSISTANT_SERVICE_ADDR', address: 'shoppingassistantservice:80',
       reason: 'no Service shoppingassistantservice in namespace default',
     }]);
   });
@@ -133,8 +134,8 @@ describe('discover from manifests', () => {
     const { code, stdout } = await discover([BOUTIQUE]);
     expect(code).toBe(0);
     expect(stdout).toContain('export function declareMesh(app: App): Mesh {');
-    expect(stdout).toContain("  // checkoutservice: EMAIL_SERVICE_ADDR=emailservice:5000\n  emailservice.allowFrom(checkoutservice, { ports: ['grpc'] });");
-    expect(stdout).toContain('// - default/frontend (server) SHOPPING_ASSISTANT_SERVICE_ADDR=shoppingassistantservice:80: no Service shoppingassistantservice in namespace default');
+    expect(stdout).toContain("  // checkoutservice: EMAIL_SERVICE_ADDR -> emailservice:5000\n  emailservice.allowFrom(checkoutservice, { ports: ['grpc'] });");
+    expect(stdout).toContain('// - default/frontend (server) SHOPPING_ASSISTANT_SERVICE_ADDR -> shoppingassistantservice:80: no Service shoppingassistantservice in namespace default');
     // WHEN compiling it under strict settings and running it
     const { declareMesh } = compileAndLoad(stdout);
     const mesh = declareMesh(Testing.app());
@@ -144,6 +145,45 @@ describe('discover from manifests', () => {
     // AND declares the inferred edges, no more
     const declared = mesh.declaredAccess().edges.map((e) => `${e.from.kind === 'service' ? `${e.from.namespace}/${e.from.name}` : e.from.kind} -> ${e.to} [${e.containerPorts.join(',')}]`);
     expect(declared.sort()).toEqual(BOUTIQUE_DECLARED);
+  });
+
+  test('names valid in Kubernetes that the library refuses are replaced, with a comment, and the scaffold synthesizes', async () => {
+    // GIVEN Service port names of 16 and 22 characters, a workload named worker.v2, and services named eval and arguments
+    const service = (name: string, ports: object[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector: { app: name }, ports } });
+    const caller = (name: string, labels: Record<string, string>, env: Record<string, string>) => deployed('shop', name, {
+      labels, serviceAccount: labels.app, containers: [{ name: 'main', image: 'caller', env: Object.entries(env).map(([key, value]) => ({ name: key, value })) }],
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'names.json');
+    fs.writeFileSync(file, JSON.stringify([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      ...deployed('shop', 'cartservice', { labels: { app: 'cartservice' }, serviceAccount: 'cartservice', ports: [{ containerPort: 7070 }, { containerPort: 7071 }] }),
+      service('cartservice', [{ name: 'grpc-cartservice', port: 7070 }, { name: 'grpc-cartservice-admin', port: 7071 }]),
+      ...deployed('shop', 'eval', { labels: { app: 'eval' }, serviceAccount: 'eval', ports: [{ containerPort: 8080 }] }),
+      service('eval', [{ name: 'http', port: 80, targetPort: 8080 }]),
+      ...caller('worker.v2', { app: 'worker', version: 'v2' }, { CART_ADDR: 'cartservice:7070', EVAL_URL: 'http://eval' }),
+      ...caller('arguments', { app: 'arguments' }, { CART_ADMIN_ADDR: 'cartservice.shop:7071' }),
+    ]));
+    // WHEN scaffolding TypeScript
+    const { code, stdout } = await discover([file]);
+    expect(code).toBe(0);
+    // THEN the names are ones the library takes (the protocol prefix kept), each with a comment
+    expect(stdout).toContain("  // port grpc-cartservice of cartservice is declared as grpc-cartservic: the library wants IANA service names as port names "
+      + "(at most 15 of a-z, 0-9 and '-', a letter among them, no '--')\n");
+    expect(stdout).toContain("  // port grpc-cartservice-admin of cartservice is declared as grpc-7071: ");
+    expect(stdout).toContain("ports: [MeshPort.grpc(7070, { name: 'grpc-cartservic' }), MeshPort.grpc(7071, { name: 'grpc-7071' })],");
+    // AND the workload keeps its pods' own selector and ServiceAccount under a DNS-1035 name
+    expect(stdout).toContain("  // worker.v2 is declared as worker-v2: mesh service names are DNS-1035 labels (lowercase letters, digits and '-', a letter first); "
+      + "the selector and ServiceAccount below are its pods' own\n"
+      + "  const workerV2 = shopNs.addService('worker-v2', {\n    selector: { app: 'worker', version: 'v2' },\n    serviceAccountName: 'worker',\n  });");
+    // WHEN compiling it under strict settings (no variable named eval or arguments) and running it
+    const { declareMesh } = compileAndLoad(stdout);
+    const mesh = declareMesh(Testing.app());
+    // THEN it synthesizes, with the edges on the renamed ports
+    const manifests = Testing.synth(mesh);
+    const cart = manifests.find((m) => m.kind === 'Service' && m.metadata.name === 'cartservice');
+    expect(cart?.spec.ports.map((p: { name: string }) => p.name)).toEqual(['grpc-cartservic', 'grpc-7071']);
+    const declared = mesh.declaredAccess().edges.map((e) => `${e.from.kind === 'service' ? `${e.from.namespace}/${e.from.name}` : e.from.kind} -> ${e.to} [${e.containerPorts.join(',')}]`);
+    expect(declared.sort()).toEqual(['shop/arguments -> shop/cartservice [7071]', 'shop/worker-v2 -> shop/cartservice [7070]', 'shop/worker-v2 -> shop/eval [8080]']);
   });
 
   test('the output does not depend on the order of the documents', async () => {
@@ -190,6 +230,52 @@ describe('discover from a cluster', () => {
     }
   });
 
+  describe('with --namespace', () => {
+    // web/frontend calls shop/orders, which exists but is not read with --namespace web.
+    const objects = [
+      ...['web', 'shop'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+      ...deployed('web', 'frontend', {
+        labels: { app: 'frontend' }, serviceAccount: 'frontend',
+        containers: [{ name: 'server', image: 'frontend', env: [{ name: 'ORDERS_ADDR', value: 'orders.shop:80' }, { name: 'ORDERS_URL', value: 'http://orders.shop.svc.cluster.local/api' }] }],
+      }),
+      ...deployed('shop', 'orders', { labels: { app: 'orders' }, serviceAccount: 'orders', ports: [{ containerPort: 8080 }] }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders', namespace: 'shop' }, spec: { selector: { app: 'orders' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    ];
+    const reasons = (scaffold: Scaffold) => scaffold.unresolved.map((u) => `${u.variable}: ${u.reason}`);
+
+    test('an address in a namespace that was not read is "not discovered", as from manifests', async () => {
+      // GIVEN the objects behind a stand-in API server and in a file
+      const server = await startFakeApiServer(objects);
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'objects.json');
+      fs.writeFileSync(file, JSON.stringify(objects));
+      try {
+        // WHEN discovering namespace web from both
+        const fromCluster = await discoverJson([], { kubeconfig: server.writeKubeconfig(), namespace: 'web' });
+        const fromFiles = await discoverJson([file], { namespace: 'web' });
+        // THEN both say the same
+        expect(reasons(fromCluster)).toEqual(['ORDERS_ADDR: namespace shop is not discovered', 'ORDERS_URL: namespace shop is not discovered']);
+        expect(fromCluster.unresolved).toEqual(fromFiles.unresolved);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('a user who may not list namespaces gets the same reasons, and a note', async () => {
+      // GIVEN an API server that refuses to list namespaces (getting one by name still works)
+      const server = await startFakeApiServer(objects);
+      server.forbid(/^\/api\/v1\/namespaces$/);
+      try {
+        // WHEN discovering namespace web
+        const scaffold = await discoverJson([], { kubeconfig: server.writeKubeconfig(), namespace: 'web' });
+        // THEN shop is taken for a namespace that was not read, and the notes say so
+        expect(reasons(scaffold)).toEqual(['ORDERS_ADDR: namespace shop is not discovered', 'ORDERS_URL: namespace shop is not discovered']);
+        expect(scaffold.notes.some((note) => note.startsWith("the cluster's namespaces were not listed ("))).toBe(true);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   test('reads ConfigMaps for envFrom and configMapKeyRef, never Secrets', async () => {
     // GIVEN the frontend's cart address moved from its template to a ConfigMap it takes with envFrom
     const objects = manifestObjects(BOUTIQUE).map((object: any) => {
@@ -210,7 +296,7 @@ describe('discover from a cluster', () => {
       // THEN the edge is still found, with the ConfigMap as its evidence
       expect(calls(scaffold)).toEqual(BOUTIQUE_CALLS);
       const edge = scaffold.edges.find((e) => e.from === 'default/frontend' && e.to === 'default/cartservice');
-      expect(edge?.evidence).toEqual([{ workload: 'default/frontend', container: 'server', variable: 'CART_SERVICE_ADDR', value: 'cartservice:7070', from: 'ConfigMap default/frontend-addresses' }]);
+      expect(edge?.evidence).toEqual([{ workload: 'default/frontend', container: 'server', variable: 'CART_SERVICE_ADDR', address: 'cartservice:7070', from: 'ConfigMap default/frontend-addresses' }]);
       expect(server.requests.some((r) => /\/configmaps/.test(r))).toBe(true);
       expect(server.requests.filter((r) => /secrets/.test(r))).toEqual([]);
     } finally {

@@ -3,6 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { runCommand } from '../support/cluster-cli';
 
+/** `web/cache`, a Service (6379 "tcp-redis") in the caller's own namespace, with its Deployment. */
+const CACHE = [
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cache', namespace: 'web' }, spec: { selector: { app: 'cache' }, ports: [{ name: 'tcp-redis', port: 6379 }] } },
+  {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cache', namespace: 'web' },
+    spec: { selector: { matchLabels: { app: 'cache' } }, template: { metadata: { labels: { app: 'cache' } }, spec: { serviceAccountName: 'cache', containers: [{ name: 'redis', image: 'redis' }] } } },
+  },
+];
+
 /**
  * A caller `web/client` whose one container has the given environment, and two servers:
  * `shop/orders` (Service port 80 "http" -> container port named "web" = 8080, 9090 "grpc-admin")
@@ -38,10 +47,11 @@ async function discovered(env: Record<string, string>, client: Parameters<typeof
   const scaffold = JSON.parse(stdout);
   return {
     edges: (scaffold.edges as Array<{ from: string; to: string; ports: string[] }>).map((e) => `${e.from} -> ${e.to} [${e.ports.join(',')}]`),
-    unresolved: (scaffold.unresolved as Array<{ variable: string; value: string; reason: string }>).map((u) => `${u.variable}=${u.value}: ${u.reason}`),
-    evidence: (scaffold.edges as Array<{ evidence: Array<{ variable: string; value: string; from?: string }> }>)
-      .flatMap((e) => e.evidence.map((x) => `${x.variable}=${x.value}${x.from ? ` from ${x.from}` : ''}`)),
+    unresolved: (scaffold.unresolved as Array<{ variable: string; address?: string; reason: string }>).map((u) => `${u.variable}${u.address ? ` -> ${u.address}` : ''}: ${u.reason}`),
+    evidence: (scaffold.edges as Array<{ evidence: Array<{ variable: string; address: string; from?: string }> }>)
+      .flatMap((e) => e.evidence.map((x) => `${x.variable} -> ${x.address}${x.from ? ` from ${x.from}` : ''}`)),
     services: scaffold.services as Array<{ name: string; ports: Array<{ name: string; protocol: string; port: number; containerPort: number }> }>,
+    notes: scaffold.notes as string[],
   };
 }
 
@@ -67,7 +77,7 @@ describe('edges from environment variables', () => {
     // GIVEN `db` dialed from web, where there is no Service db
     const { edges, unresolved } = await discovered({ DB_ADDR: 'db:5432' });
     expect(edges).toEqual([]);
-    expect(unresolved).toEqual(['DB_ADDR=db:5432: no Service db in namespace web']);
+    expect(unresolved).toEqual(['DB_ADDR -> db:5432: no Service db in namespace web']);
   });
 
   test('X_HOST takes its port from X_PORT', async () => {
@@ -85,20 +95,77 @@ describe('edges from environment variables', () => {
     expect(edges).toEqual(['web/client -> data/db [tcp-postgres]']);
   });
 
-  test('credentials in URLs are not copied into the scaffold', async () => {
-    const { code, stdout } = await runCommand('discover', [cluster({ DATABASE_URL: 'postgres://app:s3cret@db.data:5432/app' })], {});
+  test('the scaffold shows the variable and the host:port inferred, never the rest of the value', async () => {
+    // GIVEN values with credentials, options and paths beside the address, resolved and unresolved
+    const file = cluster({
+      DATABASE_URL: 'postgres://app:s3cret@db.data:5432/app',
+      REDIS_ADDR: 'db.data:5432,password=hunter2,ssl=false',
+      ORDERS_URL: 'http://orders.shop/v1?token=s3cr3t',
+      API_URL: 'https://user:pa55@api.example.com/v2?key=k3y',
+    });
+    // WHEN scaffolding TypeScript
+    const { code, stdout } = await runCommand('discover', [file], {});
+    // THEN comments name the variable and the address only
     expect(code).toBe(0);
-    expect(stdout).toContain('// client: DATABASE_URL=postgres://***@db.data:5432/app');
-    expect(stdout).not.toContain('s3cret');
+    expect(stdout).toContain('  // client: DATABASE_URL -> db.data:5432\n  // client: REDIS_ADDR -> db.data:5432\n');
+    expect(stdout).toContain('  // client: ORDERS_URL -> orders.shop:80\n');
+    expect(stdout).toContain('// - web/client (main) API_URL -> api.example.com:443: not a cluster Service name (outside the cluster?)\n');
+    for (const secret of ['s3cret', 'hunter2', 'ssl=false', 's3cr3t', 'pa55', 'k3y', '/app', '/v1', '/v2']) expect(stdout).not.toContain(secret);
+  });
+
+  test.each([
+    ['a JDBC URL', 'jdbc:postgresql://db.data:5432/orders', 'web/client -> data/db [tcp-postgres]'],
+    ['a JDBC URL without port (the scheme\'s)', 'jdbc:postgresql://db.data/orders', 'web/client -> data/db [tcp-postgres]'],
+    ['a gRPC dns:/// target', 'dns:///orders.shop:9090', 'web/client -> shop/orders [grpc-admin]'],
+    ['a gRPC dns://authority/ target (the authority is a DNS server)', 'dns://10.0.0.10:53/orders.shop:9090', 'web/client -> shop/orders [grpc-admin]'],
+  ])('%s resolves', async (_form, value, edge) => {
+    const { edges, unresolved } = await discovered({ TARGET: value });
+    expect(edges).toEqual([edge]);
+    expect(unresolved).toEqual([]);
+  });
+
+  test('addresses that name no Service of the scaffold are unresolved with the reason, IPv6 ones too', async () => {
+    const { edges, unresolved } = await discovered({
+      CART_ADDR: '[fd00::1]:7070', DB_HOST: 'fd00::2', CACHE_HOST: '10.0.0.5', GRPC_TARGET: 'dns:///grpc.data:50051', JDBC_URL: 'jdbc:mysql://mysql.data/orders',
+      ORDERS_ADDR: 'orders.shop:70000', CALLBACK_URL: 'http://$(PUBLIC_HOST)/done',
+    });
+    expect(edges).toEqual([]);
+    expect(unresolved).toEqual([
+      'CACHE_HOST -> 10.0.0.5: an IP address, not a Service name',
+      'CALLBACK_URL -> $(PUBLIC_HOST):80: $(PUBLIC_HOST) is left as written by the kubelet, which expands no such variable here',
+      'CART_ADDR -> [fd00::1]:7070: an IP address, not a Service name',
+      'DB_HOST -> [fd00::2]: an IP address, not a Service name',
+      'GRPC_TARGET -> grpc.data:50051: no Service grpc in namespace data',
+      'JDBC_URL -> mysql.data:3306: no Service mysql in namespace data',
+      'ORDERS_ADDR -> orders.shop:70000: port 70000 is out of range',
+    ]);
+  });
+
+  test('names resolve under the cluster domain cluster.local only, which the notes say', async () => {
+    // GIVEN a Service name under another domain, and one written as an absolute name
+    const { edges, unresolved, notes } = await discovered({ ORDERS_ADDR: 'orders.shop.svc.corp.example.com:80', DB_ADDR: 'db.data.svc.cluster.local.:5432' });
+    // THEN only the name under cluster.local is the Service
+    expect(edges).toEqual(['web/client -> data/db [tcp-postgres]']);
+    expect(unresolved).toEqual(['ORDERS_ADDR -> orders.shop.svc.corp.example.com:80: not under the cluster domain cluster.local (discover assumes it): a name outside the cluster']);
+    expect(notes).toContain('addresses were resolved under the cluster domain cluster.local (the Mesh\'s default clusterDomain); '
+      + 'in a cluster with another (kubelet --cluster-domain), names under it are listed as unresolved: declare those calls by hand and set the Mesh\'s clusterDomain');
+  });
+
+  test('any variable may name a URL or host:port; a bare host or a name:port without dot counts only in address variables', async () => {
+    // GIVEN addresses in variables not named as addresses, a user:pin pair, and a bare host
+    const { edges, unresolved } = await discovered({ UPSTREAMS: 'orders.shop:80 db.data:5432', BACKEND: 'cache:6379', CREDENTIALS: 'admin:1234', ORDERS: 'orders.shop' }, { objects: CACHE });
+    // THEN the addresses are edges (cache:6379 because web has a Service cache), the rest is no address
+    expect(edges).toEqual(['web/client -> data/db [tcp-postgres]', 'web/client -> shop/orders [http]', 'web/client -> web/cache [tcp-redis]']);
+    expect(unresolved).toEqual([]);
   });
 
   test('a port the Service does not serve, an external host and an IP are unresolved', async () => {
     const { edges, unresolved } = await discovered({ ORDERS_ADDR: 'orders.shop:8080', API_URL: 'https://api.example.com/v1', CACHE_ADDR: '10.0.0.5:6379' });
     expect(edges).toEqual([]);
     expect(unresolved).toEqual([
-      'API_URL=https://api.example.com/v1: not a cluster Service name (outside the cluster?)',
-      'CACHE_ADDR=10.0.0.5:6379: an IP address, not a Service name',
-      'ORDERS_ADDR=orders.shop:8080: Service shop/orders has no port 8080',
+      'API_URL -> api.example.com:443: not a cluster Service name (outside the cluster?)',
+      'CACHE_ADDR -> 10.0.0.5:6379: an IP address, not a Service name',
+      'ORDERS_ADDR -> orders.shop:8080: Service shop/orders has no port 8080',
     ]);
   });
 
@@ -128,7 +195,7 @@ describe('edges from ConfigMaps in the environment', () => {
       objects: [configMap('web', 'addresses', { ORDERS_ADDR: 'orders.shop:80' }), configMap('web', 'legacy', { DB_URL: 'postgres://db.data:5432/app' })],
     });
     expect(edges).toEqual(['web/client -> data/db [tcp-postgres]', 'web/client -> shop/orders [http]']);
-    expect(evidence).toEqual(['LEGACY_DB_URL=postgres://db.data:5432/app from ConfigMap web/legacy', 'ORDERS_ADDR=orders.shop:80 from ConfigMap web/addresses']);
+    expect(evidence).toEqual(['LEGACY_DB_URL -> db.data:5432 from ConfigMap web/legacy', 'ORDERS_ADDR -> orders.shop:80 from ConfigMap web/addresses']);
   });
 
   test('env overrides envFrom, a later envFrom source an earlier one, and env may refer to envFrom variables', async () => {
@@ -151,8 +218,56 @@ describe('edges from ConfigMaps in the environment', () => {
       objects: [configMap('web', 'addresses', { orders: 'orders.shop:80' }), configMap('shop', 'elsewhere', { db: 'db.data:5432' })],
     });
     expect(edges).toEqual(['web/client -> shop/orders [http]']);
-    expect(evidence).toEqual(['ORDERS_ADDR=orders.shop:80 from ConfigMap web/addresses key orders']);
+    expect(evidence).toEqual(['ORDERS_ADDR -> orders.shop:80 from ConfigMap web/addresses key orders']);
+    expect(unresolved).toEqual(['DB_ADDR: the value is set from ConfigMap web/elsewhere key db, which was not found']);
+  });
+
+  test('a later envFrom Secret may set what an envFrom ConfigMap sets: no edge from the ConfigMap\'s value, the variable is unresolved', async () => {
+    // GIVEN PAYMENT_ADDR in a ConfigMap, then an envFrom Secret, which the kubelet lets win for the keys it holds
+    const { edges, unresolved } = await discovered({}, {
+      envFrom: [{ configMapRef: { name: 'addresses' } }, { secretRef: { name: 'payment' } }],
+      objects: [configMap('web', 'addresses', { PAYMENT_ADDR: 'orders.shop:9090' })],
+    });
+    expect(edges).toEqual([]);
+    expect(unresolved).toEqual(['PAYMENT_ADDR -> orders.shop:9090: the value is possibly set by envFrom Secret web/payment, listed after ConfigMap web/addresses (Secrets are not read)']);
+  });
+
+  test('env overrides every envFrom source, Secrets included', async () => {
+    const { edges, unresolved } = await discovered({ PAYMENT_ADDR: 'orders.shop:9090' }, {
+      envFrom: [{ configMapRef: { name: 'addresses' } }, { secretRef: { name: 'payment' } }],
+      objects: [configMap('web', 'addresses', { PAYMENT_ADDR: 'db.data:5432' })],
+    });
+    expect(edges).toEqual(['web/client -> shop/orders [grpc-admin]']);
     expect(unresolved).toEqual([]);
+  });
+
+  test('an envFrom Secret with a prefix may set only the variables with that prefix', async () => {
+    const { edges, unresolved } = await discovered({}, {
+      envFrom: [{ configMapRef: { name: 'addresses' } }, { prefix: 'DB_', secretRef: { name: 'db' } }],
+      objects: [configMap('web', 'addresses', { ORDERS_ADDR: 'orders.shop:80', DB_ADDR: 'db.data:5432' })],
+    });
+    expect(edges).toEqual(['web/client -> shop/orders [http]']);
+    expect(unresolved).toEqual(['DB_ADDR -> db.data:5432: the value is possibly set by envFrom Secret web/db, listed after ConfigMap web/addresses (Secrets are not read)']);
+  });
+
+  test('an address built from a Secret\'s variable is unresolved, and so is an address variable set from a Secret', async () => {
+    const { edges, unresolved } = await discovered({}, {
+      env: [
+        { name: 'DB_HOST', valueFrom: { secretKeyRef: { name: 'db', key: 'host' } } },
+        { name: 'DATABASE_URL', value: 'postgres://$(DB_HOST):5432/app' },
+      ],
+    });
+    expect(edges).toEqual([]);
+    expect(unresolved).toEqual([
+      'DATABASE_URL -> $(DB_HOST):5432: the value is built from $(DB_HOST), which is set from Secret web/db key host (Secrets are not read)',
+      'DB_HOST: the value is set from Secret web/db key host (Secrets are not read)',
+    ]);
+  });
+
+  test('$(VAR) expands the kubelet\'s Service variables of the pod\'s namespace, and $$ is a literal $', async () => {
+    const { edges, unresolved } = await discovered({ CACHE_ADDR: '$(CACHE_SERVICE_HOST):$(CACHE_SERVICE_PORT_TCP_REDIS)', LITERAL_ADDR: '$$(CACHE_SERVICE_HOST):6379' }, { objects: CACHE });
+    expect(edges).toEqual(['web/client -> web/cache [tcp-redis]']);
+    expect(unresolved).toEqual(['LITERAL_ADDR -> $(CACHE_SERVICE_HOST):6379: $(CACHE_SERVICE_HOST) is left as written by the kubelet, which expands no such variable here']);
   });
 
   test('a variable set from a Secret hides the envFrom value of the same name, and keys that are no variable names are skipped', async () => {
