@@ -31,9 +31,10 @@ Commands:
                                        live cluster vs intent: drift, over-permissive access;
                                        exit 1 on drift, wider access or RBAC it could not read
   discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
-                                       scaffold a mesh declaration, with edges inferred from
-                                       *_ADDR/_URL/_HOST env vars, also from ConfigMaps (envFrom,
-                                       configMapKeyRef); from the cluster when no path
+                                       scaffold a mesh declaration, with edges inferred from the
+                                       addresses of Services in env vars (URLs, host:port; also via
+                                       ConfigMaps: envFrom, configMapKeyRef; never Secrets);
+                                       from the cluster when no path
   audit and discover also take --request-timeout DURATION (kubectl's: 30s, 2m; 0 = none; default 60s)
 
 Global options:
