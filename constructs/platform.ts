@@ -74,7 +74,7 @@ export interface ApiServerSettings {
   readonly port?: number;
 }
 
-/** Platform settings with every default filled in. @internal */
+/** Platform settings with every default filled in: what `mesh.platform` returns. */
 export interface ResolvedPlatform {
   readonly clusterDomain: string;
   readonly trustDomain: string;
