@@ -9,6 +9,9 @@ import { AccessDiff, diffReach } from './diff';
 
 export type Layer = 'network' | 'mesh';
 
+/** How reports name a layer taken alone. */
+export const LAYER_NAMES: Readonly<Record<Layer, string>> = { network: 'NetworkPolicy alone', mesh: 'Istio alone' };
+
 export interface LayerDiff {
   readonly layer: Layer;
   readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed' | 'widened'>;
@@ -23,17 +26,26 @@ export function layerAlone(inventory: Inventory, layer: Layer): Inventory {
 
 /**
  * Each layer's own diff, for the layers whose policies differ between the two inventories (an
- * unchanged layer's access moves only with the workloads, which the end-to-end diff shows).
+ * unchanged layer's access moves only with the workloads, which the end-to-end diff shows), less
+ * the changes the end-to-end diff already shows: what is left is hidden behind the other layer.
  */
-export function diffLayers(before: Inventory, after: Inventory): LayerDiff[] {
+export function diffLayers(before: Inventory, after: Inventory, endToEnd: EdgeChanges = { added: [], removed: [], changed: [] }): LayerDiff[] {
   const layers: Layer[] = [];
   if (fingerprint(before.networkPolicies) !== fingerprint(after.networkPolicies)) layers.push('network');
   if (fingerprint([before.authorizationPolicies, before.peerAuthentications]) !== fingerprint([after.authorizationPolicies, after.peerAuthentications])) layers.push('mesh');
+  const shown = new Set([...endToEnd.added, ...endToEnd.removed, ...endToEnd.changed].map(edgeKey));
+  const hidden = <T extends EdgeRef>(edges: readonly T[]) => edges.filter((edge) => !shown.has(edgeKey(edge)));
   return layers.map((layer) => {
-    const { added, removed, changed, widened } = diffReach(reach(layerAlone(before, layer)), reach(layerAlone(after, layer)));
-    return { layer, diff: { added, removed, changed, widened } };
-  });
+    const diff = diffReach(reach(layerAlone(before, layer)), reach(layerAlone(after, layer)));
+    const [added, removed, changed] = [hidden(diff.added), hidden(diff.removed), hidden(diff.changed)];
+    return { layer, diff: { added, removed, changed, widened: added.length > 0 || changed.some((change) => change.widened) } };
+  }).filter(({ diff }) => diff.added.length + diff.removed.length + diff.changed.length > 0);
 }
+
+type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'>;
+type EdgeRef = { readonly from: string; readonly to: string; readonly port: number; readonly protocol: string };
+
+const edgeKey = (edge: EdgeRef) => `${edge.from}\u0000${edge.to}\u0000${edge.port}\u0000${edge.protocol}`;
 
 /** Policies as read (Maps and Sets written as lists, CIDR bounds as text): equal text, equal policies. */
 export function fingerprint(policies: unknown): string {

@@ -1,6 +1,7 @@
 import type { ReachEdge } from '../../analyzer';
 import type { ChangedEdge } from '../../analyzer/report/diff';
 import { describeApiAccess } from '../../analyzer/report/api-access';
+import { LAYER_NAMES } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { DriftFinding, DriftReport, FieldChange } from './drift';
 import { AccessComparison } from './effective-access';
@@ -27,7 +28,8 @@ export function auditReport(
   notes: readonly string[],
   unread: readonly string[] = [],
 ): AuditReport {
-  const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0;
+  const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0
+    || access.layers.some(({ diff }) => diff.widened);
   return {
     ...target,
     drift: drift.findings,
@@ -56,6 +58,11 @@ export function auditText(report: AuditReport): string {
   section('HTTP restrictions tighter live than in the intent', access.narrowed.map((change) => `  ~ ${describeChange(change)}`));
   section('Kubernetes API access granted live, not by the intent', access.api.overPermissive.map((grant) => `  + ${describeApiAccess(grant)}`));
   section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
+  for (const { layer, diff } of access.layers) {
+    const alone = LAYER_NAMES[layer];
+    section(`${alone}: allowed live, not by the intent`, diff.added.map((edge) => `  + ${describeEdge(edge)}`));
+    section(`${alone}: HTTP restrictions looser live`, diff.changed.filter((change) => change.widened).map((change) => `  ~ ${describeChange(change)}`));
+  }
   section('Mesh-wide Istio policies of the root namespace, not in the intent (their effect is in the access above)', access.meshWidePolicies.map((policy) => `  ${policy}`));
   section('Not compared (audit compares Namespaces, ServiceAccounts, Services and access policies)', report.notCompared.map((object) => `  ${object}`));
   section('Notes', report.notes.map((note) => `  ${note}`));
@@ -76,6 +83,7 @@ function verdict(report: AuditReport): string {
     ...(access.overPermissive.length > 0 ? [`${access.overPermissive.length} over-permissive edge(s)`] : []),
     ...(access.widened.length > 0 ? [`${access.widened.length} edge(s) with looser HTTP restrictions`] : []),
     ...(access.api.overPermissive.length > 0 ? [`${access.api.overPermissive.length} API grant(s) beyond the intent`] : []),
+    ...access.layers.filter(({ diff }) => diff.widened).map(({ layer }) => `${LAYER_NAMES[layer]} wider than the intent`),
   ];
   const unread = report.unread.length > 0 ? `${problems.length > 0 ? ' It is also' : 'The audit is'} incomplete: ${report.unread.join(', ')} could not be read, so the API access they grant was not compared.` : '';
   return problems.length > 0 ? `The cluster differs from the intent: ${problems.join(', ')}.${unread}` : unread;

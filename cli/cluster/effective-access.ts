@@ -1,5 +1,6 @@
 import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
 import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
+import { LayerDiff, diffLayers } from '../../analyzer/report/layer-diff';
 import { ApiAccessComparison, compareApiAccess } from './api-access';
 import { POLICY_KINDS, inAudited } from './drift';
 import { describeObject, objectKey, scopeOf } from './object-identity';
@@ -20,6 +21,11 @@ export interface AccessComparison {
   readonly api: ApiAccessComparison;
   /** Live Istio policies of the root namespace (mesh-wide), which the intent does not hold: their effect is in the access above. */
   readonly meshWidePolicies: readonly string[];
+  /**
+   * Each layer whose policies differ, compared alone (NetworkPolicy without Istio, Istio without
+   * NetworkPolicy): a layer opened behind the other changes no end-to-end access, yet is a hole.
+   */
+  readonly layers: readonly LayerDiff[];
 }
 
 /** Istio policies that apply mesh-wide from the root namespace. */
@@ -43,7 +49,8 @@ export function compareAccess(
   const liveReach = reach(liveInventory);
   const { rootNamespace } = liveInventory.mesh;
   const meshWide = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
-  const intendedReach = reach(buildInventory(intendedCluster(live, intent, audited, meshWide), options));
+  const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide), options);
+  const intendedReach = reach(intendedInventory);
   const diff = diffReach(intendedReach, liveReach);
   return {
     workloads: liveReach.summary.workloads,
@@ -53,6 +60,7 @@ export function compareAccess(
     narrowed: diff.changed.filter((change) => !change.widened),
     api: compareApiAccess(live, intent, audited, options.readNamespaces),
     meshWidePolicies: live.filter(({ object }) => meshWide(object)).map(({ object }) => describeObject(object)).sort(),
+    layers: diffLayers(intendedInventory, liveInventory, diff),
   };
 }
 

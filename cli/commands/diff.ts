@@ -2,7 +2,7 @@ import { Inventory, apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
-import { LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
+import { LAYER_NAMES, LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
@@ -24,7 +24,7 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   requireWorkloads(inventories, args.positionals);
   const [before, after] = inventories.map((inventory) => ({ report: reach(inventory), grants: apiGrants(inventory) }));
   const endToEnd = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
-  const layers = diffLayers(inventories[0], inventories[1]);
+  const layers = diffLayers(inventories[0], inventories[1], endToEnd);
   const diff: LayeredDiff = { ...endToEnd, layers, widened: endToEnd.widened || layers.some(({ diff: layer }) => layer.widened) };
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
@@ -32,8 +32,6 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
 
 /** The end-to-end diff, and each changed layer's own; widened when any of them widens. */
 type LayeredDiff = AccessDiff & { readonly layers: readonly LayerDiff[] };
-
-const LAYER_NAMES: Record<LayerDiff['layer'], string> = { network: 'NetworkPolicy alone', mesh: 'Istio alone' };
 
 /**
  * Policies decide between workloads: without any on either side a change of NetworkPolicy or Istio

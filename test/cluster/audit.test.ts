@@ -108,6 +108,22 @@ describe('audit against a stand-in API server', () => {
     expect(stdout).toContain('Mesh-wide Istio policies of the root namespace, not in the intent (their effect is in the access above) (1):\n  AuthorizationPolicy istio-system/mesh-open');
   });
 
+  test('an Istio policy opened behind NetworkPolicies that still block is reported for Istio alone', async () => {
+    // GIVEN a root-namespace policy that lets every request into cartservice (mesh-wide, so no drift of
+    // the audited namespaces); NetworkPolicy still keeps adservice out of it
+    server.apply({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'cart-open', namespace: 'istio-system' },
+      spec: { selector: { matchLabels: { app: 'cartservice' } }, rules: [{}] } });
+    const { code, report } = await audit();
+    const { stdout } = await runCommand('audit', [DIST], { kubeconfig });
+    expect(code).toBe(1);
+    expect(report.drift).toEqual([]);
+    const istioAlone = (report.access as unknown as { layers: Array<{ layer: string; diff: { added: Edge[] } }> }).layers.find((l) => l.layer === 'mesh');
+    expect(pairs(istioAlone?.diff.added ?? [])).toContain('ads/adservice -> shop/cartservice 7070/TCP');
+    expect(pairs(report.access.overPermissive)).not.toContain('ads/adservice -> shop/cartservice 7070/TCP');
+    expect(stdout).toContain('Istio alone: allowed live, not by the intent');
+    expect(stdout).toContain('Istio alone wider than the intent');
+  });
+
   test('a mesh-wide PeerAuthentication STRICT in the root namespace changes nothing the intent does not already do (exit 0)', async () => {
     server.apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } });
     const { code, report } = await audit();
