@@ -122,8 +122,23 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
     // Our own messages (a call that timed out) are already complete.
     throw error instanceof InputError ? error : new InputError(describeFailure(server, what, error));
   };
-  /** One API call, given up (and its connection closed, so that the process can exit) when it takes too long. */
+  /**
+   * One API call; when the API server is busy (429 Too Many Requests, API Priority and Fairness) it is
+   * asked again after its Retry-After, as client-go does, a few times before giving up.
+   */
   async function send<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sendOnce(what, call);
+      } catch (error) {
+        if (statusOf(error) !== 429 || attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs(error)));
+      }
+    }
+  }
+
+  /** One API call, given up (and its connection closed, so that the process can exit) when it takes too long. */
+  async function sendOnce<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
     if (timeoutMs === 0) return call(rawBodyOptions(k8s));
     let agent: { destroy(): void } | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -241,6 +256,16 @@ function describeDefaultKubeconfig(): string {
     throw new InputError(`no kubeconfig found (looked at ${candidates.join(', ')}); pass --kubeconfig FILE`);
   }
   return candidates.join(path.delimiter);
+}
+
+/** Tries of one API call that the server answers 429. */
+const MAX_ATTEMPTS = 4;
+
+/** The server's Retry-After (seconds), else 1 s; at most 10 s, so that a CI job does not sit silent. */
+function retryAfterMs(error: unknown): number {
+  const headers = (error as { headers?: Record<string, string | undefined> } | undefined)?.headers ?? {};
+  const seconds = Number(headers['retry-after'] ?? headers['Retry-After']);
+  return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 1, 10) * 1000;
 }
 
 function formatSeconds(ms: number): string {

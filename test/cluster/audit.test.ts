@@ -297,6 +297,14 @@ describe('audit input errors (exit 2, one line)', () => {
     expect(stderr).toMatch(/^mesh-policy: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/);
   });
 
+  test('a busy API server (429 Too Many Requests) is asked again after its Retry-After, and the audit completes', async () => {
+    server.throttle(/\/pods$/, 2);
+    const { code, report } = await audit();
+    expect(code).toBe(0);
+    expect(report.clean).toBe(true);
+    expect(server.requests.filter((request) => /\/pods\?/.test(request))).toHaveLength(3);
+  });
+
   test('an empty kubeconfig is named as such', async () => {
     const empty = path.join(path.dirname(kubeconfig), 'empty');
     fs.writeFileSync(empty, '\n');

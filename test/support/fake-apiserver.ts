@@ -55,6 +55,8 @@ export interface FakeApiServer {
   forbid(pattern: RegExp): void;
   /** Never answers requests whose path matches (an overloaded or half-reachable API server). */
   stall(pattern: RegExp): void;
+  /** Answers the next `times` requests whose path matches with 429 Too Many Requests and Retry-After: 1 (API Priority and Fairness). */
+  throttle(pattern: RegExp, times: number): void;
   /** A kubeconfig file (in a fresh temporary directory) pointing at this server. */
   writeKubeconfig(contextName?: string): string;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
   const clients = new Set<string>();
   const forbidden: RegExp[] = [];
   const stalled: RegExp[] = [];
+  const throttled: Array<{ pattern: RegExp; left: number }> = [];
   let revision = 1;
   let addresses = 0;
 
@@ -94,6 +97,13 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
       response.end(JSON.stringify(body));
     };
     if (stalled.some((pattern) => pattern.test(url.pathname))) return;
+    const busy = throttled.find((rule) => rule.left > 0 && rule.pattern.test(url.pathname));
+    if (busy) {
+      busy.left--;
+      response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+      response.end(JSON.stringify(status(429, 'TooManyRequests', 'Too many requests, please try again later.')));
+      return;
+    }
     if (forbidden.some((pattern) => pattern.test(url.pathname))) {
       send(403, status(403, 'Forbidden', `forbidden: User "system:anonymous" cannot list resource at ${url.pathname}`));
       return;
@@ -154,6 +164,9 @@ export async function startFakeApiServer(objects: readonly Json[] = []): Promise
     },
     stall(pattern) {
       stalled.push(pattern);
+    },
+    throttle(pattern, times) {
+      throttled.push({ pattern, left: times });
     },
     writeKubeconfig(contextName = 'fake') {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-kubeconfig-')), 'config');
