@@ -8,20 +8,24 @@ import { AccessRequest } from './request';
 
 /** Kinds that can change a connection's verdict (besides Namespaces and workloads); RBAC, ServiceAccounts, Secrets... cannot. */
 const VERDICT_KINDS = new Set(['Service', 'NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
+/** The policies `diff` compares; `--workloads` paths give everything else. */
+const POLICY_KINDS = new Set(['NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
 
 /**
  * Loads what access depends on, for reach, explain and diff: Namespaces, workloads, Services,
  * NetworkPolicies, Istio policies, the mesh ConfigMap, and RBAC for API access. Other documents
  * (often most of a cluster dump: ConfigMaps, Secrets...) are not even parsed, and so not validated either.
- * `workloadPaths` add their workloads and Namespaces only: the pods that policies written elsewhere
- * (a synth output) are for.
+ * `workloadPaths` add what the policies act on but not policies: workloads, Namespaces, Services and
+ * the mesh ConfigMap (the cluster that policies written elsewhere, e.g. a synth output, are for).
  */
 export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}, workloadPaths: readonly string[] = []): Inventory {
   const connections = verdictDocuments(meshHomes(options), 'all');
   const documents = streamManifests(paths, (kind, namespace) => RBAC_KINDS.has(kind) || connections(kind, namespace));
   if (workloadPaths.length === 0) return buildInventory(documents, options);
-  // Workloads first: a Namespace that `paths` also define takes its labels from `paths` (the later wins).
-  const workloads = streamManifests(workloadPaths, (kind) => kind === 'Namespace' || isWorkloadKind(kind));
+  // Everything access depends on but the policies: workloads, Namespaces, Services (auto mTLS and
+  // protocols depend on them) and the mesh ConfigMap. Read first, so that an object `paths` also
+  // define is taken from `paths` (the later wins).
+  const workloads = streamManifests(workloadPaths, (kind, namespace) => !POLICY_KINDS.has(kind) && !RBAC_KINDS.has(kind) && connections(kind, namespace));
   return buildInventory(concat(workloads, documents), options);
 }
 

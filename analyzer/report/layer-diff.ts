@@ -5,7 +5,7 @@
 
 import { Inventory } from '../model/types';
 import { reach } from '../reach/reach';
-import { AccessDiff, diffReach } from './diff';
+import { AccessDiff, ChangedEdge, diffReach } from './diff';
 
 export type Layer = 'network' | 'mesh';
 
@@ -33,11 +33,17 @@ export function diffLayers(before: Inventory, after: Inventory, endToEnd: EdgeCh
   const layers: Layer[] = [];
   if (fingerprint(before.networkPolicies) !== fingerprint(after.networkPolicies)) layers.push('network');
   if (fingerprint([before.authorizationPolicies, before.peerAuthentications]) !== fingerprint([after.authorizationPolicies, after.peerAuthentications])) layers.push('mesh');
-  const shown = new Set([...endToEnd.added, ...endToEnd.removed, ...endToEnd.changed].map(edgeKey));
-  const hidden = <T extends EdgeRef>(edges: readonly T[]) => edges.filter((edge) => !shown.has(edgeKey(edge)));
+  // Only the identical change is already shown: an edge removed end to end may still have opened in one layer.
+  const shown = new Set([
+    ...endToEnd.added.map((edge) => `+${edgeKey(edge)}`),
+    ...endToEnd.removed.map((edge) => `-${edgeKey(edge)}`),
+    ...endToEnd.changed.map(changeKey),
+  ]);
   return layers.map((layer) => {
     const diff = diffReach(reach(layerAlone(before, layer)), reach(layerAlone(after, layer)));
-    const [added, removed, changed] = [hidden(diff.added), hidden(diff.removed), hidden(diff.changed)];
+    const added = diff.added.filter((edge) => !shown.has(`+${edgeKey(edge)}`));
+    const removed = diff.removed.filter((edge) => !shown.has(`-${edgeKey(edge)}`));
+    const changed = diff.changed.filter((change) => !shown.has(changeKey(change)));
     return { layer, diff: { added, removed, changed, widened: added.length > 0 || changed.some((change) => change.widened) } };
   }).filter(({ diff }) => diff.added.length + diff.removed.length + diff.changed.length > 0);
 }
@@ -46,9 +52,27 @@ type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'>;
 type EdgeRef = { readonly from: string; readonly to: string; readonly port: number; readonly protocol: string };
 
 const edgeKey = (edge: EdgeRef) => `${edge.from}\u0000${edge.to}\u0000${edge.port}\u0000${edge.protocol}`;
+const changeKey = (change: ChangedEdge) => `~${edgeKey(change)}\u0000${change.before}\u0000${change.after}`;
 
-/** Policies as read (Maps and Sets written as lists, CIDR bounds as text): equal text, equal policies. */
+/**
+ * Policies as read, in a canonical text: Maps (labels) by key, Sets and lists in sorted order (every
+ * list of a policy is a set of alternatives), CIDR bounds as text. Equal text, equal policies, however
+ * the YAML ordered its keys.
+ */
 export function fingerprint(policies: unknown): string {
-  return JSON.stringify(policies, (_key, value: unknown) =>
-    (value instanceof Map || value instanceof Set ? [...value] : typeof value === 'bigint' ? value.toString() : value));
+  return JSON.stringify(canonical(policies));
+}
+
+function canonical(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Map) {
+    return [...value].map(([key, item]): [string, unknown] => [String(key), canonical(item)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  if (value instanceof Set || Array.isArray(value)) {
+    return [...value].map((item) => JSON.stringify(canonical(item))).sort().map((text) => JSON.parse(text) as unknown);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import { apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { diffReach } from '../../analyzer/report/diff';
-import { diffLayers } from '../../analyzer/report/layer-diff';
+import { diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { explainMarkdown } from '../../analyzer/report/explain';
 import { authorizationPolicy, clusterRole, clusterRoleBinding, inventoryOf, meshedPair, namespace, networkPolicy, pod, role, roleBinding, sa } from './support';
 
@@ -181,6 +181,24 @@ describe('diff of each layer alone (defence in depth)', () => {
     const layers = diffLayers(before, after);
     expect(layers.map((l) => [l.layer, l.diff.widened])).toEqual([['network', true]]);
     expect(layers[0].diff.added.map((e) => `${e.from}->${e.to}:${e.port}`)).toEqual(['shop/web->shop/api:8080']);
+  });
+
+  test('GIVEN one change that closes NetworkPolicy and opens Istio THEN the edge is removed end to end, and Istio alone still shows it widened', () => {
+    const allowWeb = networkPolicy('shop/allow-web', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] });
+    const [before, after] = [inventoryOf(meshedPair([denyIngress, allowWeb, getOnly])), inventoryOf(meshedPair([denyIngress, anything]))];
+    const endToEnd = diffReach(reach(before), reach(after));
+    expect(endToEnd.removed.map((e) => `${e.from}->${e.to}`)).toEqual(['shop/web->shop/api']);
+    const mesh = diffLayers(before, after, endToEnd).find((l) => l.layer === 'mesh');
+    expect(mesh?.diff.widened).toBe(true);
+    expect(mesh?.diff.changed).toEqual([expect.objectContaining({ from: 'shop/web', to: 'shop/api', widened: true })]);
+  });
+
+  test('GIVEN the same policies with their selector keys and list items in another order THEN no layer differs', () => {
+    const ordered = networkPolicy('shop/p', { podSelector: { matchLabels: { app: 'api', tier: 'be' } }, policyTypes: ['Ingress', 'Egress'], ingress: [{ ports: [{ port: 80 }, { port: 81 }] }] });
+    const reordered = networkPolicy('shop/p', { podSelector: { matchLabels: { tier: 'be', app: 'api' } }, policyTypes: ['Egress', 'Ingress'], ingress: [{ ports: [{ port: 81 }, { port: 80 }] }] });
+    const [a, b] = [inventoryOf(meshedPair([ordered])), inventoryOf(meshedPair([reordered]))];
+    expect(fingerprint(a.networkPolicies)).toBe(fingerprint(b.networkPolicies));
+    expect(fingerprint(a.networkPolicies)).not.toBe(fingerprint(inventoryOf(meshedPair([networkPolicy('shop/p', { podSelector: { matchLabels: { app: 'api' } } })])).networkPolicies));
   });
 
   test('GIVEN unchanged policies THEN no layer is compared', () => {

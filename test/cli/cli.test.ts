@@ -226,8 +226,30 @@ spec:
       })]);
     });
 
-    test('GIVEN the same policies and no workloads THEN RBAC is still compared (exit 0 when equal)', async () => {
+    test('GIVEN the same policies and no workloads THEN RBAC is still compared: equal, exit 0; a Role that grants more, exit 1', async () => {
       expect((await cli('diff', path.join(ROOT, 'dist'), path.join(ROOT, 'dist'))).code).toBe(0);
+      const widenedRole = dist.replace(/(\n {4}verbs:\n {6}- get\n)/, '$1      - delete\n');
+      expect((await cli('diff', path.join(ROOT, 'dist'), tempFile('role.yaml', widenedRole))).code).toBe(1);
+    });
+
+    test('GIVEN --workloads with the Services THEN they count (auto mTLS needs them): a principal opened is seen', async () => {
+      const policies = (principal: string) => `
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: shop}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/${principal}]}}]}]
+`;
+      const cluster = tempFile('cluster.yaml', MESH.split('---').filter((doc) => !/kind: AuthorizationPolicy/.test(doc)).join('---'));
+      const { code, stdout } = await cli('diff', tempFile('old.yaml', policies('nobody')), tempFile('new.yaml', policies('web')), '--workloads', cluster);
+      expect(stdout).toContain('+ shop/web -> shop/api 8080/TCP');
+      expect(code).toBe(1);
     });
   });
 
