@@ -52,9 +52,11 @@ function actors(declared: DeclaredAccess): Actor[] {
   const blocks = declared.edges.map((e) => e.from).filter((f): f is Extract<DeclaredPeer, { kind: 'ipBlock' }> => f.kind === 'ipBlock');
   for (const block of blocks) {
     // Plaintext from every block: a PLAINTEXT peer's is let in, an MTLS peer's only without STRICT
-    // (its sidecar-carrying pods are the meshedAddress actors).
-    const address = addressInside(block.cidr, block.except);
-    if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
+    // (its sidecar-carrying pods are the meshedAddress actors); and from inside each `except` hole,
+    // which must stay out.
+    for (const address of [addressInside(block.cidr, block.except), ...block.except.map((hole) => addressInside(hole, []))]) {
+      if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
+    }
   }
   const outside = OUTSIDE_ADDRESSES.find((a) => !blocks.some((b) => inBlock(b.cidr, [], a)));
   if (outside) list.push({ kind: 'ip', address: outside, name: `ip:${outside}` });

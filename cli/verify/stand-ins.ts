@@ -22,7 +22,7 @@ export interface PeerProbePod {
 
 /**
  * One pod per namespace that a `Peer.namespace` edge names outside the mesh (e.g. monitoring), and
- * one meshed pod inside each `PeerTransport.MTLS` IP block, with an address of the block: so that
+ * one meshed pod inside each `PeerTransport.MTLS` IP block and inside each of its holes: so that
  * the edges from them are probed like those from services. Both run sidecars, as the policies they
  * are allowed by require (`source.namespaces` and STRICT mTLS).
  */
@@ -34,8 +34,10 @@ export function peerProbePods(declared: DeclaredAccess): PeerProbePod[] {
   const addresses = new Set<string>();
   for (const peer of peers) {
     if (peer.kind !== 'ipBlock' || peer.transport !== 'MTLS') continue;
-    const address = addressInside(peer.cidr, peer.except);
-    if (address) addresses.add(address);
+    // Inside the block, and inside each of its holes (which must stay out even with a sidecar).
+    for (const address of [addressInside(peer.cidr, peer.except), ...peer.except.map((hole) => addressInside(hole, []))]) {
+      if (address) addresses.add(address);
+    }
   }
   [...addresses].sort().forEach((address, index) => pods.push({ namespace: MTLS_PEERS_NAMESPACE, name: `peer-${index}`, address }));
   return pods;

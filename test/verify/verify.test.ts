@@ -232,6 +232,25 @@ describe('verify: peers that are not declared services', () => {
   });
 });
 
+describe('verify: the except holes of IP-block peers', () => {
+  test.each([PeerTransport.PLAINTEXT, PeerTransport.MTLS])('GIVEN a %s block whose hole was dropped from both layers THEN probes from inside the hole catch it', (transport) => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const orders = mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowFrom(Peer.ipBlock('198.51.100.0/24', { except: ['198.51.100.0/28'], transport }));
+    const manifests = JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[];
+    expect(verifyManifests(loaded(manifests), mesh.declaredAccess()).mismatches).toEqual([]);
+    // WHEN the hole disappears from the NetworkPolicy (except) and from the AuthorizationPolicy (notIpBlocks)
+    const holeless = JSON.parse(JSON.stringify(manifests, (key, value) => (key === 'except' || key === 'notIpBlocks' ? undefined : value))) as Obj[];
+    expect(JSON.stringify(holeless)).not.toContain('198.51.100.0/28');
+    const mismatches = verifyManifests(loaded(holeless), mesh.declaredAccess()).mismatches;
+    // THEN requests from inside the hole are allowed where the declaration denies them
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => !m.expected && m.actual.allowed)).toBe(true);
+    expect(new Set(mismatches.map((m) => ('from' in m.request ? m.request.from : '')))).toEqual(
+      new Set(transport === PeerTransport.MTLS ? ['ip:198.51.100.1', 'mesh-policy-mtls-peers/peer-0'] : ['ip:198.51.100.1']));
+  });
+});
+
 describe('probe helpers', () => {
   test('Istio path patterns: exact, prefix, suffix and presence', () => {
     expect(istioPathMatches('/api/*', '/api/x')).toBe(true);
