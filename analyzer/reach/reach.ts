@@ -143,7 +143,7 @@ function evaluatePair(index: PolicyIndex, source: Workload, destination: Workloa
   // its own, allocated in old space, for every evaluated pair.
   const origin: Origin = { kind: 'workload', workload: source };
   const anyRequest: Connection = { origin, destination, port, protocol, http: 'any' };
-  const mode = protocol === 'TCP' ? index.facts(destination).declaredPorts.get(port) ?? 'auto' : 'tcp';
+  const mode = protocol === 'TCP' ? meshProtocol(index, destination, port) : 'tcp';
   if (mode === 'http') return evaluateConnection(index, anyRequest);
   const verdict = evaluateConnection(index, { origin, destination, port, protocol });
   if (mode === 'auto' && verdict.layer === 'mesh') {
@@ -151,6 +151,16 @@ function evaluatePair(index: PolicyIndex, source: Workload, destination: Workloa
     if (asHttp.allowed) return asHttp;
   }
   return verdict;
+}
+
+/**
+ * What the destination's proxy sees on a TCP port: its Service's declared protocol, else 'auto'
+ * (sniffed). A gateway's listeners take their protocol from Gateway objects, which are not read: as
+ * `check` does, any request may be HTTP there ('auto').
+ */
+function meshProtocol(index: PolicyIndex, destination: Workload, port: number): 'http' | 'tcp' | 'auto' {
+  if (destination.sidecar.gateway) return 'auto';
+  return index.facts(destination).declaredPorts.get(port) ?? 'auto';
 }
 
 interface Exclusion {
@@ -193,8 +203,7 @@ class SourceScan {
   ): Plan {
     const facts = index.facts(destination.representative);
     const ingressSet = this.ingress.load(candidates.ingressCandidates(destination, port, protocol));
-    const declared = facts.declaredPorts.get(port);
-    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, port, declared === 'tcp')) : 'all';
+    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, port, meshProtocol(index, destination.representative, port) === 'tcp')) : 'all';
     const exclusions = {
       egress: exclusion('network', (target) =>
         `egress of the source is limited by its NetworkPolicies and no rule allows ${target.id} on ${port}/${protocol}`),

@@ -169,6 +169,15 @@ describe('gateway proxies', () => {
     expect(JSON.stringify(edge?.http)).toContain('/public/*');
   });
 
+  test('reach agrees with check on a gateway whose Service names the port TCP (the listener protocol comes from the Gateway)', () => {
+    const objects = cluster([authorizationPolicy('ingress/get-only', { ...targetingGateway('edge'), rules: [{ to: [{ operation: { methods: ['GET'] } }] }] })])
+      .map((o) => ((o as { kind: string; metadata: { name: string } }).kind === 'Service' && (o as { metadata: { name: string } }).metadata.name === 'edge-istio'
+        ? service('ingress/edge-istio', [['tcp-web', 80]], { [GATEWAY_NAME]: 'edge' }) : o));
+    expect(verdict(objects, { from: 'ingress/sidecar-app', to: 'ingress/edge-istio', port: 80, method: 'GET', path: '/' }).allowed).toBe(true);
+    const edge = reach(inventoryOf(objects)).allowed.find((e) => e.from === 'ingress/sidecar-app' && e.to === 'ingress/edge-istio');
+    expect(JSON.stringify(edge?.http)).toContain('GET');
+  });
+
   test('reports name gateways: reach marks them, explain\'s wide-open table says "gateway" instead of "yes"', () => {
     const report = reach(inventoryOf(cluster()));
     expect(report.workloads.find((w) => w.id === 'ingress/edge-istio')).toMatchObject({ sidecar: true, gateway: true });
