@@ -56,7 +56,7 @@ function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPe
   if (peer.kind !== 'namespace') return;
   const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === peer.namespace));
   if (owner) {
-    problems.warning(path, `peer namespace '${peer.namespace}' belongs to mesh ${owner.node.path}, whose default-deny egress keeps its pods from calling here: this mesh cannot open it; declare both namespaces in one mesh, so that the edge gets both sides`);
+    problems.error(path, `peer namespace '${peer.namespace}' belongs to mesh ${owner.node.path}, whose default-deny egress keeps its pods from calling here: this mesh cannot open it, so the edge could never work; declare both namespaces in one mesh, so that the edge gets both sides`);
   }
 }
 

@@ -244,7 +244,7 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     expect(problemsAt(two, 'two/web')).toEqual([expect.stringMatching(/^error: namespace 'web' is also declared by mesh one/)]);
   });
 
-  test('a namespace peer that another mesh of the app manages is a warning: that mesh\'s default-deny egress holds its pods back', () => {
+  test('a namespace peer that another mesh of the app manages is an error: that mesh\'s default-deny egress holds its pods back', () => {
     const app = Testing.app();
     const alpha = new Mesh(app, 'alpha');
     const beta = new Mesh(app, 'beta');
@@ -253,7 +253,7 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     api.allowFrom(Peer.namespace('beta-ns'));
     api.allowFrom(Peer.namespace('monitoring'));
     expect(problemsAt(alpha, 'alpha/api/orders')).toEqual([
-      "warning: peer namespace 'beta-ns' belongs to mesh beta, whose default-deny egress keeps its pods from calling here: this mesh cannot open it; declare both namespaces in one mesh, so that the edge gets both sides",
+      "error: peer namespace 'beta-ns' belongs to mesh beta, whose default-deny egress keeps its pods from calling here: this mesh cannot open it, so the edge could never work; declare both namespaces in one mesh, so that the edge gets both sides",
     ]);
   });
 
