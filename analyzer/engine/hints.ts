@@ -4,7 +4,7 @@
 // never a guess at the verdict: the verdict stays as computed.
 
 import { Workload } from '../model/types';
-import { Connection } from './connection';
+import { Connection, evaluateConnection } from './connection';
 import { PolicyIndex } from './policy-index';
 
 export function denialHints(index: PolicyIndex, connection: Connection, layer: 'network' | 'mesh' | null): string[] {
@@ -24,15 +24,14 @@ function servicePortHint(index: PolicyIndex, destination: Workload, port: number
   return undefined;
 }
 
-/** A request without method, path, host or headers is a plain connection, which HTTP rules never match. */
+/**
+ * A request without method, path, host or headers is a plain connection, which HTTP rules never
+ * match: said only when some HTTP request would pass where the connection did not.
+ */
 function plainConnectionHint(index: PolicyIndex, connection: Connection): string | undefined {
   if (connection.http !== undefined || connection.protocol !== 'TCP') return undefined;
-  const facts = index.facts(connection.destination);
-  if (facts.declaredPorts.get(connection.port) === 'tcp') return undefined;
-  const httpRules = facts.authorization.allow.some(({ rules }) => rules.some((rule) => rule.hasHttpOnly));
-  return httpRules
-    ? 'this was asked as a plain TCP connection; the ALLOW rules here match HTTP requests (methods, paths...): ask with --method and --path (or --host, --header)'
-    : undefined;
+  if (!evaluateConnection(index, { ...connection, http: 'any' }).allowed) return undefined;
+  return 'this was asked as a plain TCP connection; the ALLOW rules here match HTTP requests (methods, paths...): ask with --method and --path (or --host, --header)';
 }
 
 /** Principals name their trust domain first; one the mesh does not know (nor alias) matches nobody. */
@@ -45,7 +44,8 @@ function trustDomainHint(index: PolicyIndex, destination: Workload): string | un
       for (const source of rule.from) {
         for (const principal of source.principals ?? []) {
           const parts = principal.split('/');
-          if (parts.length === 5 && parts[1] === 'ns' && !known.has(parts[0])) named.add(parts[0]);
+          // A domain with `*` is a pattern (it may match the mesh's); only literal domains can be foreign.
+          if (parts.length === 5 && parts[1] === 'ns' && !parts[0].includes('*') && !known.has(parts[0])) named.add(parts[0]);
         }
       }
     }

@@ -26,6 +26,18 @@ describe('denial notes', () => {
     expect(verdict(objects, { from: 'shop/web', to: 'shop/api', port: 8080, method: 'GET', path: '/' }).allowed).toBe(true);
   });
 
+  test('no such note when no HTTP request would pass either (a plaintext client under STRICT)', () => {
+    const strict = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'shop' }, spec: { mtls: { mode: 'STRICT' } } };
+    const result = verdict(meshedPair([allowGetFromWeb, strict]), { from: 'ip:203.0.113.9', to: 'shop/api', port: 8080 });
+    expect(result.allowed).toBe(false);
+    expect(result.reason).not.toContain('note:');
+  });
+
+  test('no trust-domain note for a principal whose domain is a pattern (*local may match the mesh\'s)', () => {
+    const pattern = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: ['*local/ns/other/sa/x'] } }] }] });
+    expect(verdict(meshedPair([pattern]), { from: 'shop/web', to: 'shop/api', port: 8080 }).reason).not.toContain('trust domain');
+  });
+
   test('no such note when the rules match connections too', () => {
     const byPrincipal = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/other/sa/x'] } }] }] });
     expect(verdict(meshedPair([byPrincipal]), { from: 'shop/web', to: 'shop/api', port: 8080 }).reason).not.toContain('note:');
