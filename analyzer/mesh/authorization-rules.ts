@@ -47,7 +47,8 @@ export interface MeshRequest {
  */
 function remoteIps(request: MeshRequest): readonly string[] | undefined {
   const forwarded = typeof request.http === 'object' ? request.http.headers.get('x-forwarded-for') : undefined;
-  const entries = forwarded?.split(',').map((entry) => entry.trim()).filter(Boolean) ?? [];
+  if (forwarded === undefined) return request.sourceIps;
+  const entries = forwarded.split(',').map((entry) => entry.trim()).filter(Boolean);
   const hops = request.xffTrustedHops;
   const trusted = hops === undefined ? entries[entries.length - 1] : hops > 0 ? entries[entries.length - hops] : undefined;
   return trusted !== undefined && parseAddress(trusted) ? [trusted] : request.sourceIps;

@@ -19,5 +19,8 @@ export function gatewayTrustedProxies(annotations: Labels, meshDefault: number):
     // The injector rejects such a pod (inject/validate.go validateProxyConfig); lint reports it.
     return meshDefault;
   }
-  return numTrustedProxies(proxyConfig) ?? meshDefault;
+  // pilot-agent merges the annotation over the mesh default message by message (jsonpb): a
+  // gatewayTopology given there replaces the default's whole, so without numTrustedProxies it is 0.
+  const topology = proxyConfig !== null && typeof proxyConfig === 'object' && 'gatewayTopology' in proxyConfig;
+  return numTrustedProxies(proxyConfig) ?? (topology ? 0 : meshDefault);
 }

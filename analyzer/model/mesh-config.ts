@@ -98,6 +98,8 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
  */
 export function numTrustedProxies(proxyConfig: unknown): number | undefined {
   const topology = asRecord(asRecord(proxyConfig)?.gatewayTopology);
-  const value = topology?.numTrustedProxies;
+  // jsonpb reads a uint32 from a number or a quoted number.
+  const raw = topology?.numTrustedProxies;
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

@@ -15,7 +15,7 @@ export interface WorkloadDraft
   readonly source: SourceRef;
 }
 
-/** The first argument after `proxy` in istio-proxy's command line (pilot-agent proxy sidecar|router). */
+/** The proxy type in istio-proxy's command line (`pilot-agent proxy sidecar|router ...`). */
 export type ProxyRole = 'sidecar' | 'router';
 const PROXY_CONTAINER = 'istio-proxy';
 

@@ -228,8 +228,10 @@ function loadKubeConfig(k8s: typeof ClientNode, options: ConnectOptions): Client
   const config = new k8s.KubeConfig();
   const source = options.kubeconfig ?? describeDefaultKubeconfig();
   // client-node reads an empty file as no document and then fails on a property of it.
-  if (options.kubeconfig && fs.existsSync(options.kubeconfig) && fs.readFileSync(options.kubeconfig, 'utf8').trim() === '') {
-    throw new InputError(`kubeconfig ${options.kubeconfig} is empty; pass the file kubectl uses (kubectl config view --raw)`);
+  const files = options.kubeconfig ? [options.kubeconfig] : (process.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+  const present = files.filter((file) => fs.existsSync(file));
+  if (present.length > 0 && present.every((file) => fs.readFileSync(file, 'utf8').trim() === '')) {
+    throw new InputError(`kubeconfig ${present.join(', ')} is empty; pass the file kubectl uses (kubectl config view --raw)`);
   }
   try {
     if (options.kubeconfig) config.loadFromFile(options.kubeconfig);

@@ -225,6 +225,16 @@ describe('gateway proxies', () => {
       expect(verdict(annotated, fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(true);
     });
 
+    test('an annotation gatewayTopology without numTrustedProxies replaces the default\'s whole (0 hops); a quoted count counts', () => {
+      const annotated = (config: string) => cluster([denyRemote, meshConfig('  gatewayTopology:\n    numTrustedProxies: 1\n')])
+        .map((o) => ((o as { kind: string; metadata: { name: string } }).kind === 'Deployment' && (o as { metadata: { name: string } }).metadata.name === 'edge-istio'
+          ? gatewayAPIDeployment({ 'proxy.istio.io/config': config }) : o));
+      expect(verdict(annotated('{"gatewayTopology": {"forwardClientCertDetails": "SANITIZE"}}'), fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(true);
+      expect(verdict(annotated('{"gatewayTopology": {"numTrustedProxies": "1"}}'), fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(false);
+      // Other settings leave the mesh default (1 hop) in place.
+      expect(verdict(annotated('{"concurrency": 2}'), fromOutside('203.0.113.7', '198.51.100.9')).allowed).toBe(false);
+    });
+
     test('reach: with no trusted proxy, the remote address of every request is the connection\'s, so no X-Forwarded-For condition appears', () => {
       const allowRemote = authorizationPolicy('ingress/allow-remote', { ...targetingGateway('edge'), rules: [{ from: [{ source: { remoteIpBlocks: ['0.0.0.0/0'] } }] }] });
       const report = reach(inventoryOf(cluster([allowRemote])));

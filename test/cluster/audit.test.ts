@@ -311,6 +311,15 @@ describe('audit input errors (exit 2, one line)', () => {
     const { code, stderr } = await runCommand('audit', [DIST], { kubeconfig: empty });
     expect(code).toBe(2);
     expect(stderr).toBe(`mesh-policy: kubeconfig ${empty} is empty; pass the file kubectl uses (kubectl config view --raw)\n`);
+    // Named by $KUBECONFIG, the same.
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = empty;
+    try {
+      expect((await runCommand('audit', [DIST])).stderr).toBe(`mesh-policy: kubeconfig ${empty} is empty; pass the file kubectl uses (kubectl config view --raw)\n`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
   });
 
   test('a refused list names the server, the resource and the API server message', async () => {
