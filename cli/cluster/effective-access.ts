@@ -48,8 +48,11 @@ export function compareAccess(
   const liveInventory = buildInventory(live, options);
   const liveReach = reach(liveInventory);
   const { rootNamespace } = liveInventory.mesh;
-  const meshWide = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
-  const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide), options);
+  const rootPolicy = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
+  // The intent's own root-namespace policies are intended: they replace the live copies, not vanish.
+  const intendedRoot = new Set(intent.filter(({ object }) => rootPolicy(object)).map(({ object }) => objectKey(object)));
+  const meshWide = (object: LoadedObject['object']) => rootPolicy(object) && !intendedRoot.has(objectKey(object));
+  const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide, rootPolicy), options);
   const intendedReach = reach(intendedInventory);
   const diff = diffReach(intendedReach, liveReach);
   return {
@@ -66,18 +69,20 @@ export function compareAccess(
 
 /**
  * The cluster as it would be with the intent applied: the audited namespaces' other policies gone,
- * and so the root namespace's Istio policies, which apply mesh-wide (into the audited namespaces too)
- * and which the intent does not hold; unless the root namespace is itself audited.
+ * and so the root namespace's Istio policies, which apply mesh-wide (into the audited namespaces too),
+ * that the intent does not hold (those it holds are taken from it); unless the root namespace is
+ * itself audited.
  */
 function intendedCluster(
   live: readonly LoadedObject[],
   intent: readonly LoadedObject[],
   audited: ReadonlySet<string>,
   meshWide: (object: LoadedObject['object']) => boolean,
+  isIntendedRootPolicy: (object: LoadedObject['object']) => boolean,
 ): LoadedObject[] {
   const liveByKey = new Map(live.map((loaded) => [objectKey(loaded.object), loaded]));
   const replacements = intent
-    .filter(({ object }) => inAudited(object, audited) && !WORKLOAD_KINDS.has(object.kind))
+    .filter(({ object }) => (inAudited(object, audited) && !WORKLOAD_KINDS.has(object.kind)) || isIntendedRootPolicy(object))
     .map((loaded) => withLiveLabels(loaded, liveByKey.get(objectKey(loaded.object))));
   const kept = live.filter(({ object }) => !(POLICY_KINDS.has(object.kind) && inAudited(object, audited)) && !meshWide(object));
   // Later objects replace earlier ones of the same kind, namespace and name in the inventory.

@@ -124,6 +124,18 @@ describe('audit against a stand-in API server', () => {
     expect(stdout).toContain('Istio alone wider than the intent');
   });
 
+  test('a root-namespace policy that the intent holds too is intended, not beyond the intent', async () => {
+    const meshOpen = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'mesh-open', namespace: 'istio-system' }, spec: { rules: [{}] } };
+    server.apply(meshOpen);
+    const extra = path.join(path.dirname(kubeconfig), 'root-policies.yaml');
+    fs.writeFileSync(extra, JSON.stringify(meshOpen));
+    const result = await runCommand('audit', [DIST, extra], { kubeconfig, format: 'json', namespace: 'shop' });
+    const report = JSON.parse(result.stdout) as Report & { access: { meshWidePolicies: string[] } };
+    expect(result.code).toBe(0);
+    expect(report.access.meshWidePolicies).toEqual([]);
+    expect(report.access.widened).toEqual([]);
+  });
+
   test('a mesh-wide PeerAuthentication STRICT in the root namespace changes nothing the intent does not already do (exit 0)', async () => {
     server.apply({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } });
     const { code, report } = await audit();
