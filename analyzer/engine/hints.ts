@@ -3,6 +3,7 @@
 // requests; principals name a trust domain other than the one assumed. Only facts of the manifests,
 // never a guess at the verdict: the verdict stays as computed.
 
+import { trustDomains } from '../mesh/trust-domain';
 import { Workload } from '../model/types';
 import { Connection, evaluateConnection } from './connection';
 import { PolicyIndex } from './policy-index';
@@ -36,8 +37,9 @@ function plainConnectionHint(index: PolicyIndex, connection: Connection): string
 
 /** Principals name their trust domain first; one the mesh does not know (nor alias) matches nobody. */
 function trustDomainHint(index: PolicyIndex, destination: Workload): string | undefined {
-  const { trustDomain, trustDomainAliases } = index.inventory.mesh;
-  const known = new Set([trustDomain, ...trustDomainAliases, 'cluster.local', '*']);
+  const { mesh } = index.inventory;
+  // The bundle, and cluster.local, which Istio rewrites to it (trust-domain.ts).
+  const known = new Set([...trustDomains(mesh), 'cluster.local']);
   const named = new Set<string>();
   for (const { policy } of index.facts(destination).authorization.allow) {
     for (const rule of policy.rules) {
@@ -51,5 +53,5 @@ function trustDomainHint(index: PolicyIndex, destination: Workload): string | un
     }
   }
   if (named.size === 0) return undefined;
-  return `principals here name trust domain ${[...named].sort().join(', ')}, but the mesh's is taken to be ${trustDomain}: give --trust-domain (or the istio ConfigMap) if that is the mesh's`;
+  return `principals here name trust domain ${[...named].sort().join(', ')}, but the mesh's is taken to be ${mesh.trustDomain}: give --trust-domain (or the istio ConfigMap) if that is the mesh's`;
 }

@@ -85,7 +85,7 @@ export function selectApplicable(
 }
 
 /** The label on a Gateway API gateway's pods naming their Gateway (policyattachment.go workloadGatewayName). */
-const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**

@@ -56,8 +56,7 @@ function notInjected(because: string): Sidecar {
  * (gateway-injection-template.yaml, used by Istio's gateway Helm chart) makes a router proxy.
  */
 function injectedWith(pod: PodFacts, because: string): Sidecar {
-  const templates = pod.annotations.get(TEMPLATES)?.split(',').map((name) => name.trim());
-  if (templates?.includes('gateway')) {
+  if (asksForGatewayTemplate(pod.annotations)) {
     return { injected: true, gateway: true, template: 'gateway', because: `${because}, with the gateway injection template` };
   }
   return { injected: true, gateway: false, template: 'sidecar', because };
@@ -91,4 +90,9 @@ function noWebhookReason(pod: PodFacts, namespace: Namespace): string {
   }
   if (pod.labels.get(INJECT) === 'false') return `pod label ${INJECT}=false`;
   return `namespace ${namespace.name} has no injection label`;
+}
+
+/** Whether the pod's `inject.istio.io/templates` (comma-separated) lists the `gateway` template. */
+export function asksForGatewayTemplate(annotations: Labels): boolean {
+  return annotations.get(TEMPLATES)?.split(',').some((name) => name.trim() === 'gateway') ?? false;
 }

@@ -59,20 +59,13 @@ const changeKey = (change: ChangedEdge) => `~${edgeKey(change)}\u0000${change.be
  * list of a policy is a set of alternatives), CIDR bounds as text. Equal text, equal policies, however
  * the YAML ordered its keys.
  */
-export function fingerprint(policies: unknown): string {
-  return JSON.stringify(canonical(policies));
-}
-
-function canonical(value: unknown): unknown {
+export function fingerprint(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Map) {
-    return [...value].map(([key, item]): [string, unknown] => [String(key), canonical(item)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-  if (value instanceof Set || Array.isArray(value)) {
-    return [...value].map((item) => JSON.stringify(canonical(item))).sort().map((text) => JSON.parse(text) as unknown);
-  }
+  if (value instanceof Map) return `{${[...value].map(([key, item]) => `${JSON.stringify(String(key))}:${fingerprint(item)}`).sort().join(',')}}`;
+  if (value instanceof Set || Array.isArray(value)) return `[${[...value].map(fingerprint).sort().join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+    const fields = Object.keys(value).sort().filter((key) => (value as Record<string, unknown>)[key] !== undefined);
+    return `{${fields.map((key) => `${JSON.stringify(key)}:${fingerprint((value as Record<string, unknown>)[key])}`).join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value) ?? 'null';
 }

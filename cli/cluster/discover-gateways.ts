@@ -1,4 +1,6 @@
 import type { Workload } from '../../analyzer';
+import { GATEWAY_NAME_LABEL } from '../../analyzer/mesh/authorization';
+import { asksForGatewayTemplate } from '../../analyzer/mesh/injection';
 
 /**
  * Istio gateways: pods that proxy traffic for others. They are platform, not mesh services: declared
@@ -21,8 +23,6 @@ export interface ScaffoldGateway {
   readonly services: readonly string[];
 }
 
-/** Istio's Gateway API deployments (kube-gateway.yaml) carry the name of their Gateway. */
-export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** The istio-ingressgateway of Istio's installation profiles and gateway chart. */
 const CLASSIC_GATEWAY_LABEL = ['istio', 'ingressgateway'] as const;
 const INJECTION_TEMPLATES = 'inject.istio.io/templates';
@@ -37,7 +37,7 @@ export function gatewaySignal(workload: Workload): { because: string; labels?: R
   if (gatewayName !== undefined) return { because: `label ${GATEWAY_NAME_LABEL}=${gatewayName}`, labels: { [GATEWAY_NAME_LABEL]: gatewayName } };
   const [key, value] = CLASSIC_GATEWAY_LABEL;
   if (workload.labels.get(key) === value) return { because: `label ${key}=${value}`, labels: { [key]: value } };
-  if (workload.annotations.get(INJECTION_TEMPLATES)?.split(',').some((name) => name.trim() === 'gateway')) {
+  if (asksForGatewayTemplate(workload.annotations)) {
     return { because: `annotation ${INJECTION_TEMPLATES}=${workload.annotations.get(INJECTION_TEMPLATES)}` };
   }
   // The analyzer marks pods whose istio-proxy container already runs `proxy router` (and injected

@@ -1,5 +1,5 @@
 import type { AccessRequest } from '../../analyzer';
-import { OUTSIDE_ADDRESSES, addressInside, inBlock } from './addresses';
+import { OUTSIDE_ADDRESSES, blockProbeAddresses, inBlock } from './addresses';
 import type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from '../../constructs';
 import { GATEWAY_WORKLOAD, OUTSIDER, peerProbePods } from './stand-ins';
 
@@ -54,8 +54,8 @@ function actors(declared: DeclaredAccess): Actor[] {
     // Plaintext from every block: a PLAINTEXT peer's is let in, an MTLS peer's only without STRICT
     // (its sidecar-carrying pods are the meshedAddress actors); and from inside each `except` hole,
     // which must stay out.
-    for (const address of [addressInside(block.cidr, block.except), ...block.except.map((hole) => addressInside(hole, []))]) {
-      if (address && !list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
+    for (const address of blockProbeAddresses(block.cidr, block.except)) {
+      if (!list.some((a) => a.kind === 'ip' && a.address === address)) list.push({ kind: 'ip', address, name: `ip:${address}` });
     }
   }
   const outside = OUTSIDE_ADDRESSES.find((a) => !blocks.some((b) => inBlock(b.cidr, [], a)));

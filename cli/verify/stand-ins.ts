@@ -1,6 +1,6 @@
 import type { LoadedObject } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
-import { addressInside } from './addresses';
+import { blockProbeAddresses } from './addresses';
 
 /** Where probes from outside the declaration come from: a pod in a namespace of its own. */
 export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', port: 8080 } as const;
@@ -35,9 +35,7 @@ export function peerProbePods(declared: DeclaredAccess): PeerProbePod[] {
   for (const peer of peers) {
     if (peer.kind !== 'ipBlock' || peer.transport !== 'MTLS') continue;
     // Inside the block, and inside each of its holes (which must stay out even with a sidecar).
-    for (const address of [addressInside(peer.cidr, peer.except), ...peer.except.map((hole) => addressInside(hole, []))]) {
-      if (address) addresses.add(address);
-    }
+    for (const address of blockProbeAddresses(peer.cidr, peer.except)) addresses.add(address);
   }
   [...addresses].sort().forEach((address, index) => pods.push({ namespace: MTLS_PEERS_NAMESPACE, name: `peer-${index}`, address }));
   return pods;

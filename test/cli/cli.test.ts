@@ -233,20 +233,11 @@ spec:
     });
 
     test('GIVEN --workloads with the Services THEN they count (auto mTLS needs them): a principal opened is seen', async () => {
-      const policies = (principal: string) => `
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata: {name: default, namespace: shop}
-spec: {mtls: {mode: STRICT}}
----
-apiVersion: security.istio.io/v1
-kind: AuthorizationPolicy
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/${principal}]}}]}]
-`;
-      const cluster = tempFile('cluster.yaml', MESH.split('---').filter((doc) => !/kind: AuthorizationPolicy/.test(doc)).join('---'));
+      // MESH's own AuthorizationPolicy (web may GET), first naming another principal, behind STRICT mTLS.
+      const [allowPolicy] = MESH.split('---').filter((doc) => /kind: AuthorizationPolicy/.test(doc));
+      const strict = '\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec: {mtls: {mode: STRICT}}\n';
+      const policies = (principal: string) => [strict, allowPolicy.replace('sa/web', `sa/${principal}`)].join('---');
+      const cluster = tempFile('cluster.yaml', MESH.split('---').filter((doc) => doc !== allowPolicy).join('---'));
       const { code, stdout } = await cli('diff', tempFile('old.yaml', policies('nobody')), tempFile('new.yaml', policies('web')), '--workloads', cluster);
       expect(stdout).toContain('+ shop/web -> shop/api 8080/TCP');
       expect(code).toBe(1);
