@@ -1,4 +1,4 @@
-import { DocumentFilter, streamManifests } from './load/documents';
+import { DocumentFilter, LoadedObject, streamManifests } from './load/documents';
 import { buildInventory } from './model/inventory';
 import { DEFAULT_ROOT_NAMESPACE, MeshOptions } from './model/mesh-config';
 import { Inventory } from './model/types';
@@ -17,16 +17,23 @@ const POLICY_KINDS = new Set(['NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthe
  * (often most of a cluster dump: ConfigMaps, Secrets...) are not even parsed, and so not validated either.
  * `workloadPaths` add what the policies act on but not policies: workloads, Namespaces, Services and
  * the mesh ConfigMap (the cluster that policies written elsewhere, e.g. a synth output, are for).
+ * `standIns` are objects made up by the caller (e.g. pods for the services a declaration names),
+ * read before everything else, so that an object the files also define is taken from the files.
  */
-export function inventoryForAccess(paths: readonly string[], options: MeshOptions = {}, workloadPaths: readonly string[] = []): Inventory {
+export function inventoryForAccess(
+  paths: readonly string[],
+  options: MeshOptions = {},
+  workloadPaths: readonly string[] = [],
+  standIns: readonly LoadedObject[] = [],
+): Inventory {
   const connections = verdictDocuments(meshHomes(options), 'all');
   const documents = streamManifests(paths, (kind, namespace) => RBAC_KINDS.has(kind) || connections(kind, namespace));
-  if (workloadPaths.length === 0) return buildInventory(documents, options);
   // Everything access depends on but the policies: workloads, Namespaces, Services (auto mTLS and
-  // protocols depend on them) and the mesh ConfigMap. Read first, so that an object `paths` also
-  // define is taken from `paths` (the later wins).
-  const workloads = streamManifests(workloadPaths, (kind, namespace) => !POLICY_KINDS.has(kind) && !RBAC_KINDS.has(kind) && connections(kind, namespace));
-  return buildInventory(concat(workloads, documents), options);
+  // protocols depend on them) and the mesh ConfigMap. Read before `paths`, so that an object `paths`
+  // also define is taken from `paths` (the later wins).
+  const workloads = workloadPaths.length === 0 ? []
+    : streamManifests(workloadPaths, (kind, namespace) => !POLICY_KINDS.has(kind) && !RBAC_KINDS.has(kind) && connections(kind, namespace));
+  return buildInventory(concat(standIns, workloads, documents), options);
 }
 
 function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
@@ -38,14 +45,20 @@ function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
  * namespaces of the sources, the destinations and the Istio root namespace, the documents
  * `inventoryForAccess` reads. Egress policies live with the source; ingress, mesh policies and Services
  * with the destination. So one check on a huge folder parses a few documents instead of all of them.
+ * `standIns` as for `inventoryForAccess` (all of them: they are few).
  */
-export function inventoryForRequests(paths: readonly string[], requests: readonly AccessRequest[], options: MeshOptions = {}): Inventory {
+export function inventoryForRequests(
+  paths: readonly string[],
+  requests: readonly AccessRequest[],
+  options: MeshOptions = {},
+  standIns: readonly LoadedObject[] = [],
+): Inventory {
   const homes = meshHomes(options);
   const namespaces = new Set(homes);
   for (const request of requests) {
     for (const name of [request.from, request.to]) if (!name.startsWith('ip:')) namespaces.add(name.split('/')[0]);
   }
-  const load = () => buildInventory(streamManifests(paths, verdictDocuments(homes, namespaces)), options);
+  const load = () => buildInventory(concat(standIns, streamManifests(paths, verdictDocuments(homes, namespaces))), options);
   const inventory = load();
   // The mesh ConfigMap may move the root namespace somewhere we did not load.
   if (namespaces.has(inventory.mesh.rootNamespace)) return inventory;

@@ -1,10 +1,10 @@
 import { InputError } from '../analyzer/errors';
 
-/** Options that take a value; `--header`, `--namespace` and `--workloads` may repeat. */
+/** Options that take a value; `--header`, `--namespace`, `--workloads` and `--stand-ins` may repeat. */
 const VALUE_OPTIONS = new Set([
   'trust-domain', 'root-namespace', 'format', 'from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header',
   'requests', 'app', 'declared-access', 'kubeconfig', 'context', 'namespace', 'request-timeout',
-  'as', 'verb', 'resource', 'group', 'name', 'workloads',
+  'as', 'verb', 'resource', 'group', 'name', 'workloads', 'stand-ins',
 ]);
 const FLAGS = new Set(['help', 'list-denied']);
 

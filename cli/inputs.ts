@@ -1,6 +1,8 @@
-import { Inventory, inventoryForAccess } from '../analyzer';
+import { Inventory, LoadedObject, inventoryForAccess } from '../analyzer';
 import { InputError } from '../analyzer/errors';
 import { ParsedArgs, single } from './args';
+import { readDeclaredAccess } from './verify/declared';
+import { declaredWorkloads } from './verify/stand-ins';
 
 /** A namespace name as the API server takes it: a DNS-1123 label. */
 export function isNamespaceName(name: string): boolean {
@@ -23,5 +25,17 @@ export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNames
 /** What reach, explain and diff analyze: the documents that can change a verdict. */
 export function inventoryFrom(paths: readonly string[], args: ParsedArgs, workloadPaths: readonly string[] = []): Inventory {
   if (paths.length === 0) throw new InputError('no manifest path given');
-  return inventoryForAccess(paths, meshOptions(args), workloadPaths);
+  return inventoryForAccess(paths, meshOptions(args), workloadPaths, standInsOf(args));
+}
+
+/**
+ * `--stand-ins FILE` (repeatable): pods for the services that a synth's declared access names (the
+ * file `cdk8s synth` writes beside dist/), for manifests that carry policies but not the workloads
+ * they are for. Meshes in name order, files in the order given: a later declaration of a service wins.
+ */
+export function standInsOf(args: ParsedArgs): LoadedObject[] {
+  return (args.options.get('stand-ins') ?? []).flatMap((file) => {
+    const meshes = readDeclaredAccess(file);
+    return Object.keys(meshes).sort().flatMap((mesh) => declaredWorkloads(meshes[mesh]));
+  });
 }

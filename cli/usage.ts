@@ -15,6 +15,9 @@ Commands:
                                        access added and removed (edges and API grants);
                                        exit 1 when access widens; --workloads adds the same pods
                                        to both sides (for policies without workloads, e.g. dist/)
+  check, reach, explain and diff also take --stand-ins FILE (repeatable): pods for the services
+  that a synth's declared access names (cdk8s synth writes .mesh-policy/declared-access.json), so
+  that policies without workloads (dist/) can be analyzed alone
   lint <paths...> [--format text|json] policies the API server or Istio would reject, and risky ones
   can-i <paths...> --as NS/SERVICEACCOUNT --verb V --resource R[/SUB] [--group G] [--namespace NS]
         [--name NAME] [--format text|json]

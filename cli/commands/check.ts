@@ -2,18 +2,18 @@ import * as fs from 'fs';
 import { AccessRequest, CheckResult, Inventory, check, inventoryForRequests, parseAccessRequest } from '../../analyzer';
 import { InputError } from '../../analyzer/errors';
 import { ParsedArgs, allowOnly, formatOption, single } from '../args';
-import { meshOptions } from '../inputs';
+import { meshOptions, standInsOf } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
 
 const REQUEST_OPTIONS = ['from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header'];
 
 /** `check <paths...> (--from --to --port ... | --requests FILE)`: one verdict per request, in order. */
 export function runCheck(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'check', [...REQUEST_OPTIONS, 'requests']);
+  allowOnly(args, 'check', [...REQUEST_OPTIONS, 'requests', 'stand-ins']);
   const format = formatOption(args, ['text', 'json'], 'text');
   const requests = readRequests(args);
   if (args.positionals.length === 0) throw new InputError('no manifest path given');
-  const inventory = inventoryForRequests(args.positionals, requests, meshOptions(args));
+  const inventory = inventoryForRequests(args.positionals, requests, meshOptions(args), standInsOf(args));
   const file = single(args, 'requests');
   const label = (index: number) => (file !== undefined ? `${file}: request ${index}` : requests.length > 1 ? `request ${index}` : undefined);
   const results = requests.map((request, index) => checkOne(inventory, request, label(index)));

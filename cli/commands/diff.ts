@@ -10,12 +10,12 @@ import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
 
 /**
- * `diff <old> <new> [--workloads PATH]...`: access added, removed and changed; exit 1 when access
- * widens (CI gate). `--workloads` adds the same pods to both sides, for policies without workloads
- * (two synth outputs).
+ * `diff <old> <new> [--workloads PATH]... [--stand-ins FILE]...`: access added, removed and changed;
+ * exit 1 when access widens (CI gate). `--workloads` and `--stand-ins` add the same pods to both
+ * sides, for policies without workloads (two synth outputs).
  */
 export function runDiff(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'diff', ['workloads']);
+  allowOnly(args, 'diff', ['workloads', 'stand-ins']);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   if (args.positionals.length !== 2) {
     throw new InputError(`diff needs exactly two paths (old and new), got ${args.positionals.length}`);
@@ -44,7 +44,8 @@ function requireWorkloads(inventories: readonly Inventory[], paths: readonly str
   const [before, after] = inventories.map(policiesOf);
   if (before === after) return;
   throw new InputError(`the policies differ, but neither ${paths.join(' nor ')} holds a workload (Pod, Deployment...) they could apply to, `
-    + 'so no change in access between workloads would show: add the workloads with --workloads PATH (your Deployments, or a cluster dump)');
+    + 'so no change in access between workloads would show: add the workloads with --workloads PATH (your Deployments, or a cluster dump) '
+    + 'or --stand-ins FILE (the declared access a synth wrote, e.g. .mesh-policy/declared-access.json)');
 }
 
 function edgeLines(diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>, prefix = ''): string[] {

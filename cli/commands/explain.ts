@@ -6,7 +6,7 @@ import { CliIo, EXIT_OK } from '../io';
 
 /** `explain <paths...>`: Markdown for a pull request. */
 export function runExplain(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'explain', []);
+  allowOnly(args, 'explain', ['stand-ins']);
   formatOption(args, ['markdown'], 'markdown');
   const inventory = inventoryFrom(args.positionals, args);
   io.stdout(explainMarkdown(reach(inventory), apiGrants(inventory)));

@@ -8,7 +8,7 @@ import { CliIo, EXIT_OK } from '../io';
 
 /** `reach <paths...>`: allowed edges with reasons, denied pairs counted per destination port. */
 export function runReach(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'reach', ['list-denied']);
+  allowOnly(args, 'reach', ['list-denied', 'stand-ins']);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   const report = reach(inventoryFrom(args.positionals, args), { listDenied: args.flags.has('list-denied') });
   io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : format === 'markdown' ? reachMarkdown(report) : reachText(report));

@@ -92,37 +92,42 @@ function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record
   return deployment(gateway.namespace, GATEWAY_WORKLOAD, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
 }
 
+/** Namespaces as the declaration assumes them: injection on. */
+function namespaceObject(name: string): Record<string, unknown> {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'istio-injection': 'enabled' } } };
+}
+
 /**
- * The workloads the manifests are written for, stood in by Deployments built from the
- * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
- * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
- * namespaces of their own), an outsider that no edge names (with a port, so that egress
- * towards it is probed too), and the peer probe pods (`peerProbePods`). Namespaces and Services that the manifests do not contain (declared
- * `Ownership.EXTERNAL`) are assumed to exist as declared: namespaces with injection on, Services
- * with the declared ports (auto mTLS and Istio's protocol selection depend on them).
+ * What the policies of a mesh act on, stood in from its declaration: a Deployment per declared
+ * service (its selector's labels, its ServiceAccount, its container ports), its Service and
+ * namespace (injection on), and the ingress gateway when an edge names it. Callers read these
+ * before the manifests, so that a Namespace or Service the manifests hold is taken from them
+ * (the later object of the same name wins): only `Ownership.EXTERNAL` ones are assumed as declared
+ * (auto mTLS and Istio's protocol selection depend on them).
  */
-export function standInObjects(declared: DeclaredAccess, manifests: readonly LoadedObject[]): LoadedObject[] {
-  const idOf = (m: LoadedObject) => {
-    const metadata = m.object.metadata as { name?: string; namespace?: string } | undefined;
-    return `${m.object.kind}/${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
-  };
-  const present = new Set(manifests.map(idOf));
-  const objects: Array<Record<string, unknown>> = [];
-  const probePods = peerProbePods(declared);
-  const namespaces = new Set([...declared.services.map((s) => s.namespace), OUTSIDER.namespace, ...probePods.map((pod) => pod.namespace)]);
-  for (const namespace of [...namespaces].sort()) {
-    if (present.has(`Namespace//${namespace}`)) continue;
-    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
-  }
+export function declaredWorkloads(declared: DeclaredAccess): LoadedObject[] {
+  const objects: Array<Record<string, unknown>> = [...new Set(declared.services.map((s) => s.namespace))].sort().map(namespaceObject);
   for (const service of declared.services) {
     const ports = service.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' }));
     objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
-    if (!present.has(`Service/${service.namespace}/${service.name}`)) objects.push(serviceFor(service));
+    objects.push(serviceFor(service));
   }
   const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
   if (gateway?.kind === 'ingressGateway') {
     objects.push(gatewayDeployment(gateway));
   }
+  return objects.map(standIn);
+}
+
+/**
+ * The workloads `verify` probes the manifests with: the declared ones (`declaredWorkloads`), the
+ * cluster DNS and the control plane (without sidecars, in namespaces of their own), an outsider
+ * that no edge names (with a port, so that egress towards it is probed too), and the peer probe
+ * pods (`peerProbePods`). Read before the manifests, as `declaredWorkloads` says.
+ */
+export function standInObjects(declared: DeclaredAccess): LoadedObject[] {
+  const probePods = peerProbePods(declared);
+  const objects: Array<Record<string, unknown>> = [...new Set([OUTSIDER.namespace, ...probePods.map((pod) => pod.namespace)])].sort().map(namespaceObject);
   const { dns, controlPlane } = declared.platform;
   objects.push(deployment(dns.namespace, DNS_WORKLOAD, { ...dns.labels }, DNS_WORKLOAD, [
     { name: 'dns', containerPort: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: dns.port, protocol: 'TCP' },
@@ -132,5 +137,5 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
   ]));
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
   for (const pod of probePods) objects.push(pod.address ? podAt(pod.namespace, pod.name, pod.address) : deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
-  return objects.map(standIn);
+  return [...declaredWorkloads(declared), ...objects.map(standIn)];
 }

@@ -60,7 +60,8 @@ const expectation = (probe: Probe, layer: VerifiedLayer) =>
  * exactly the declared API grants.
  */
 export function verifyManifests(manifests: readonly LoadedObject[], declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
-  const objects = [...manifests, ...standInObjects(declared, manifests)];
+  // Stand-ins first: a Namespace or Service the manifests hold wins over the one assumed from the declaration.
+  const objects = [...standInObjects(declared), ...manifests];
   const questions = [...probes(declared), ...egressProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
