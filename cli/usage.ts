@@ -8,7 +8,8 @@ Commands:
         [--method M] [--path P] [--host H] [--header NAME:VALUE]...
   check <paths...> --requests FILE     JSON array of {from,to,port,protocol?,method?,path?,host?,headers?}
   reach <paths...> [--format text|json|markdown] [--list-denied]
-                                       every ordered workload pair x destination container port
+                                       every ordered workload pair x destination container port,
+                                       and access from and to addresses outside the cluster
   explain <paths...>                   Markdown for a pull request: access matrix, Mermaid graph,
                                        Kubernetes API access (RBAC)
   diff <old-path> <new-path> [--workloads PATH]... [--format text|json|markdown]

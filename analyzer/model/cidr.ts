@@ -83,3 +83,33 @@ function parseIpv6(text: string): bigint | undefined {
   }
   return embedded === undefined ? value : (value << 32n) | embedded;
 }
+
+/** The text of an address: dotted IPv4, or IPv6 with its longest run of zero groups written `::` (RFC 5952). */
+export function formatAddress(family: 4 | 6, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => Number((value >> shift) & 0xffffn));
+  let best = { at: -1, length: 1 };
+  for (let at = 0; at < 8;) {
+    let end = at;
+    while (end < 8 && groups[end] === 0) end++;
+    if (end - at > best.length) best = { at, length: end - at };
+    at = Math.max(end, at + 1);
+  }
+  const hex = (part: number[]) => part.map((group) => group.toString(16)).join(':');
+  if (best.at < 0) return hex(groups);
+  return `${hex(groups.slice(0, best.at))}::${hex(groups.slice(best.at + best.length))}`;
+}
+
+/** The fewest CIDR blocks that cover exactly the addresses first..last of the family. */
+export function cidrsOfRange(family: 4 | 6, first: bigint, last: bigint): string[] {
+  const bits = family === 4 ? 32 : 128;
+  const blocks: string[] = [];
+  for (let start = first; start <= last;) {
+    // The largest block aligned at `start` that does not pass `last`.
+    let size = 0;
+    while (size < bits && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= last) size++;
+    blocks.push(`${formatAddress(family, start)}/${bits - size}`);
+    start += 1n << BigInt(size);
+  }
+  return blocks;
+}

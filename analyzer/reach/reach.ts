@@ -1,5 +1,5 @@
 import { policyIndexOf } from '../check';
-import { Connection, Layer, Origin, Verdict, evaluateConnection } from '../engine/connection';
+import { Layer } from '../engine/connection';
 import { strictRejection } from '../engine/mesh-layer';
 import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { HttpAccess, noAllowRuleMatches } from '../mesh/authorization';
@@ -8,10 +8,15 @@ import { ContainerPort, Inventory, Protocol, Workload } from '../model/types';
 import { Openness, egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason, openness } from '../network/network-policy';
 import { ClassSet, CandidateIndex } from './candidates';
 import { WorkloadClass, classify } from './classes';
+import { evaluatePair, meshProtocol } from './evaluate';
+import { OutsideAccess, describeOutside, outsideCells } from './outside';
+import { OutsidePartition, outsidePartition } from './outside-partition';
 
 export interface ReachOptions {
   /** List every denied pair with its exact reason (materializes the whole matrix: small inputs only). */
   readonly listDenied?: boolean;
+  /** How to cut the addresses and ports outside the cluster; by default at the inventory's own blocks and ports. */
+  readonly outside?: OutsidePartition;
 }
 
 export interface ReachEdge {
@@ -68,6 +73,8 @@ export interface ReachReport {
   readonly allowed: readonly ReachEdge[];
   readonly denied: readonly DeniedSummary[];
   readonly deniedPairs?: readonly DeniedPair[];
+  /** Access from and to addresses outside the cluster (`outsideCells`). */
+  readonly outside: readonly OutsideAccess[];
 }
 
 /**
@@ -101,7 +108,7 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
         for (const source of plan.evaluate) {
           for (const member of source.members) {
             if (member === target) continue;
-            const verdict = evaluatePair(index, member, target, port, protocol);
+            const verdict = evaluatePair(index, { kind: 'workload', workload: member }, target, port, protocol);
             // Literals, not `{ ...pair, reason }`: each spread object would get a hidden class of its own,
             // which makes tens of thousands of edges slow to sort and to serialize.
             if (verdict.allowed) {
@@ -124,43 +131,15 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   const listed = classes.flatMap((workloadClass) => workloadClass.members);
   const workloads = listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id));
   const order = new PairOrder(workloads);
+  const partition = options.outside ?? outsidePartition([inventory]);
   return {
     workloads,
     summary: { workloads: listed.length, pairs: allowed.length + deniedCount, allowed: allowed.length, denied: deniedCount },
     allowed: order.sort(allowed),
     denied: order.sort(denied),
     ...(options.listDenied ? { deniedPairs: order.sort(deniedPairs) } : {}),
+    outside: describeOutside(outsideCells(index, listed, partition), partition),
   };
-}
-
-/**
- * How a sidecar sees traffic to a port: declared HTTP ports see requests (evaluated as "any request");
- * declared TCP ports see connections; undeclared ports are sniffed, so a connection denied as TCP may
- * still pass as HTTP requests.
- */
-function evaluatePair(index: PolicyIndex, source: Workload, destination: Workload, port: number, protocol: Protocol): Verdict {
-  // Literals, not `{ ...connection, http }`: in optimized code each spread object gets a hidden class of
-  // its own, allocated in old space, for every evaluated pair.
-  const origin: Origin = { kind: 'workload', workload: source };
-  const anyRequest: Connection = { origin, destination, port, protocol, http: 'any' };
-  const mode = protocol === 'TCP' ? meshProtocol(index, destination, port) : 'tcp';
-  if (mode === 'http') return evaluateConnection(index, anyRequest);
-  const verdict = evaluateConnection(index, { origin, destination, port, protocol });
-  if (mode === 'auto' && verdict.layer === 'mesh') {
-    const asHttp = evaluateConnection(index, anyRequest);
-    if (asHttp.allowed) return asHttp;
-  }
-  return verdict;
-}
-
-/**
- * What the destination's proxy sees on a TCP port: its Service's declared protocol, else 'auto'
- * (sniffed). A gateway's listeners take their protocol from Gateway objects, which are not read: as
- * `check` does, any request may be HTTP there ('auto').
- */
-function meshProtocol(index: PolicyIndex, destination: Workload, port: number): 'http' | 'tcp' | 'auto' {
-  if (destination.sidecar.gateway) return 'auto';
-  return index.facts(destination).declaredPorts.get(port) ?? 'auto';
 }
 
 interface Exclusion {

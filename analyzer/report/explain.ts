@@ -4,6 +4,7 @@ import { ReachEdge, ReachReport, ReachWorkload } from '../reach/reach';
 import { apiAccessSection } from './api-access';
 import { compactHttpAccess, describeHttpAccess } from './http-summary';
 import { markdownTable } from './markdown';
+import { outsideRows } from './outside-rows';
 
 /**
  * Markdown for a pull request: what is wide open, an access matrix per destination namespace, a Mermaid
@@ -25,6 +26,7 @@ export function explainMarkdown(report: ReachReport, apiGrants: readonly ApiGran
     ...namespaces.map((namespace) =>
       matrixSection(namespace, workloadsByNamespace.get(namespace) ?? [], edgesByNamespace.get(namespace) ?? [])),
     graphSection(report, workloadsByNamespace),
+    outsideSection(report.outside),
     apiAccessSection(apiGrants),
     edgesSection(report.allowed),
   ];
@@ -69,6 +71,10 @@ function graphSection(report: ReachReport, workloadsByNamespace: ReadonlyMap<str
     lines.push(`  ${ids.get(from)} -->|"${mermaidText(edges.map(edgeLabel).join(', '))}"| ${ids.get(to)}`);
   }
   return ['### Allowed edges', '', '```mermaid', ...lines, '```', ''].join('\n');
+}
+
+function outsideSection(outside: ReachReport['outside']): string {
+  return ['### Outside the cluster', '', markdownTable(['Workload', 'Direction', 'Addresses', 'Ports', 'Why'], outsideRows(outside))].join('\n');
 }
 
 function edgesSection(edges: readonly ReachEdge[]): string {

@@ -4,8 +4,10 @@
 // does: NetworkPolicy without Istio policies, and Istio without NetworkPolicies.
 
 import { Inventory } from '../model/types';
+import { OutsidePartition } from '../reach/outside-partition';
 import { reach } from '../reach/reach';
 import { AccessDiff, ChangedEdge, diffReach } from './diff';
+import { OutsideChanges, OutsideDiff, describeOutsideChanges, outsideChanges } from './outside-diff';
 
 export type Layer = 'network' | 'mesh';
 
@@ -14,7 +16,7 @@ export const LAYER_NAMES: Readonly<Record<Layer, string>> = { network: 'NetworkP
 
 export interface LayerDiff {
   readonly layer: Layer;
-  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed' | 'widened'>;
+  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed' | 'widened'> & OutsideDiff;
 }
 
 /** The inventory as one layer alone sees it. */
@@ -28,8 +30,15 @@ export function layerAlone(inventory: Inventory, layer: Layer): Inventory {
  * Each layer's own diff, for the layers whose policies differ between the two inventories (an
  * unchanged layer's access moves only with the workloads, which the end-to-end diff shows), less
  * the changes the end-to-end diff already shows: what is left is hidden behind the other layer.
+ * With `outside` (the partition and the end-to-end changes), access from and to addresses outside
+ * the cluster too.
  */
-export function diffLayers(before: Inventory, after: Inventory, endToEnd: EdgeChanges = { added: [], removed: [], changed: [] }): LayerDiff[] {
+export function diffLayers(
+  before: Inventory,
+  after: Inventory,
+  endToEnd: EdgeChanges = { added: [], removed: [], changed: [] },
+  outside?: { readonly partition: OutsidePartition; readonly changes: OutsideChanges },
+): LayerDiff[] {
   const layers: Layer[] = [];
   if (fingerprint(before.networkPolicies) !== fingerprint(after.networkPolicies)) layers.push('network');
   if (fingerprint([before.authorizationPolicies, before.peerAuthentications]) !== fingerprint([after.authorizationPolicies, after.peerAuthentications])) layers.push('mesh');
@@ -40,12 +49,17 @@ export function diffLayers(before: Inventory, after: Inventory, endToEnd: EdgeCh
     ...endToEnd.changed.map(changeKey),
   ]);
   return layers.map((layer) => {
-    const diff = diffReach(reach(layerAlone(before, layer)), reach(layerAlone(after, layer)));
+    const [was, is] = [layerAlone(before, layer), layerAlone(after, layer)];
+    const diff = diffReach(reach(was), reach(is));
     const added = diff.added.filter((edge) => !shown.has(`+${edgeKey(edge)}`));
     const removed = diff.removed.filter((edge) => !shown.has(`-${edgeKey(edge)}`));
     const changed = diff.changed.filter((change) => !shown.has(changeKey(change)));
-    return { layer, diff: { added, removed, changed, widened: added.length > 0 || changed.some((change) => change.widened) } };
-  }).filter(({ diff }) => diff.added.length + diff.removed.length + diff.changed.length > 0);
+    const beyond = outside
+      ? describeOutsideChanges(outsideChanges(was, is, outside.partition), outside.partition, outside.changes)
+      : { outsideAdded: [], outsideRemoved: [] };
+    const widened = added.length > 0 || beyond.outsideAdded.length > 0 || changed.some((change) => change.widened);
+    return { layer, diff: { added, removed, changed, ...beyond, widened } };
+  }).filter(({ diff }) => diff.added.length + diff.removed.length + diff.changed.length + diff.outsideAdded.length + diff.outsideRemoved.length > 0);
 }
 
 type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'>;

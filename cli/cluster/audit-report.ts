@@ -3,6 +3,7 @@ import type { ChangedEdge } from '../../analyzer/report/diff';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { LAYER_NAMES } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
+import { outsideLine } from '../../analyzer/report/outside-rows';
 import { DriftFinding, DriftReport, FieldChange } from './drift';
 import { AccessComparison } from './effective-access';
 
@@ -29,7 +30,7 @@ export function auditReport(
   unread: readonly string[] = [],
 ): AuditReport {
   const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0
-    || access.layers.some(({ diff }) => diff.widened);
+    || access.outsideOverPermissive.length > 0 || access.layers.some(({ diff }) => diff.widened);
   return {
     ...target,
     drift: drift.findings,
@@ -56,12 +57,15 @@ export function auditText(report: AuditReport): string {
   section('HTTP restrictions looser live than in the intent', access.widened.map((change) => `  ~ ${describeChange(change)}`));
   section('Missing access: allowed by the intent, denied live', access.underPermissive.map((edge) => `  - ${describeEdge(edge)}`));
   section('HTTP restrictions tighter live than in the intent', access.narrowed.map((change) => `  ~ ${describeChange(change)}`));
+  section('Outside the cluster: allowed live, not by the intent', access.outsideOverPermissive.map((entry) => `  + ${outsideLine(entry)}`));
+  section('Outside the cluster: allowed by the intent, denied live', access.outsideUnderPermissive.map((entry) => `  - ${outsideLine(entry)}`));
   section('Kubernetes API access granted live, not by the intent', access.api.overPermissive.map((grant) => `  + ${describeApiAccess(grant)}`));
   section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
   for (const { layer, diff } of access.layers) {
     const alone = LAYER_NAMES[layer];
     section(`${alone}: allowed live, not by the intent`, diff.added.map((edge) => `  + ${describeEdge(edge)}`));
     section(`${alone}: HTTP restrictions looser live`, diff.changed.filter((change) => change.widened).map((change) => `  ~ ${describeChange(change)}`));
+    section(`${alone}: outside the cluster, allowed live, not by the intent`, diff.outsideAdded.map((entry) => `  + ${outsideLine(entry)}`));
   }
   section('Mesh-wide Istio policies of the root namespace, not in the intent (their effect is in the access above)', access.meshWidePolicies.map((policy) => `  ${policy}`));
   section('Not compared (audit compares Namespaces, ServiceAccounts, Services and access policies)', report.notCompared.map((object) => `  ${object}`));
@@ -72,7 +76,7 @@ export function auditText(report: AuditReport): string {
 
 function verdict(report: AuditReport): string {
   const { access } = report;
-  const missing = access.underPermissive.length + access.narrowed.length + access.api.missing.length;
+  const missing = access.underPermissive.length + access.narrowed.length + access.api.missing.length + access.outsideUnderPermissive.length;
   if (report.clean) {
     return missing > 0
       ? `The cluster allows nothing beyond the intent, but ${missing} intended access(es) are missing or narrower live.`
@@ -82,6 +86,7 @@ function verdict(report: AuditReport): string {
     ...(report.drift.length > 0 ? [`${report.drift.length} drifted object(s)`] : []),
     ...(access.overPermissive.length > 0 ? [`${access.overPermissive.length} over-permissive edge(s)`] : []),
     ...(access.widened.length > 0 ? [`${access.widened.length} edge(s) with looser HTTP restrictions`] : []),
+    ...(access.outsideOverPermissive.length > 0 ? [`${access.outsideOverPermissive.length} access(es) to or from outside the cluster beyond the intent`] : []),
     ...(access.api.overPermissive.length > 0 ? [`${access.api.overPermissive.length} API grant(s) beyond the intent`] : []),
     ...access.layers.filter(({ diff }) => diff.widened).map(({ layer }) => `${LAYER_NAMES[layer]} wider than the intent`),
   ];

@@ -1,6 +1,9 @@
 import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
 import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
 import { LayerDiff, diffLayers } from '../../analyzer/report/layer-diff';
+import { describeOutsideChanges, outsideChanges } from '../../analyzer/report/outside-diff';
+import { OutsideAccess } from '../../analyzer/reach/outside';
+import { outsidePartition } from '../../analyzer/reach/outside-partition';
 import { ApiAccessComparison, compareApiAccess } from './api-access';
 import { POLICY_KINDS, inAudited } from './drift';
 import { describeObject, objectKey, scopeOf } from './object-identity';
@@ -17,6 +20,10 @@ export interface AccessComparison {
   readonly widened: readonly ChangedEdge[];
   /** Allowed by both, with tighter (or reworded) HTTP restrictions live. */
   readonly narrowed: readonly ChangedEdge[];
+  /** Access from and to addresses outside the cluster, allowed live and not by the intent. */
+  readonly outsideOverPermissive: readonly OutsideAccess[];
+  /** Allowed by the intent, denied live. */
+  readonly outsideUnderPermissive: readonly OutsideAccess[];
   /** Kubernetes API access (RBAC) of the audited namespaces' ServiceAccounts. */
   readonly api: ApiAccessComparison;
   /** Live Istio policies of the root namespace (mesh-wide), which the intent does not hold: their effect is in the access above. */
@@ -55,15 +62,20 @@ export function compareAccess(
   const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide, rootPolicy), options);
   const intendedReach = reach(intendedInventory);
   const diff = diffReach(intendedReach, liveReach);
+  const partition = outsidePartition([intendedInventory, liveInventory]);
+  const changes = outsideChanges(intendedInventory, liveInventory, partition);
+  const outside = describeOutsideChanges(changes, partition);
   return {
     workloads: liveReach.summary.workloads,
     overPermissive: diff.added,
     underPermissive: diff.removed,
     widened: diff.changed.filter((change) => change.widened),
     narrowed: diff.changed.filter((change) => !change.widened),
+    outsideOverPermissive: outside.outsideAdded,
+    outsideUnderPermissive: outside.outsideRemoved,
     api: compareApiAccess(live, intent, audited, options.readNamespaces),
     meshWidePolicies: live.filter(({ object }) => meshWide(object)).map(({ object }) => describeObject(object)).sort(),
-    layers: diffLayers(intendedInventory, liveInventory, diff),
+    layers: diffLayers(intendedInventory, liveInventory, diff, { partition, changes }),
   };
 }
 

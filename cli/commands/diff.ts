@@ -5,6 +5,10 @@ import { AccessDiff, diffReach } from '../../analyzer/report/diff';
 import { LAYER_NAMES, LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
+import { OutsideDiff, describeOutsideChanges, outsideChanges } from '../../analyzer/report/outside-diff';
+import { OutsideAccess } from '../../analyzer/reach/outside';
+import { outsideLine, outsidePorts } from '../../analyzer/report/outside-rows';
+import { outsidePartition } from '../../analyzer/reach/outside-partition';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
@@ -22,16 +26,21 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   }
   const inventories = args.positionals.map((path) => inventoryFrom([path], args, args.options.get('workloads') ?? []));
   requireWorkloads(inventories, args.positionals);
-  const [before, after] = inventories.map((inventory) => ({ report: reach(inventory), grants: apiGrants(inventory) }));
+  // One cut of the outside addresses and ports for both, so that their verdicts compare run by run.
+  const partition = outsidePartition(inventories);
+  const [before, after] = inventories.map((inventory) => ({ report: reach(inventory, { outside: partition }), grants: apiGrants(inventory) }));
   const endToEnd = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
-  const layers = diffLayers(inventories[0], inventories[1], endToEnd);
-  const diff: LayeredDiff = { ...endToEnd, layers, widened: endToEnd.widened || layers.some(({ diff: layer }) => layer.widened) };
+  const changes = outsideChanges(inventories[0], inventories[1], partition);
+  const outside = describeOutsideChanges(changes, partition);
+  const layers = diffLayers(inventories[0], inventories[1], endToEnd, { partition, changes });
+  const widened = endToEnd.widened || outside.outsideAdded.length > 0 || layers.some(({ diff: layer }) => layer.widened);
+  const diff: LayeredDiff = { ...endToEnd, ...outside, layers, widened };
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** The end-to-end diff, and each changed layer's own; widened when any of them widens. */
-type LayeredDiff = AccessDiff & { readonly layers: readonly LayerDiff[] };
+type LayeredDiff = AccessDiff & OutsideDiff & { readonly layers: readonly LayerDiff[] };
 
 /**
  * Policies decide between workloads: without any on either side a change of NetworkPolicy or Istio
@@ -48,13 +57,22 @@ function requireWorkloads(inventories: readonly Inventory[], paths: readonly str
     + 'or --stand-ins FILE (the declared access a synth wrote, e.g. .mesh-policy/declared-access.json)');
 }
 
-function edgeLines(diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>, prefix = ''): string[] {
+type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'> & OutsideDiff;
+
+function edgeLines(diff: EdgeChanges, prefix = ''): string[] {
   const http = (text: string) => (text ? ` [${text}]` : '');
   return [
     ...diff.added.map((e) => `${prefix}+ ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
     ...diff.removed.map((e) => `${prefix}- ${e.from} -> ${e.to} ${e.port}/${e.protocol}${http(describeHttpAccess(e.http))}`),
     ...diff.changed.map((c) => `${prefix}~ ${c.from} -> ${c.to} ${c.port}/${c.protocol}: ${c.before} => ${c.after}${c.widened ? ' (wider)' : ''}`),
+    ...diff.outsideAdded.map((access) => `${prefix}+ ${outsideLine(access)}`),
+    ...diff.outsideRemoved.map((access) => `${prefix}- ${outsideLine(access)}`),
   ];
+}
+
+function counts(diff: EdgeChanges): string {
+  const outside = diff.outsideAdded.length + diff.outsideRemoved.length > 0 ? `, outside the cluster ${diff.outsideAdded.length} added, ${diff.outsideRemoved.length} removed` : '';
+  return `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed${outside}`;
 }
 
 function diffText(diff: LayeredDiff): string {
@@ -65,18 +83,23 @@ function diffText(diff: LayeredDiff): string {
   ];
   const layerLines = diff.layers.flatMap(({ layer, diff: changes }) => edgeLines(changes, `${LAYER_NAMES[layer]}: `));
   const verdict = diff.widened ? 'access widened' : lines.length + layerLines.length > 0 ? 'access narrowed or unchanged in scope' : 'no change in access';
-  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed; API grants ${diff.apiAdded.length} added, ${diff.apiRemoved.length} removed`;
-  const layerCounts = diff.layers.map(({ layer, diff: d }) => `; ${LAYER_NAMES[layer]} ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`).join('');
-  return `${[...lines, ...layerLines, `${verdict}: ${counts}${layerCounts}`].join('\n')}\n`;
+  const total = `${counts(diff)}; API grants ${diff.apiAdded.length} added, ${diff.apiRemoved.length} removed`;
+  const layerCounts = diff.layers.map(({ layer, diff: d }) => `; ${LAYER_NAMES[layer]} ${counts(d)}`).join('');
+  return `${[...lines, ...layerLines, `${verdict}: ${total}${layerCounts}`].join('\n')}\n`;
 }
 
 function diffMarkdown(diff: LayeredDiff): string {
   const row = (sign: string) => (e: { from: string; to: string; port: number; protocol: string; http?: Parameters<typeof describeHttpAccess>[0] }) =>
     [sign, e.from, e.to, `${e.port}/${e.protocol}`, describeHttpAccess(e.http) || 'any'];
-  const rowsOf = (changes: Pick<AccessDiff, 'added' | 'removed' | 'changed'>, where = '') => [
+  const outsideRow = (sign: string) => (access: OutsideAccess) => (access.direction === 'ingress'
+    ? [sign, `outside: ${access.addresses}`, access.workload, outsidePorts(access), '']
+    : [sign, access.workload, `outside: ${access.addresses}`, outsidePorts(access), '']);
+  const rowsOf = (changes: EdgeChanges, where = '') => [
     ...changes.added.map(row(`added${where}`)),
     ...changes.removed.map(row(`removed${where}`)),
     ...changes.changed.map((c) => [`${c.widened ? 'widened' : 'changed'}${where}`, c.from, c.to, `${c.port}/${c.protocol}`, `${c.before} → ${c.after}`]),
+    ...changes.outsideAdded.map(outsideRow(`added${where}`)),
+    ...changes.outsideRemoved.map(outsideRow(`removed${where}`)),
   ];
   const rows = [...rowsOf(diff), ...diff.layers.flatMap(({ layer, diff: changes }) => rowsOf(changes, ` (${LAYER_NAMES[layer]})`))];
   const api = [...diff.apiAdded.map((a) => ['added', describeApiAccess(a)]), ...diff.apiRemoved.map((a) => ['removed', describeApiAccess(a)])];

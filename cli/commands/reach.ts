@@ -2,6 +2,7 @@ import { reach } from '../../analyzer';
 import { ReachReport } from '../../analyzer/reach/reach';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
+import { outsideLine, outsideRows } from '../../analyzer/report/outside-rows';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
@@ -25,6 +26,7 @@ function reachText(report: ReachReport): string {
   for (const pair of report.deniedPairs ?? []) {
     lines.push(`DENY  ${pair.from} -> ${pair.to} ${pair.port}/${pair.protocol} at ${pair.layer} layer: ${pair.reason}`);
   }
+  for (const access of report.outside) lines.push(`ALLOW ${outsideLine(access)}: ${access.reason}`);
   if (!report.deniedPairs) {
     for (const summary of report.denied) {
       for (const reason of summary.reasons) {
@@ -51,6 +53,9 @@ function reachMarkdown(report: ReachReport): string {
     '### Denied',
     '',
     deniedSection,
+    '### Outside the cluster',
+    '',
+    markdownTable(['Workload', 'Direction', 'Addresses', 'Ports', 'Why'], outsideRows(report.outside)),
   ].join('\n');
 }
 

@@ -100,13 +100,16 @@ function namespaceObject(name: string): Record<string, unknown> {
 /**
  * What the policies of a mesh act on, stood in from its declaration: a Deployment per declared
  * service (its selector's labels, its ServiceAccount, its container ports), its Service and
- * namespace (injection on), and the ingress gateway when an edge names it. Callers read these
+ * namespace (injection on), the ingress gateway when an edge names it, and a meshed pod in each
+ * namespace outside the mesh that a `Peer.namespace` edge names (`NAMESPACE_PROBE`). Callers read these
  * before the manifests, so that a Namespace or Service the manifests hold is taken from them
  * (the later object of the same name wins): only `Ownership.EXTERNAL` ones are assumed as declared
  * (auto mTLS and Istio's protocol selection depend on them).
  */
 export function declaredWorkloads(declared: DeclaredAccess): LoadedObject[] {
-  const objects: Array<Record<string, unknown>> = [...new Set(declared.services.map((s) => s.namespace))].sort().map(namespaceObject);
+  const namespacePods = peerProbePods(declared).filter((pod) => !pod.address);
+  const namespaces = new Set([...declared.services.map((s) => s.namespace), ...namespacePods.map((pod) => pod.namespace)]);
+  const objects: Array<Record<string, unknown>> = [...namespaces].sort().map(namespaceObject);
   for (const service of declared.services) {
     const ports = service.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP' }));
     objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
@@ -116,17 +119,19 @@ export function declaredWorkloads(declared: DeclaredAccess): LoadedObject[] {
   if (gateway?.kind === 'ingressGateway') {
     objects.push(gatewayDeployment(gateway));
   }
+  for (const pod of namespacePods) objects.push(deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
   return objects.map(standIn);
 }
 
 /**
  * The workloads `verify` probes the manifests with: the declared ones (`declaredWorkloads`), the
  * cluster DNS and the control plane (without sidecars, in namespaces of their own), an outsider
- * that no edge names (with a port, so that egress towards it is probed too), and the peer probe
- * pods (`peerProbePods`). Read before the manifests, as `declaredWorkloads` says.
+ * that no edge names (with a port, so that egress towards it is probed too), and the meshed pods
+ * inside `PeerTransport.MTLS` IP blocks (`peerProbePods`). Read before the manifests, as
+ * `declaredWorkloads` says.
  */
 export function standInObjects(declared: DeclaredAccess): LoadedObject[] {
-  const probePods = peerProbePods(declared);
+  const probePods = peerProbePods(declared).filter((pod) => pod.address);
   const objects: Array<Record<string, unknown>> = [...new Set([OUTSIDER.namespace, ...probePods.map((pod) => pod.namespace)])].sort().map(namespaceObject);
   const { dns, controlPlane } = declared.platform;
   objects.push(deployment(dns.namespace, DNS_WORKLOAD, { ...dns.labels }, DNS_WORKLOAD, [
@@ -136,6 +141,6 @@ export function standInObjects(declared: DeclaredAccess): LoadedObject[] {
     { name: 'grpc-xds', containerPort: controlPlane.port, protocol: 'TCP' },
   ]));
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
-  for (const pod of probePods) objects.push(pod.address ? podAt(pod.namespace, pod.name, pod.address) : deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
+  for (const pod of probePods) objects.push(podAt(pod.namespace, pod.name, pod.address as string));
   return [...declaredWorkloads(declared), ...objects.map(standIn)];
 }

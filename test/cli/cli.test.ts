@@ -127,9 +127,20 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     const { code, stdout } = await cli('reach', ...BOUTIQUE_ARGS, '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(['workloads', 'summary', 'allowed', 'denied']);
+    expect(Object.keys(report)).toEqual(['workloads', 'summary', 'allowed', 'denied', 'outside']);
     expect(report.summary).toEqual({ workloads: 12, pairs: 121, allowed: 26, denied: 95 });
     expect(report.allowed[0]).toEqual({ from: 'default/adservice', to: 'default/frontend', port: 8080, protocol: 'TCP', reason: expect.any(String) });
+  });
+
+  test('GIVEN Online Boutique\'s own policies WHEN reach THEN outside the cluster: every egress is open, and the frontend takes any address', async () => {
+    const report = JSON.parse((await cli('reach', ...BOUTIQUE_ARGS, '--format', 'json')).stdout);
+    const lines = (report.outside as Array<{ direction: string; workload: string; port?: number; ports?: string; protocol: string; addresses: string }>)
+      .map((a) => `${a.direction} ${a.workload} ${a.port ?? a.ports}/${a.protocol} ${a.addresses}`);
+    const workloads = report.workloads.map((w: { id: string }) => w.id) as string[];
+    // Each policy has `egress: [{}]` (network-policy-*.yaml): every address, every port, every protocol.
+    const egress = workloads.flatMap((id) => [`egress ${id} any port/TCP any IPv4 address`, `egress ${id} any port/UDP any IPv4 address`]);
+    // network-policy-frontend.yaml's ingress `- {}` (no from): its port 8080 takes any address; the others admit pods only.
+    expect(lines.sort()).toEqual([...egress, 'ingress default/frontend 8080/TCP any IPv4 address'].sort());
   });
 
   test('reach text counts in words: one workload is "1 workload"', async () => {

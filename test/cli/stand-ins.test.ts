@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DeclaredAccess, Mesh } from '../../constructs';
+import { DeclaredAccess, Mesh, MeshPort, Peer, PeerTransport } from '../../constructs';
 import { onlineBoutique } from '../../main';
 import { expectBadInput, runCli } from '../support/cli-run';
 
@@ -73,6 +73,21 @@ describe('--stand-ins: the declared services stand in for the workloads', () => 
     const { code, stdout } = await runCli('diff', boutique.dir, widened.dir, '--stand-ins', boutique.declared, '--stand-ins', widened.declared, '--format', 'json');
     expect(code).toBe(1);
     expect(JSON.parse(stdout).added).toEqual([expect.objectContaining({ from: 'web/frontend', to: 'data/redis-cart', port: 6379 })]);
+  });
+
+  test('GIVEN access from a namespace outside the mesh and to and from IP blocks THEN diff shows each and access widens', async () => {
+    const widened = synthesized((mesh) => {
+      const service = (name: string) => mesh.services.find((s) => s.name === name)!;
+      service('redis-cart').allowFrom(Peer.namespace('monitoring'));
+      service('cartservice').allowTo(Peer.ipBlock('192.0.2.0/24', { except: ['192.0.2.128/25'] }), { ports: [MeshPort.tcp(443)] });
+      service('frontend').allowFrom(Peer.ipBlock('203.0.113.0/24', { transport: PeerTransport.PLAINTEXT }));
+    });
+    const { code, stdout } = await runCli('diff', boutique.dir, widened.dir, '--stand-ins', boutique.declared, '--stand-ins', widened.declared);
+    expect(code).toBe(1);
+    expect(stdout).toContain('+ monitoring/mesh-policy-probe -> data/redis-cart 6379/TCP');
+    expect(stdout).toContain('+ shop/cartservice -> outside 192.0.2.0/25 443/TCP');
+    expect(stdout).toContain('+ outside 203.0.113.0/24 -> web/frontend 8080/TCP');
+    expect(stdout).toMatch(/^access widened: 1 added, 0 removed, 0 changed, outside the cluster 2 added, 0 removed;/m);
   });
 
   test('GIVEN a Namespace in the manifests THEN it wins over the one the declaration assumes (stand-ins are read first)', async () => {

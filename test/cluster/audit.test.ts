@@ -281,7 +281,9 @@ describe('audit against a stand-in API server', () => {
     expect(stdout).toContain('  changed  NetworkPolicy data/redis-cart-ingress');
     expect(stdout).toContain('spec.ingress[0].ports: intent [{"port":6379,"protocol":"TCP"}], live (not set)');
     expect(stdout).toContain('  + kube-system/coredns -> data/redis-cart 6379/TCP');
-    expect(stdout).toContain('The cluster differs from the intent: 1 drifted object(s), 3 over-permissive edge(s).');
+    // The rule without `from` admits addresses outside the cluster too (redis-cart runs no sidecar to stop them).
+    expect(stdout).toContain('Outside the cluster: allowed live, not by the intent (1):\n  + outside any IPv4 address -> data/redis-cart 6379/TCP');
+    expect(stdout).toContain('The cluster differs from the intent: 1 drifted object(s), 3 over-permissive edge(s), 1 access(es) to or from outside the cluster beyond the intent.');
   });
 
   test('all traffic goes to the loopback API server and only reads', async () => {

@@ -1,0 +1,153 @@
+import { Cidr, cidrsOfRange, formatAddress, parseCidr } from '../model/cidr';
+import { Inventory, Protocol } from '../model/types';
+
+// Addresses outside the cluster are not workloads: policies name them by CIDR blocks (NetworkPolicy
+// ipBlock, Istio ipBlocks and remoteIpBlocks) and egress rules name their ports. Cut at every
+// block's bounds, the address space falls into runs that every policy treats alike, and so does the
+// port space at every rule's port bounds: one address and one port of each run stand for all of it.
+
+/** A run of addresses that no policy of the inventories tells apart. */
+export interface AddressRun {
+  readonly family: 4 | 6;
+  readonly first: bigint;
+  readonly last: bigint;
+  /** Its first address, which stands for the run. */
+  readonly address: string;
+}
+
+/** A run of destination ports of one protocol that no egress rule tells apart. */
+export interface PortRun {
+  readonly protocol: Protocol;
+  readonly first: number;
+  readonly last: number;
+}
+
+export interface OutsidePartition {
+  readonly addresses: readonly AddressRun[];
+  readonly ports: readonly PortRun[];
+}
+
+const BITS = { 4: 32, 6: 128 } as const;
+
+/**
+ * The runs of the blocks and ports that the policies of all the inventories name (two versions
+ * compared by `diff` share one partition, so that their verdicts are compared run by run). IPv6 is
+ * cut only when some policy names an IPv6 block; TCP and UDP always, SCTP when some egress rule
+ * names it.
+ */
+export function outsidePartition(inventories: readonly Inventory[]): OutsidePartition {
+  const blocks = inventories.flatMap(policyBlocks);
+  const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
+  const addresses = families.flatMap((family) => {
+    const size = 1n << BigInt(BITS[family]);
+    const cuts = [0n, size];
+    for (const block of blocks) {
+      if (block.family !== family) continue;
+      cuts.push(block.network, block.network + (1n << BigInt(BITS[family] - block.prefix)));
+    }
+    return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
+  });
+  const portCuts = new Map<Protocol, bigint[]>([['TCP', [1n, 65536n]], ['UDP', [1n, 65536n]]]);
+  for (const inventory of inventories) {
+    for (const policy of inventory.networkPolicies) {
+      for (const rule of policy.egress ?? []) {
+        for (const port of rule.ports ?? []) {
+          const cuts = portCuts.get(port.protocol) ?? [1n, 65536n];
+          portCuts.set(port.protocol, cuts);
+          if (typeof port.port === 'number') cuts.push(BigInt(port.port), BigInt((port.endPort ?? port.port) + 1));
+        }
+      }
+    }
+  }
+  const ports = [...portCuts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([protocol, cuts]) => runs(cuts).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
+  return { addresses, ports };
+}
+
+/** [first, last] between consecutive distinct cuts (the last cut is one past the end). */
+function runs(cuts: bigint[]): [bigint, bigint][] {
+  const sorted = [...new Set(cuts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.slice(1).map((end, i) => [sorted[i], end - 1n]);
+}
+
+/** Every block a NetworkPolicy or an AuthorizationPolicy names (unparsable ones name nothing). */
+function policyBlocks(inventory: Inventory): Cidr[] {
+  const blocks: Cidr[] = [];
+  for (const policy of inventory.networkPolicies) {
+    for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+      for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
+    }
+  }
+  const texts: string[] = [];
+  for (const policy of inventory.authorizationPolicies) {
+    for (const rule of policy.rules) {
+      for (const source of rule.from) {
+        texts.push(...source.ipBlocks ?? [], ...source.notIpBlocks ?? [], ...source.remoteIpBlocks ?? [], ...source.notRemoteIpBlocks ?? []);
+      }
+      for (const condition of rule.when) {
+        if (condition.key === 'source.ip' || condition.key === 'remote.ip') texts.push(...condition.values, ...condition.notValues);
+      }
+    }
+  }
+  for (const text of texts) {
+    const block = parseCidr(text);
+    if (block) blocks.push(block);
+  }
+  return blocks;
+}
+
+/**
+ * The addresses of some runs, as a reviewer reads them, per family: the fewest CIDR blocks, or the
+ * smallest block that holds them all with the blocks it holds that are not theirs (`10.0.0.0/8
+ * except 10.1.0.0/16`), whichever is shorter; the whole family is `any IPv4 address`.
+ */
+export function describeAddresses(chosen: readonly AddressRun[], partition: OutsidePartition): string {
+  const families = [...new Set(partition.addresses.map((run) => run.family))];
+  return families.flatMap((family) => {
+    const all = partition.addresses.filter((run) => run.family === family);
+    const picked = new Set(chosen.filter((run) => run.family === family));
+    if (picked.size === 0) return [];
+    const inside = all.filter((run) => picked.has(run));
+    const blocks = (runsOf: readonly AddressRun[]) => merged(runsOf).flatMap(([first, last]) => cidrsOfRange(family, first, last));
+    const listed = blocks(inside);
+    const [low, high] = coveringBlock(inside[0].first, inside[inside.length - 1].last);
+    const [cover] = cidrsOfRange(family, low, high);
+    // What the covering block holds besides the runs: the other runs, cut to the block.
+    const holes = blocks(all.filter((run) => !picked.has(run) && run.last >= low && run.first <= high)
+      .map((run) => ({ ...run, first: run.first > low ? run.first : low, last: run.last < high ? run.last : high })));
+    const name = cover.endsWith('/0') ? `any IPv${family} address` : cover;
+    if (holes.length === 0) return [name];
+    return [listed.length <= holes.length + 1 ? listed.join(', ') : `${name} except ${holes.join(', ')}`];
+  }).join('; ');
+}
+
+/** The first and last address of the smallest CIDR block holding both addresses. */
+function coveringBlock(first: bigint, last: bigint): [bigint, bigint] {
+  let hostBits = 0n;
+  while ((first >> hostBits) !== (last >> hostBits)) hostBits++;
+  const low = (first >> hostBits) << hostBits;
+  return [low, low + (1n << hostBits) - 1n];
+}
+
+/** The ports of some runs of one protocol: `any port`, `443, 8000-8080`, or `any port except 25`. */
+export function describePorts(chosen: readonly PortRun[], partition: OutsidePartition, protocol: Protocol): string {
+  const all = partition.ports.filter((run) => run.protocol === protocol);
+  const picked = new Set(chosen);
+  if (all.every((run) => picked.has(run))) return 'any port';
+  const ranges = (runsOf: readonly PortRun[]) => merged(runsOf.map((run) => ({ first: BigInt(run.first), last: BigInt(run.last) })))
+    .map(([first, last]) => (first === last ? `${first}` : `${first}-${last}`));
+  const inside = ranges(all.filter((run) => picked.has(run)));
+  const outside = ranges(all.filter((run) => !picked.has(run)));
+  return outside.length < inside.length ? `any port except ${outside.join(', ')}` : inside.join(', ');
+}
+
+/** Adjacent runs (in order) joined. */
+function merged(sorted: readonly { readonly first: bigint; readonly last: bigint }[]): [bigint, bigint][] {
+  const joined: [bigint, bigint][] = [];
+  for (const { first, last } of sorted) {
+    const previous = joined.at(-1);
+    if (previous && previous[1] + 1n === first) previous[1] = last;
+    else joined.push([first, last]);
+  }
+  return joined;
+}
