@@ -3,7 +3,7 @@ import { InputError } from '../analyzer/errors';
 /** Options that take a value; `--header`, `--namespace` and `--workloads` may repeat. */
 const VALUE_OPTIONS = new Set([
   'trust-domain', 'root-namespace', 'format', 'from', 'to', 'port', 'protocol', 'method', 'path', 'host', 'header',
-  'requests', 'app', 'declared-access', 'kubeconfig', 'context', 'namespace', 'request-timeout',
+  'requests', 'app', 'declared-access', 'kubeconfig', 'context', 'namespace', 'request-timeout', 'cluster-domain',
   'as', 'verb', 'resource', 'group', 'name', 'workloads',
 ]);
 const FLAGS = new Set(['help', 'list-denied']);

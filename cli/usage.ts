@@ -30,11 +30,14 @@ Commands:
   audit <intent-paths...> [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format text|json]
                                        live cluster vs intent: drift, over-permissive access;
                                        exit 1 on drift, wider access or RBAC it could not read
-  discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
+  discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]...
+        [--cluster-domain DOMAIN] [--format ts|json]
                                        scaffold a mesh declaration, with edges inferred from the
                                        addresses of Services in env vars (URLs, host:port; also via
                                        ConfigMaps: envFrom, configMapKeyRef; never Secrets);
-                                       from the cluster when no path
+                                       from the cluster when no path; names resolve under
+                                       --cluster-domain (the kubelet's; default cluster.local),
+                                       which the scaffold sets as the Mesh's clusterDomain
   audit and discover also take --request-timeout DURATION (kubectl's: 30s, 2m; 0 = none; default 60s)
 
 Global options:

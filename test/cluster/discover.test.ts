@@ -41,6 +41,7 @@ const BOUTIQUE_DECLARED = [
 
 interface Scaffold {
   source: string;
+  clusterDomain: string;
   services: Array<{ namespace: string; name: string; selector: Record<string, string>; serviceAccountName: string; ports: Array<{ name: string; protocol: string; port: number; containerPort: number }> }>;
   edges: Array<{ from: string; to: string; ports: string[]; evidence: Array<{ workload: string; container: string; variable: string; address: string }> }>;
   unresolved: Array<{ workload: string; container: string; variable: string; address?: string; reason: string }>;
@@ -145,6 +146,21 @@ describe('discover from manifests', () => {
     // AND declares the inferred edges, no more
     const declared = mesh.declaredAccess().edges.map((e) => `${e.from.kind === 'service' ? `${e.from.namespace}/${e.from.name}` : e.from.kind} -> ${e.to} [${e.containerPorts.join(',')}]`);
     expect(declared.sort()).toEqual(BOUTIQUE_DECLARED);
+  });
+
+  test('--cluster-domain: the scaffold sets it as the Mesh\'s clusterDomain, and the default leaves the Mesh\'s props out', async () => {
+    // GIVEN Online Boutique, discovered under the default domain and under another
+    const [byDefault, custom, customJson] = await Promise.all([
+      discover([BOUTIQUE]), discover([BOUTIQUE], { 'cluster-domain': 'corp.example' }), discoverJson([BOUTIQUE], { 'cluster-domain': 'corp.example' }),
+    ]);
+    // THEN the default reads like hand-written code, the other names its domain
+    expect(byDefault.stdout).toContain("  const mesh = new Mesh(app, 'mesh');\n");
+    expect(custom.stdout).toContain("  const mesh = new Mesh(app, 'mesh', { clusterDomain: 'corp.example' });\n");
+    expect(customJson.clusterDomain).toBe('corp.example');
+    // AND the module compiles, and its services' addresses are under that domain
+    const mesh = compileAndLoad(custom.stdout).declareMesh(Testing.app());
+    expect(mesh.platform.clusterDomain).toBe('corp.example');
+    expect(mesh.services.find((service) => service.name === 'cartservice')?.fqdn).toBe('cartservice.default.svc.corp.example');
   });
 
   test('names valid in Kubernetes that the library refuses are replaced, with a comment, and the scaffold synthesizes', async () => {
