@@ -31,6 +31,7 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
     for (const r of results) {
       io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone; workload pairs also of NetworkPolicy ingress and egress rules alone), ${r.apiRequests} API requests (RBAC), ${r.mismatches.length} mismatches\n`);
       for (const m of r.mismatches) io.stdout(`  ${describeMismatch(m)}\n`);
+      for (const note of r.notes) io.stdout(`  note: ${note}\n`);
     }
     io.stdout(ok ? `${paths.join(' ')} allows exactly the declared access\n` : 'the manifests do not implement the declared access\n');
   }

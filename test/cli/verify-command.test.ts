@@ -37,7 +37,7 @@ describe('mesh-policy verify', () => {
     const { code, stdout } = await cli('verify', DIST, '--declared-access', declaredAccessFile(), '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toEqual({ ok: true, meshes: [{ mesh: 'online-boutique', requests: expect.any(Number), apiRequests: expect.any(Number), mismatches: [] }] });
+    expect(report).toEqual({ ok: true, meshes: [{ mesh: 'online-boutique', requests: expect.any(Number), apiRequests: expect.any(Number), mismatches: [], notes: [] }] });
     expect(report.meshes[0].requests).toBeGreaterThan(300);
     expect(report.meshes[0].apiRequests).toBeGreaterThan(100);
   });
@@ -48,6 +48,20 @@ describe('mesh-policy verify', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('[api] shop/cartservice get secrets redis-cart-auth in data: declared allowed, manifests deny');
     expect(stdout.trimEnd().split('\n').pop()).toBe('the manifests do not implement the declared access');
+  });
+
+  test('GIVEN a declared IP block that its exceptions cover THEN the text output notes it, and the rest still verifies (exit 0)', async () => {
+    // GIVEN an edge from a block with no address outside its two halves, which the manifests (rightly) do not open
+    const covered = { kind: 'ipBlock', cidr: '10.9.0.0/24', except: ['10.9.0.0/25', '10.9.0.128/25'], transport: 'PLAINTEXT' };
+    const file = declaredAccessFile((declared) => {
+      (declared.edges as unknown[]).push({ from: covered, to: 'shop/cartservice', containerPorts: [7070], methods: [], paths: [] });
+    });
+    // WHEN verifying
+    const { code, stdout } = await cli('verify', DIST, '--declared-access', file);
+    // THEN it passes, and says that nothing inside the block could be probed
+    expect(code).toBe(0);
+    expect(stdout).toContain('\n  note: ipBlock 10.9.0.0/24 except 10.9.0.0/25, 10.9.0.128/25 (from it to shop/cartservice) has no address outside its except ranges: '
+      + 'the declaration lets nothing through it, so only its except ranges were probed\n');
   });
 
   test('GIVEN a declared-access file of another version THEN exit 2 and a message that says to synthesize again', async () => {
