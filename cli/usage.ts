@@ -43,8 +43,13 @@ Commands:
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
+                         (these two: every command but can-i and discover, which evaluate no Istio policy)
   --format FORMAT        output format (text by default): check, can-i, lint, verify, audit: text|json;
                          reach, diff: text|json|markdown; explain: markdown; discover: ts|json
+  --help, -h             this text
+
+Options are long (--name VALUE or --name=VALUE; --name=VALUE for a value that starts with --);
+a path that starts with '-' goes after --.
 
 Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches / audit found
 drift, 2 bad input, 3 internal error.

@@ -1,7 +1,7 @@
 import { InputError } from '../../analyzer/errors';
 import { dns1123SubdomainErrors } from '../../analyzer/lint/names';
 import { ParsedArgs, single } from '../args';
-import { isNamespaceName } from '../inputs';
+import { namespaceName } from '../inputs';
 import { DEFAULT_CLUSTER_DOMAIN } from './discover-env';
 import { ConnectOptions } from './kubeconfig-client';
 
@@ -40,9 +40,7 @@ export function namespaceOption(args: ParsedArgs): string[] | undefined {
   const values = args.options.get('namespace');
   if (!values) return undefined;
   const names = [...new Set(values.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean))].sort();
-  for (const name of names) {
-    if (!isNamespaceName(name)) throw new InputError(`--namespace ${JSON.stringify(name)} is not a namespace name (DNS-1123 label)`);
-  }
+  for (const name of names) namespaceName(name, '--namespace');
   if (names.length === 0) throw new InputError('--namespace needs a namespace name');
   return names;
 }

@@ -5,7 +5,7 @@ import { AccessDiff, diffReach } from '../../analyzer/report/diff';
 import { LAYER_NAMES, LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
-import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
 
@@ -15,7 +15,7 @@ import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
  * (two synth outputs).
  */
 export function runDiff(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'diff', ['workloads']);
+  allowOnly(args, 'diff', ['workloads', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   if (args.positionals.length !== 2) {
     throw new InputError(`diff needs exactly two paths (old and new), got ${args.positionals.length}`);

@@ -1,4 +1,5 @@
 import { LoadedObject, loadManifests } from '../../analyzer';
+import { InputError } from '../../analyzer/errors';
 import { compareStrings } from '../../analyzer/load/files';
 import { DEFAULT_ROOT_NAMESPACE } from '../../analyzer/model/mesh-config';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
@@ -26,6 +27,11 @@ export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> 
   const namespaces = namespaceOption(args);
   const clusterDomain = clusterDomainOption(args);
   const fromCluster = args.positionals.length === 0;
+  // Ignored with manifest paths, they would let a user believe the cluster was read.
+  const connection = CLUSTER_OPTIONS.filter((name) => name !== 'namespace' && args.options.has(name));
+  if (!fromCluster && connection.length > 0) {
+    throw new InputError(`--${connection[0]} applies only when discover reads the cluster, that is without manifest paths (given: ${args.positionals.join(' ')})`);
+  }
   let objects: readonly LoadedObject[];
   let source: string;
   const readNotes: string[] = [];

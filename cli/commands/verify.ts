@@ -1,5 +1,5 @@
 import { InputError, loadManifests } from '../../analyzer';
-import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption, single } from '../args';
 import { meshOptions } from '../inputs';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
 import { cdk8sAppCommand, declaredAccessOfApp, readDeclaredAccess } from '../verify/declared';
@@ -13,7 +13,7 @@ import { describeMismatch, verifyManifests } from '../verify/verify';
  * written by a synth (--declared-access). Exits 1 on a mismatch.
  */
 export function runVerify(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'verify', ['app', 'declared-access']);
+  allowOnly(args, 'verify', ['app', 'declared-access', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json'], 'text');
   const file = single(args, 'declared-access');
   const app = single(args, 'app');

@@ -74,6 +74,10 @@ describe('mesh-policy verify', () => {
     expectBadInput(result, /--declared-access cannot be combined with --app/);
   });
 
+  test('GIVEN an app command killed by a signal THEN exit 2 and the message says so (not "exit null")', async () => {
+    expectBadInput(await cli('verify', DIST, '--app', 'kill -KILL $$'), /^mesh-policy: the app command failed \(killed by SIGKILL\): kill -KILL \$\$\n$/);
+  });
+
   test('GIVEN no --declared-access THEN it runs the app of cdk8s.yaml to learn the intent', async () => {
     const { code, stdout } = await cli('verify', DIST);
     expect(code).toBe(0);

@@ -219,6 +219,21 @@ describe('discover from manifests', () => {
     expect(code).toBe(2);
     expect(stderr).toBe('mesh-policy: --format must be one of ts, json, got "yaml"\n');
   });
+
+  test.each([
+    ['kubeconfig', '/tmp/kubeconfig'], ['context', 'prod'], ['request-timeout', '30s'],
+  ])('--%s with manifest paths is bad input: the cluster would not be read', async (option, value) => {
+    const { code, stdout, stderr } = await discover([BOUTIQUE], { [option]: value });
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toBe(`mesh-policy: --${option} applies only when discover reads the cluster, that is without manifest paths (given: ${BOUTIQUE})\n`);
+  });
+
+  test('--trust-domain and --root-namespace do not apply: discover evaluates no Istio policy', async () => {
+    for (const option of ['trust-domain', 'root-namespace']) {
+      const { code, stderr } = await discover([BOUTIQUE], { [option]: 'example' });
+      expect([code, stderr]).toEqual([2, `mesh-policy: option --${option} does not apply to discover\n`]);
+    }
+  });
 });
 
 describe('discover from a cluster', () => {
