@@ -9,6 +9,12 @@ export function isNamespaceName(name: string): boolean {
   return name.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
+/** The namespace an option names; bad input when it is no namespace name. */
+export function namespaceName(value: string, option: string): string {
+  if (!isNamespaceName(value)) throw new InputError(`${option} ${JSON.stringify(value)} is not a namespace name (DNS-1123 label)`);
+  return value;
+}
+
 /** The global options every analysis takes. */
 export function meshOptions(args: ParsedArgs): { trustDomain?: string; rootNamespace?: string } {
   const trustDomain = single(args, 'trust-domain');

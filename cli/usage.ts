@@ -34,18 +34,26 @@ Commands:
   audit <intent-paths...> [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format text|json]
                                        live cluster vs intent: drift, over-permissive access;
                                        exit 1 on drift, wider access or RBAC it could not read
-  discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]... [--format ts|json]
+  discover [<manifest-paths...>] [--kubeconfig FILE] [--context NAME] [--namespace NS]...
+        [--cluster-domain DOMAIN] [--format ts|json]
                                        scaffold a mesh declaration, with edges inferred from the
                                        addresses of Services in env vars (URLs, host:port; also via
                                        ConfigMaps: envFrom, configMapKeyRef; never Secrets);
-                                       from the cluster when no path
+                                       from the cluster when no path; names resolve under
+                                       --cluster-domain (the kubelet's; default cluster.local),
+                                       which the scaffold sets as the Mesh's clusterDomain
   audit and discover also take --request-timeout DURATION (kubectl's: 30s, 2m; 0 = none; default 60s)
 
 Global options:
   --trust-domain TD      mesh trust domain (default: the istio ConfigMap's, else cluster.local)
   --root-namespace NS    Istio root namespace (default: the istio ConfigMap's, else istio-system)
+                         (these two: every command but can-i and discover, which evaluate no Istio policy)
   --format FORMAT        output format (text by default): check, can-i, lint, verify, audit: text|json;
                          reach, diff: text|json|markdown; explain: markdown; discover: ts|json
+  --help, -h             this text
+
+Options are long (--name VALUE or --name=VALUE; --name=VALUE for a value that starts with --);
+a path that starts with '-' goes after --.
 
 Exit codes: 0 ok, 1 diff found wider access / lint found errors / verify found mismatches / audit found
 drift, 2 bad input, 3 internal error.

@@ -1,6 +1,8 @@
 import { InputError } from '../../analyzer/errors';
+import { dns1123SubdomainErrors } from '../../analyzer/lint/names';
 import { ParsedArgs, single } from '../args';
-import { isNamespaceName } from '../inputs';
+import { namespaceName } from '../inputs';
+import { DEFAULT_CLUSTER_DOMAIN } from './discover-env';
 import { ConnectOptions } from './kubeconfig-client';
 
 /** The options of the commands that read a cluster, besides the global ones. */
@@ -38,9 +40,20 @@ export function namespaceOption(args: ParsedArgs): string[] | undefined {
   const values = args.options.get('namespace');
   if (!values) return undefined;
   const names = [...new Set(values.flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean))].sort();
-  for (const name of names) {
-    if (!isNamespaceName(name)) throw new InputError(`--namespace ${JSON.stringify(name)} is not a namespace name (DNS-1123 label)`);
-  }
+  for (const name of names) namespaceName(name, '--namespace');
   if (names.length === 0) throw new InputError('--namespace needs a namespace name');
   return names;
+}
+
+/**
+ * `--cluster-domain`: the kubelet's `--cluster-domain`, under which a pod's DNS finds Services. A
+ * DNS-1123 subdomain, as the library's `clusterDomain` must be, so that the scaffold that sets it synthesizes.
+ */
+export function clusterDomainOption(args: ParsedArgs): string {
+  const domain = single(args, 'cluster-domain') ?? DEFAULT_CLUSTER_DOMAIN;
+  const errors = dns1123SubdomainErrors(domain);
+  if (errors.length > 0) {
+    throw new InputError(`--cluster-domain ${JSON.stringify(domain)} is not a DNS domain (${errors.join('; ')}); give the kubelet's --cluster-domain, e.g. cluster.local`);
+  }
+  return domain;
 }

@@ -1,8 +1,8 @@
 import type { KubeObject, LoadedObject, Workload } from '../../analyzer';
 import { nameOf, namespaceOf } from './object-identity';
 
-/** The DNS domain of cluster Services; `discover` has no option for another (kubelet --cluster-domain). */
-export const CLUSTER_DOMAIN = 'cluster.local';
+/** The DNS domain of cluster Services unless `discover --cluster-domain` names the kubelet's other one. */
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 /** One variable of a container's environment as far as `discover` can know it. */
 export interface EnvValue {
@@ -199,8 +199,8 @@ class EnvironmentBuilder {
   }
 }
 
-/** The ConfigMaps and Services of the objects, as the kubelet would find them. */
-export function envSources(objects: readonly LoadedObject[]): EnvSources {
+/** The ConfigMaps and Services of the objects, as the kubelet would find them in a cluster with that DNS domain. */
+export function envSources(objects: readonly LoadedObject[], clusterDomain: string): EnvSources {
   const configMaps = new Map<string, Readonly<Record<string, unknown>>>();
   const services: KubeObject[] = [];
   for (const { object } of objects) {
@@ -210,7 +210,7 @@ export function envSources(objects: readonly LoadedObject[]): EnvSources {
   }
   return {
     configMap: (namespace, name) => (typeof name === 'string' ? configMaps.get(`${namespace}/${name}`) : undefined),
-    serviceVariables: (namespace, enableServiceLinks) => serviceVariables(services, namespace, enableServiceLinks),
+    serviceVariables: (namespace, enableServiceLinks) => serviceVariables(services, namespace, enableServiceLinks, clusterDomain),
   };
 }
 
@@ -224,7 +224,7 @@ const MASTER_SERVICE: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata
  * `<NAME>_SERVICE_PORT_<PORT NAME>`, and Docker link variables (`<NAME>_PORT=tcp://ip:port`...). The
  * ClusterIP stands here as the Service's DNS name, which resolves to it.
  */
-function serviceVariables(services: readonly KubeObject[], namespace: string, enableServiceLinks: boolean): Map<string, string> {
+function serviceVariables(services: readonly KubeObject[], namespace: string, enableServiceLinks: boolean, clusterDomain: string): Map<string, string> {
   const master = services.find((service) => namespaceOf(service) === 'default' && nameOf(service) === 'kubernetes') ?? MASTER_SERVICE;
   const byName = new Map<string, KubeObject>([['kubernetes', master]]);
   // A Service of the pod's namespace wins over the master Service of the same name.
@@ -235,7 +235,7 @@ function serviceVariables(services: readonly KubeObject[], namespace: string, en
     const ports = (spec.ports ?? []).filter((p) => typeof p?.port === 'number');
     if (spec.clusterIP === 'None' || spec.type === 'ExternalName' || ports.length === 0) continue;
     const prefix = nameOf(service).toUpperCase().replace(/-/g, '_');
-    const host = `${nameOf(service)}.${namespaceOf(service)}.svc.${CLUSTER_DOMAIN}`;
+    const host = `${nameOf(service)}.${namespaceOf(service)}.svc.${clusterDomain}`;
     variables.set(`${prefix}_SERVICE_HOST`, host);
     variables.set(`${prefix}_SERVICE_PORT`, String(ports[0].port));
     ports.forEach((port, index) => {

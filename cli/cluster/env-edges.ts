@@ -1,7 +1,7 @@
 import type { LoadedObject } from '../../analyzer';
 import { compareStrings } from '../../analyzer/load/files';
 import { ADDRESS_NAME, Dialed, addressText, addressesIn, isIpAddress, unexpandedReferences } from './discover-address';
-import { CLUSTER_DOMAIN, containerEnvironments, envSources } from './discover-env';
+import { containerEnvironments, envSources } from './discover-env';
 import { DiscoveredServices, ScaffoldService } from './discover-model';
 import { objectFinder } from './object-identity';
 
@@ -31,13 +31,15 @@ export interface UnresolvedAddress extends Omit<EdgeEvidence, 'address'> {
   readonly reason: string;
 }
 
-/** The namespaces the objects mention, and those being discovered. */
-export interface NamespaceScope {
+/** What a pod's DNS resolves names against: the namespaces the objects mention, those being discovered, and the cluster domain. */
+export interface DnsScope {
   /** Namespaces known to exist. */
   readonly known: ReadonlySet<string>;
   /** False when other namespaces may exist as well (a cluster read limited by --namespace that could not list them). */
   readonly complete: boolean;
   readonly inScope: (namespace: string) => boolean;
+  /** The kubelet's --cluster-domain: Services are `<svc>.<ns>.svc.<clusterDomain>`. */
+  readonly clusterDomain: string;
 }
 
 /**
@@ -50,12 +52,12 @@ export interface NamespaceScope {
 export function inferEdges(
   objects: readonly LoadedObject[],
   discovered: DiscoveredServices,
-  namespaces: NamespaceScope,
+  namespaces: DnsScope,
 ): { edges: ScaffoldEdge[]; unresolved: UnresolvedAddress[] } {
   const edges = new Map<string, { from: ScaffoldService; to: ScaffoldService; ports: Set<string> | 'all'; evidence: EdgeEvidence[] }>();
   const unresolved: UnresolvedAddress[] = [];
   const find = objectFinder(objects);
-  const sources = envSources(objects);
+  const sources = envSources(objects, namespaces.clusterDomain);
   for (const workload of discovered.workloads) {
     const consumer = discovered.consumers.get(workload.id);
     const object = find(workload.kind, workload.namespace, workload.name);
@@ -105,7 +107,7 @@ function hasService(discovered: DiscoveredServices, ref: string): boolean {
 }
 
 /** Cluster DNS, from the caller's namespace: the Service and the port name it dials, or why not. */
-function resolve(dialed: Dialed, callerNamespace: string, discovered: DiscoveredServices, namespaces: NamespaceScope):
+function resolve(dialed: Dialed, callerNamespace: string, discovered: DiscoveredServices, namespaces: DnsScope):
   { service: ScaffoldService; port: string | 'all' } | { reason: string } {
   const references = unexpandedReferences(dialed.host);
   // A reference to no variable, or one escaped as `$$(...)`.
@@ -140,12 +142,14 @@ function resolve(dialed: Dialed, callerNamespace: string, discovered: Discovered
  * The Service a host name stands for in a pod's DNS, which searches `<ns>.svc.<domain>`, `svc.<domain>`
  * and `<domain>`: `<svc>` (the caller's namespace), `<svc>.<ns>`, `<svc>.<ns>.svc`,
  * `<svc>.<ns>.svc.<domain>`, and a headless Service's pods, `<pod>.<svc>.<ns>.svc[.<domain>]`. A
- * name ending in '.' is searched for as written.
+ * name ending in '.' is searched for as written. `<domain>` is the cluster's only: the search path
+ * and the cluster DNS's zone hold no other, so `<svc>.<ns>.svc.cluster.local` in a cluster whose
+ * domain is another leaves the cluster (and fails there).
  */
-function serviceOfHost(host: string, callerNamespace: string, namespaces: NamespaceScope): { name: string; namespace: string } | { reason: string } {
+function serviceOfHost(host: string, callerNamespace: string, namespaces: DnsScope): { name: string; namespace: string } | { reason: string } {
   const absolute = host.endsWith('.');
   const labels = host.replace(/\.$/, '').split('.');
-  const domain = CLUSTER_DOMAIN.split('.');
+  const domain = namespaces.clusterDomain.split('.');
   const endsAt = (svcAt: number) => (!absolute && labels.length === svcAt + 1)
     || (labels.length === svcAt + 1 + domain.length && domain.every((label, i) => labels[svcAt + 1 + i] === label));
   for (const svcAt of [2, 3]) {
@@ -155,7 +159,7 @@ function serviceOfHost(host: string, callerNamespace: string, namespaces: Namesp
   // `a.b` is `<svc>.<ns>` when there is a namespace b (the search path tries `a.b.svc.<domain>` before `a.b`).
   if (!absolute && labels.length === 2 && (namespaces.known.has(labels[1]) || !namespaces.complete)) return { name: labels[0], namespace: labels[1] };
   if (labels[2] === 'svc' || labels[3] === 'svc') {
-    return { reason: `not under the cluster domain ${CLUSTER_DOMAIN} (discover assumes it): a name outside the cluster` };
+    return { reason: `not under the cluster domain ${namespaces.clusterDomain} (--cluster-domain): a name outside the cluster` };
   }
   return { reason: 'not a cluster Service name (outside the cluster?)' };
 }

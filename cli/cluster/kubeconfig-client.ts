@@ -230,7 +230,7 @@ function loadKubeConfig(k8s: typeof ClientNode, options: ConnectOptions): Client
   // client-node reads an empty file as no document and then fails on a property of it.
   const files = options.kubeconfig ? [options.kubeconfig] : (process.env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
   const present = files.filter((file) => fs.existsSync(file));
-  if (present.length > 0 && present.every((file) => fs.readFileSync(file, 'utf8').trim() === '')) {
+  if (present.length > 0 && present.every((file) => readKubeconfig(file).trim() === '')) {
     throw new InputError(`kubeconfig ${present.join(', ')} is empty; pass the file kubectl uses (kubectl config view --raw)`);
   }
   try {
@@ -247,6 +247,15 @@ function loadKubeConfig(k8s: typeof ClientNode, options: ConnectOptions): Client
     config.setCurrentContext(options.context);
   }
   return config;
+}
+
+/** A kubeconfig's text; a directory or an unreadable file is the user's to fix, not an internal error. */
+function readKubeconfig(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read kubeconfig ${file}: ${firstLine(error)}`);
+  }
 }
 
 /** client-node falls back to http://localhost:8080 when it finds no configuration; say so instead. */

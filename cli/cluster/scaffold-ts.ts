@@ -1,4 +1,5 @@
 import { compareStrings } from '../../analyzer/load/files';
+import { DEFAULT_CLUSTER_DOMAIN } from './discover-env';
 import { ScaffoldGateway } from './discover-gateways';
 import { ScaffoldPort, ScaffoldService } from './discover-model';
 import { refusal } from './discover-names';
@@ -8,6 +9,8 @@ import { ScaffoldEdge, UnresolvedAddress } from './env-edges';
 export interface MeshScaffold {
   /** What was read: manifest paths or the API server URL. */
   readonly source: string;
+  /** The cluster domain addresses were resolved under; the Mesh's `clusterDomain`. */
+  readonly clusterDomain: string;
   readonly services: readonly ScaffoldService[];
   readonly edges: readonly ScaffoldEdge[];
   readonly unresolved: readonly UnresolvedAddress[];
@@ -53,7 +56,7 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
     `import { Mesh${scaffold.services.some((s) => s.ports.length > 0) ? ', MeshPort' : ''} } from ${quote(options.meshModule ?? 'cdk8s-mesh-policy')};`,
     '',
     'export function declareMesh(app: App): Mesh {',
-    `  const mesh = new Mesh(app, ${quote(options.meshId ?? 'mesh')});`,
+    `  const mesh = new Mesh(app, ${quote(options.meshId ?? 'mesh')}${meshProps(scaffold)});`,
   ];
   for (const namespace of namespaces) {
     const nsVariable = names.take(camel(`${namespace}-ns`), camel(`${namespace}-namespace`));
@@ -85,6 +88,11 @@ export function scaffoldTypeScript(scaffold: MeshScaffold, options: ScaffoldOpti
     for (const note of scaffold.notes) lines.push(`// - ${oneLine(note)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The Mesh's props: only what differs from the library's defaults, so that the scaffold reads like hand-written code. */
+function meshProps(scaffold: MeshScaffold): string {
+  return scaffold.clusterDomain === DEFAULT_CLUSTER_DOMAIN ? '' : `, { clusterDomain: ${quote(scaffold.clusterDomain)} }`;
 }
 
 function refOf(service: ScaffoldService): string {

@@ -1,7 +1,7 @@
 import { loadManifests } from '../../analyzer';
 import { InputError } from '../../analyzer/errors';
 import { DEFAULT_ROOT_NAMESPACE } from '../../analyzer/model/mesh-config';
-import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { auditReport, auditText } from '../cluster/audit-report';
 import { CLUSTER_OPTIONS, connectOptions, namespaceOption } from '../cluster/cluster-options';
 import { findDrift, inAudited } from '../cluster/drift';
@@ -21,7 +21,7 @@ import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
  * 0 when the cluster matches; async (the Kubernetes client is promise-based).
  */
 export async function runAudit(args: ParsedArgs, io: CliIo): Promise<number> {
-  allowOnly(args, 'audit', CLUSTER_OPTIONS);
+  allowOnly(args, 'audit', [...CLUSTER_OPTIONS, ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json'], 'text');
   if (args.positionals.length === 0) throw new InputError('audit needs the intent: manifest paths, e.g. dist/');
   const intent = loadManifests(args.positionals);

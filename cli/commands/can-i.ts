@@ -2,6 +2,7 @@ import { ApiRequest, authorizeApi, inventoryForRbac } from '../../analyzer';
 import { InputError } from '../../analyzer/errors';
 import { serviceAccountUser } from '../../analyzer/rbac/subjects';
 import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { namespaceName } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
 
 /**
@@ -42,7 +43,9 @@ function readApiRequest(args: ParsedArgs): ApiRequest {
     const hint = `--resource ${qualified.slice(0, dot)}${subresource ?? ''} --group ${qualified.slice(dot + 1)}`;
     throw new InputError(`--resource ${JSON.stringify(resource)}: give the API group with --group (${hint})`);
   }
-  const namespace = single(args, 'namespace');
+  const given = single(args, 'namespace');
+  // A malformed name would only ever be answered "no", as if the grant were missing.
+  const namespace = given === undefined ? undefined : namespaceName(given, '--namespace');
   const name = single(args, 'name');
   return { serviceAccount, verb, apiGroup, resource, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
 }

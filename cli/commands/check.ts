@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { AccessRequest, CheckResult, Inventory, check, inventoryForRequests, parseAccessRequest } from '../../analyzer';
 import { InputError } from '../../analyzer/errors';
-import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption, single } from '../args';
 import { meshOptions, standInsOf } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
 
@@ -9,7 +9,7 @@ const REQUEST_OPTIONS = ['from', 'to', 'port', 'protocol', 'method', 'path', 'ho
 
 /** `check <paths...> (--from --to --port ... | --requests FILE)`: one verdict per request, in order. */
 export function runCheck(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'check', [...REQUEST_OPTIONS, 'requests', 'stand-ins']);
+  allowOnly(args, 'check', [...REQUEST_OPTIONS, 'requests', 'stand-ins', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json'], 'text');
   const requests = readRequests(args);
   if (args.positionals.length === 0) throw new InputError('no manifest path given');
@@ -41,8 +41,9 @@ function readRequests(args: ParsedArgs): AccessRequest[] {
     if (inline.length > 0) throw new InputError(`--requests cannot be combined with --${inline[0]}`);
     return readRequestsFile(file);
   }
-  if (!args.options.has('from') || !args.options.has('to') || !args.options.has('port')) {
-    throw new InputError('check needs --from, --to and --port, or --requests FILE');
+  const missing = ['from', 'to', 'port'].filter((name) => !args.options.has(name));
+  if (missing.length > 0) {
+    throw new InputError(`check needs --from, --to and --port (missing: ${missing.map((name) => `--${name}`).join(', ')}), or --requests FILE`);
   }
   const headers = Object.fromEntries((args.options.get('header') ?? []).map((header) => {
     const colon = header.indexOf(':');

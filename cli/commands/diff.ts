@@ -9,7 +9,7 @@ import { OutsideDiff, describeOutsideChanges, outsideChanges } from '../../analy
 import { OutsideAccess } from '../../analyzer/reach/outside';
 import { outsideLine, outsidePorts } from '../../analyzer/report/outside-rows';
 import { outsidePartition } from '../../analyzer/reach/outside-partition';
-import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
 
@@ -19,7 +19,7 @@ import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
  * sides, for policies without workloads (two synth outputs).
  */
 export function runDiff(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'diff', ['workloads', 'stand-ins']);
+  allowOnly(args, 'diff', ['workloads', 'stand-ins', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   if (args.positionals.length !== 2) {
     throw new InputError(`diff needs exactly two paths (old and new), got ${args.positionals.length}`);

@@ -1,9 +1,10 @@
 import { LoadedObject, loadManifests } from '../../analyzer';
+import { InputError } from '../../analyzer/errors';
 import { compareStrings } from '../../analyzer/load/files';
 import { DEFAULT_ROOT_NAMESPACE } from '../../analyzer/model/mesh-config';
 import { ParsedArgs, allowOnly, formatOption } from '../args';
-import { CLUSTER_OPTIONS, connectOptions, namespaceOption } from '../cluster/cluster-options';
-import { CLUSTER_DOMAIN } from '../cluster/discover-env';
+import { CLUSTER_OPTIONS, clusterDomainOption, connectOptions, namespaceOption } from '../cluster/cluster-options';
+import { DEFAULT_CLUSTER_DOMAIN } from '../cluster/discover-env';
 import { PLATFORM_NAMESPACES, discoverServices } from '../cluster/discover-model';
 import { inferEdges } from '../cluster/env-edges';
 import { ClusterClient, connectCluster } from '../cluster/kubeconfig-client';
@@ -21,10 +22,16 @@ import { CliIo, EXIT_OK } from '../io';
  * Async: reading a cluster is.
  */
 export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> {
-  allowOnly(args, 'discover', CLUSTER_OPTIONS);
+  allowOnly(args, 'discover', [...CLUSTER_OPTIONS, 'cluster-domain']);
   const format = formatOption(args, ['ts', 'json'], 'ts');
   const namespaces = namespaceOption(args);
+  const clusterDomain = clusterDomainOption(args);
   const fromCluster = args.positionals.length === 0;
+  // Ignored with manifest paths, they would let a user believe the cluster was read.
+  const connection = CLUSTER_OPTIONS.filter((name) => name !== 'namespace' && args.options.has(name));
+  if (!fromCluster && connection.length > 0) {
+    throw new InputError(`--${connection[0]} applies only when discover reads the cluster, that is without manifest paths (given: ${args.positionals.join(' ')})`);
+  }
   let objects: readonly LoadedObject[];
   let source: string;
   const readNotes: string[] = [];
@@ -48,10 +55,12 @@ export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> 
     known: new Set([...known, ...otherNamespaces ?? []]),
     complete: otherNamespaces !== undefined,
     inScope,
+    clusterDomain,
   });
   const skipped = [...known].filter((namespace) => !inScope(namespace) && objects.some(({ object }) => namespaceOf(object) === namespace)).sort();
   const scaffold: MeshScaffold = {
     source,
+    clusterDomain,
     services: discovered.services,
     edges,
     unresolved,
@@ -59,7 +68,7 @@ export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> 
     notes: [
       ...readNotes,
       ...(skipped.length > 0 && !namespaces ? [`platform namespaces left out: ${skipped.join(', ')} (name them with --namespace to include them)`] : []),
-      ...(edges.length > 0 || unresolved.length > 0 ? [CLUSTER_DOMAIN_NOTE] : []),
+      ...(edges.length > 0 || unresolved.length > 0 ? [clusterDomainNote(clusterDomain)] : []),
       ...[...discovered.notes].sort(compareStrings),
     ],
   };
@@ -67,8 +76,14 @@ export async function runDiscover(args: ParsedArgs, io: CliIo): Promise<number> 
   return EXIT_OK;
 }
 
-const CLUSTER_DOMAIN_NOTE = `addresses were resolved under the cluster domain ${CLUSTER_DOMAIN} (the Mesh's default clusterDomain); `
-  + `in a cluster with another (kubelet --cluster-domain), names under it are listed as unresolved: declare those calls by hand and set the Mesh's clusterDomain`;
+/** Says which domain names were resolved under: a wrong one turns every fully qualified address into an unresolved one. */
+function clusterDomainNote(clusterDomain: string): string {
+  return clusterDomain === DEFAULT_CLUSTER_DOMAIN
+    ? `addresses were resolved under the cluster domain ${clusterDomain} (the Mesh's default clusterDomain); `
+      + 'in a cluster with another (kubelet --cluster-domain), names under it are listed as unresolved: run discover again with --cluster-domain'
+    : `addresses were resolved under the cluster domain ${clusterDomain} (--cluster-domain), which the scaffold sets as the Mesh's clusterDomain; `
+      + `names under ${DEFAULT_CLUSTER_DOMAIN} or another domain leave the cluster and are listed as unresolved`;
+}
 
 /**
  * The cluster's namespaces besides those read, which tell an address in a namespace that was not

@@ -2,7 +2,8 @@ import { loadManifests } from '../../analyzer';
 import { InputError } from '../../analyzer/errors';
 import { lintManifests } from '../../analyzer/lint';
 import { DEFAULT_ROOT_NAMESPACE, DEFAULT_TRUST_DOMAIN } from '../../analyzer/model/mesh-config';
-import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
+import { meshOptions } from '../inputs';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
 
 /**
@@ -11,13 +12,15 @@ import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
  * finding rather than a load failure. Exits 1 when there is an error, like other linters.
  */
 export function runLint(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'lint', []);
+  allowOnly(args, 'lint', MESH_OPTIONS);
   const format = formatOption(args, ['text', 'json'], 'text');
+  // Validated as the other commands do: a malformed trust domain would make every principal look foreign.
+  const { trustDomain, rootNamespace } = meshOptions(args);
   if (args.positionals.length === 0) throw new InputError('no manifest path given');
   const objects = loadManifests(args.positionals).map((loaded) => loaded.object);
   const problems = lintManifests(objects, {
-    trustDomain: single(args, 'trust-domain') ?? DEFAULT_TRUST_DOMAIN,
-    rootNamespace: single(args, 'root-namespace') ?? DEFAULT_ROOT_NAMESPACE,
+    trustDomain: trustDomain ?? DEFAULT_TRUST_DOMAIN,
+    rootNamespace: rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
   });
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ problems })}\n`);

@@ -3,13 +3,13 @@ import { ReachReport } from '../../analyzer/reach/reach';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
 import { outsideLine, outsideRows } from '../../analyzer/report/outside-rows';
-import { ParsedArgs, allowOnly, formatOption } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
 
 /** `reach <paths...>`: allowed edges with reasons, denied pairs counted per destination port. */
 export function runReach(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'reach', ['list-denied', 'stand-ins']);
+  allowOnly(args, 'reach', ['list-denied', 'stand-ins', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   const report = reach(inventoryFrom(args.positionals, args), { listDenied: args.flags.has('list-denied') });
   io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : format === 'markdown' ? reachMarkdown(report) : reachText(report));

@@ -1,5 +1,5 @@
 import { InputError, loadManifests } from '../../analyzer';
-import { ParsedArgs, allowOnly, formatOption, single } from '../args';
+import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption, single } from '../args';
 import { meshOptions } from '../inputs';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
 import { cdk8sAppCommand, declaredAccessOfApp, readDeclaredAccess } from '../verify/declared';
@@ -13,7 +13,7 @@ import { describeMismatch, verifyManifests } from '../verify/verify';
  * written by a synth (--declared-access). Exits 1 on a mismatch.
  */
 export function runVerify(args: ParsedArgs, io: CliIo): number {
-  allowOnly(args, 'verify', ['app', 'declared-access']);
+  allowOnly(args, 'verify', ['app', 'declared-access', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json'], 'text');
   const file = single(args, 'declared-access');
   const app = single(args, 'app');
@@ -31,6 +31,7 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
     for (const r of results) {
       io.stdout(`${r.mesh}: ${r.requests} requests per layer (both, NetworkPolicy alone, Istio alone; workload pairs also of NetworkPolicy ingress and egress rules alone), ${r.apiRequests} API requests (RBAC), ${r.mismatches.length} mismatches\n`);
       for (const m of r.mismatches) io.stdout(`  ${describeMismatch(m)}\n`);
+      for (const note of r.notes) io.stdout(`  note: ${note}\n`);
     }
     io.stdout(ok ? `${paths.join(' ')} allows exactly the declared access\n` : 'the manifests do not implement the declared access\n');
   }

@@ -1,27 +1,77 @@
 // Addresses the probes use: inside a declared IP block (outside its exceptions), or outside every one.
 
-import { cidrContains, parseCidr } from '../../analyzer/model/cidr';
+import { Cidr, cidrContains, parseCidr } from '../../analyzer/model/cidr';
 
-/** The first few addresses of a CIDR outside its exceptions (IPv4 only; undefined otherwise). */
-export function addressInside(cidr: string, except: readonly string[]): string | undefined {
-  const block = parseCidr(cidr);
-  if (!block || block.family !== 4) return undefined;
-  const excluded = except.map(parseCidr).filter((c): c is NonNullable<typeof c> => c !== undefined);
-  const size = 2n ** BigInt(32 - block.prefix);
-  for (let offset = size > 2n ? 1n : 0n; offset < size && offset < 64n; offset++) {
-    const value = block.network + offset;
-    const address = [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-    if (!excluded.some((c) => cidrContains(c, address))) return address;
-  }
-  return undefined;
+/** An inclusive range of addresses of one family, as numbers. */
+interface AddressRange {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+const familyBits = (cidr: Cidr) => (cidr.family === 4 ? 32 : 128);
+
+function rangeOf(cidr: Cidr): AddressRange {
+  return { first: cidr.network, last: cidr.network + (1n << BigInt(familyBits(cidr) - cidr.prefix)) - 1n };
 }
 
 /**
- * The addresses that probe an IP block: one inside it (outside its exceptions), and one inside each
- * exception, which must stay out.
+ * The lowest address from `start` on that no hole covers, if it is still at most `last`. Holes are
+ * walked in order of their first address, so that any number of them, overlapping or adjacent,
+ * costs one pass: however large the block, the answer is computed, not searched for.
+ */
+function firstUncovered(start: bigint, last: bigint, holes: readonly AddressRange[]): bigint | undefined {
+  let candidate = start;
+  for (const hole of holes) {
+    if (hole.first > candidate) break;
+    if (hole.last >= candidate) candidate = hole.last + 1n;
+  }
+  return candidate <= last ? candidate : undefined;
+}
+
+/**
+ * An address of the CIDR outside its exceptions (IPv4 or IPv6), or undefined when the exceptions
+ * cover every address of it (`blockWithoutAddresses` says so). The network address itself is the
+ * last choice: a real client seldom has it, and a probe from it would look odd in a report.
+ */
+export function addressInside(cidr: string, except: readonly string[]): string | undefined {
+  const block = parseCidr(cidr);
+  if (!block) return undefined;
+  const { first, last } = rangeOf(block);
+  const holes = except.map(parseCidr)
+    .filter((hole): hole is Cidr => hole !== undefined && hole.family === block.family)
+    .map(rangeOf)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const preferred = last - first > 1n ? firstUncovered(first + 1n, last, holes) : undefined;
+  const address = preferred ?? firstUncovered(first, last, holes);
+  return address === undefined ? undefined : formatAddress(address, block.family);
+}
+
+/** Whether the exceptions of a (valid) CIDR cover all of it, so that no address is inside the block. */
+export function blockWithoutAddresses(cidr: string, except: readonly string[]): boolean {
+  return parseCidr(cidr) !== undefined && addressInside(cidr, except) === undefined;
+}
+
+/**
+ * The addresses that probe an IP block: one inside it (outside its exceptions, when any address is),
+ * and one inside each exception, which must stay out.
  */
 export function blockProbeAddresses(cidr: string, except: readonly string[]): string[] {
   return [addressInside(cidr, except), ...except.map((hole) => addressInside(hole, []))].filter((address): address is string => address !== undefined);
+}
+
+/** Dotted IPv4, or IPv6 in its canonical text (RFC 5952: lowercase, the longest run of zero groups as `::`). */
+function formatAddress(value: bigint, family: 4 | 6): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
+  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => Number((value >> shift) & 0xffffn));
+  let run = { at: -1, length: 0 };
+  for (let at = 0; at < groups.length; at++) {
+    let length = 0;
+    while (groups[at + length] === 0) length++;
+    // RFC 5952 4.2.2: a single zero group is not shortened; the first of equally long runs is.
+    if (length > 1 && length > run.length) run = { at, length };
+  }
+  const hex = (part: readonly number[]) => part.map((group) => group.toString(16)).join(':');
+  return run.at < 0 ? hex(groups) : `${hex(groups.slice(0, run.at))}::${hex(groups.slice(run.at + run.length))}`;
 }
 
 /** Documentation addresses (RFC 5737), for clients and servers outside everything declared. */

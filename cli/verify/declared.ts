@@ -55,7 +55,9 @@ export function declaredAccessOfApp(command: string): DeclaredMeshes {
     });
     if (result.status !== 0) {
       const detail = (result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' | ');
-      throw new InputError(`the app command failed (exit ${result.status}): ${command}${detail ? `: ${detail}` : ''}`);
+      // No status: the command was killed, or could not run or finish (result.error, e.g. output beyond maxBuffer).
+      const how = result.status !== null ? `exit ${result.status}` : result.signal ? `killed by ${result.signal}` : result.error?.message ?? 'no exit status';
+      throw new InputError(`the app command failed (${how}): ${command}${detail ? `: ${detail}` : ''}`);
     }
     if (!fs.existsSync(file)) throw new InputError(`the app command wrote no declared access; does it define a Mesh? (${command})`);
     return readDeclaredAccess(file);

@@ -1,5 +1,6 @@
 import { AccessRequest, ApiDecision, ResourceApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject, reach } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
+import { blockWithoutAddresses } from './addresses';
 import { apiProbes } from './api-probes';
 import { egressProbes } from './egress-probes';
 import { PortExpectation, Probe, portExpectations, probes, workloadActors } from './probes';
@@ -23,6 +24,8 @@ export interface VerifyReport {
   /** Kubernetes API requests asked (of RBAC). */
   readonly apiRequests: number;
   readonly mismatches: readonly Mismatch[];
+  /** What the probes could not ask, and why (an IP block whose except ranges cover all of it); not a mismatch. */
+  readonly notes: readonly string[];
 }
 
 const MESH_KINDS = new Set(['AuthorizationPolicy', 'PeerAuthentication']);
@@ -84,7 +87,24 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
     const actual = authorizeApi(whole, probe.request);
     if (actual.allowed !== probe.allowed) mismatches.push({ layer: 'api', request: probe.request, expected: probe.allowed, actual });
   }
-  return { requests: pairs.questions + questions.length, apiRequests: apiQuestions.length, mismatches };
+  return { requests: pairs.questions + questions.length, apiRequests: apiQuestions.length, mismatches, notes: emptyBlockNotes(declared) };
+}
+
+/**
+ * The declared IP blocks whose except ranges cover every address of them. The library takes each
+ * exception strictly inside its block, as the API server does, but several together can still
+ * cover it: the declaration then lets nothing through the block, and no probe can come from (or go
+ * to) an address inside it; only the exceptions are probed. Said, so that the silence is not read as
+ * a verified edge.
+ */
+function emptyBlockNotes(declared: DeclaredAccess): string[] {
+  const blocks = [
+    ...declared.edges.flatMap((edge) => (edge.from.kind === 'ipBlock' ? [{ ...edge.from, edge: `from it to ${edge.to}` }] : [])),
+    ...declared.externalEgress.map((egress) => ({ cidr: egress.cidr, except: egress.except, edge: `from ${egress.from} to it` })),
+  ];
+  const notes = blocks.filter((block) => blockWithoutAddresses(block.cidr, block.except)).map((block) => `ipBlock ${block.cidr} except ${block.except.join(', ')} `
+    + `(${block.edge}) has no address outside its except ranges: the declaration lets nothing through it, so only its except ranges were probed`);
+  return [...new Set(notes)].sort();
 }
 
 /**

@@ -54,6 +54,12 @@ describe('mesh-policy can-i', () => {
     expect(await ask('--resource', 'deployments', '--group', 'apps')).toBe(false);
     expect(await ask('--resource', 'deployments/scale')).toBe(false);
   });
+
+  test('GIVEN --group with an empty value THEN it is the core API group, as without --group', async () => {
+    const [explicit, implicit] = await Promise.all([cli('can-i', DIST, ...CART, '--name', 'redis-cart-auth', '--group='), cli('can-i', DIST, ...CART, '--name', 'redis-cart-auth')]);
+    expect(explicit).toEqual(implicit);
+    expect(explicit.stdout).toMatch(/^yes /);
+  });
 });
 
 describe('mesh-policy can-i: non-resource URLs', () => {
@@ -82,6 +88,11 @@ describe('mesh-policy can-i: bad input exits 2 with one line', () => {
     'option of another command': { argv: ['can-i', DIST, ...CART, '--port', '80'], message: /option --port does not apply to can-i/ },
     'repeated --verb': { argv: ['can-i', DIST, ...CART, '--verb', 'list'], message: /option --verb given more than once/ },
     'bad format': { argv: ['can-i', DIST, ...CART, '--format', 'markdown'], message: /--format must be one of text, json/ },
+    'a namespace that is no namespace name': {
+      argv: ['can-i', DIST, '--as', 'shop/cartservice', '--verb', 'get', '--resource', 'secrets', '--namespace', 'Data'],
+      message: /--namespace "Data" is not a namespace name \(DNS-1123 label\)/,
+    },
+    'a mesh option, which RBAC does not read': { argv: ['can-i', DIST, ...CART, '--trust-domain', 'corp.example'], message: /option --trust-domain does not apply to can-i/ },
   };
   test.each(Object.entries(cases))('%s', async (_, { argv, message }) => {
     expectBadInput(await cli(...argv), message);

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from '../../cli/args';
 import { expectBadInput, runCli } from '../support/cli-run';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -97,7 +98,7 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
     'unknown workload': { argv: ['check', manifests, '--from', 'shop/nobody', '--to', 'shop/api', '--port', '8080'], message: /unknown workload shop\/nobody/ },
     'unreadable path': { argv: ['reach', '/nonexistent/dir'], message: /cannot read \/nonexistent\/dir: no such file or directory/ },
     'malformed YAML': { argv: ['reach', tempFile('bad.yaml', 'kind: Pod\nmetadata: {name: a}\n---\nkind: [\n')], message: /bad\.yaml: document 1: malformed YAML/ },
-    'missing --port': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api'], message: /check needs --from, --to and --port/ },
+    'missing --port': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api'], message: /check needs --from, --to and --port \(missing: --port\), or --requests FILE/ },
     'bad port': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', 'http'], message: /"port" must be a container port number/ },
     'unknown option': { argv: ['reach', manifests, '--colour'], message: /unknown option --colour/ },
     'option of another command': { argv: ['reach', manifests, '--from', 'x/y'], message: /option --from does not apply to reach/ },
@@ -109,9 +110,18 @@ describe('mesh-policy bad input exits 2 with one line, never a stack trace', () 
       argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/web", "to": "shop/api", "port": 8080, "methods": ["GET"]}]')],
       message: /r\.json: request 0: unknown field "methods" \(fields: from, to, port, protocol, method, path, host, headers\)/,
     },
-    'empty trust domain': { argv: ['reach', manifests, '--trust-domain', ''], message: /--trust-domain "" is not a trust domain/ },
+    'empty trust domain': { argv: ['reach', manifests, '--trust-domain', ''], message: /option --trust-domain needs a value, got an empty one/ },
     'root namespace with a blank': { argv: ['reach', manifests, '--root-namespace', 'istio system'], message: /--root-namespace "istio system" is not a namespace name/ },
     'HTTP fields over UDP': { argv: ['check', manifests, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--protocol', 'UDP', '--method', 'GET'], message: /make an HTTP request, which runs over TCP, not UDP/ },
+    'an option whose value was left out, before another option': {
+      argv: ['check', manifests, '--from', '--to', 'shop/api', '--port', '8080'],
+      message: /option --from needs a value, got the option --to \(write --from=VALUE for a value that starts with --\)/,
+    },
+    'an option with an empty value': { argv: ['check', manifests, '--requests', ''], message: /option --requests needs a value, got an empty one/ },
+    'an empty value after =': { argv: ['diff', manifests, manifests, '--workloads='], message: /option --workloads needs a value, got an empty one/ },
+    'a short option': { argv: ['reach', manifests, '-n', 'shop'], message: /unknown option -n: options are long, e.g. --namespace \(a path that starts with '-' goes after --\)/ },
+    'a flag given a value': { argv: ['reach', manifests, '--list-denied=yes'], message: /option --list-denied takes no value/ },
+    'a malformed trust domain for lint': { argv: ['lint', manifests, '--trust-domain', 'corp example'], message: /--trust-domain "corp example" is not a trust domain/ },
     'unknown workload in a requests file names the file': {
       argv: ['check', manifests, '--requests', tempFile('r.json', '[{"from": "shop/zzz", "to": "shop/api", "port": 8080}]')],
       message: /r\.json: request 0: unknown workload shop\/zzz/,
@@ -270,6 +280,18 @@ spec:
   test('--help prints the usage and exits 0; no command prints it and exits 2', async () => {
     expect(await cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: mesh-policy') });
     expect((await cli()).code).toBe(2);
+  });
+
+  test('-h is --help, before or after a command', async () => {
+    const [alone, afterCommand, help] = await Promise.all([cli('-h'), cli('reach', '-h'), cli('--help')]);
+    expect(alone).toEqual(help);
+    expect(afterCommand).toEqual(help);
+  });
+
+  test('after --, a token that starts with - is a path, not an option', () => {
+    expect(parseArgs(['reach', '--format', 'json', '--', '-mesh.yaml', '--list-denied'])).toEqual({
+      command: 'reach', positionals: ['-mesh.yaml', '--list-denied'], options: new Map([['format', ['json']]]), flags: new Set(),
+    });
   });
 });
 

@@ -37,7 +37,7 @@ describe('mesh-policy verify', () => {
     const { code, stdout } = await cli('verify', DIST, '--declared-access', declaredAccessFile(), '--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toEqual({ ok: true, meshes: [{ mesh: 'online-boutique', requests: expect.any(Number), apiRequests: expect.any(Number), mismatches: [] }] });
+    expect(report).toEqual({ ok: true, meshes: [{ mesh: 'online-boutique', requests: expect.any(Number), apiRequests: expect.any(Number), mismatches: [], notes: [] }] });
     expect(report.meshes[0].requests).toBeGreaterThan(300);
     expect(report.meshes[0].apiRequests).toBeGreaterThan(100);
   });
@@ -50,6 +50,20 @@ describe('mesh-policy verify', () => {
     expect(stdout.trimEnd().split('\n').pop()).toBe('the manifests do not implement the declared access');
   });
 
+  test('GIVEN a declared IP block that its exceptions cover THEN the text output notes it, and the rest still verifies (exit 0)', async () => {
+    // GIVEN an edge from a block with no address outside its two halves, which the manifests (rightly) do not open
+    const covered = { kind: 'ipBlock', cidr: '10.9.0.0/24', except: ['10.9.0.0/25', '10.9.0.128/25'], transport: 'PLAINTEXT' };
+    const file = declaredAccessFile((declared) => {
+      (declared.edges as unknown[]).push({ from: covered, to: 'shop/cartservice', containerPorts: [7070], methods: [], paths: [] });
+    });
+    // WHEN verifying
+    const { code, stdout } = await cli('verify', DIST, '--declared-access', file);
+    // THEN it passes, and says that nothing inside the block could be probed
+    expect(code).toBe(0);
+    expect(stdout).toContain('\n  note: ipBlock 10.9.0.0/24 except 10.9.0.0/25, 10.9.0.128/25 (from it to shop/cartservice) has no address outside its except ranges: '
+      + 'the declaration lets nothing through it, so only its except ranges were probed\n');
+  });
+
   test('GIVEN a declared-access file of another version THEN exit 2 and a message that says to synthesize again', async () => {
     const result = await cli('verify', DIST, '--declared-access', declaredAccessFile((declared) => { delete declared.grants; }));
     expectBadInput(result, /mesh online-boutique lacks grants; it was written by another version of cdk8s-mesh-policy: synthesize again\n$/);
@@ -58,6 +72,10 @@ describe('mesh-policy verify', () => {
   test('GIVEN both --declared-access and --app THEN exit 2: it does not pick one of the two declarations silently', async () => {
     const result = await cli('verify', DIST, '--declared-access', declaredAccessFile(), '--app', 'npx ts-node main.ts');
     expectBadInput(result, /--declared-access cannot be combined with --app/);
+  });
+
+  test('GIVEN an app command killed by a signal THEN exit 2 and the message says so (not "exit null")', async () => {
+    expectBadInput(await cli('verify', DIST, '--app', 'kill -KILL $$'), /^mesh-policy: the app command failed \(killed by SIGKILL\): kill -KILL \$\$\n$/);
   });
 
   test('GIVEN no --declared-access THEN it runs the app of cdk8s.yaml to learn the intent', async () => {

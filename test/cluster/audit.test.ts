@@ -336,6 +336,13 @@ describe('audit input errors (exit 2, one line)', () => {
     }
   });
 
+  test('a kubeconfig that is a directory is bad input (exit 2) that names it, not an internal error', async () => {
+    const directory = path.dirname(kubeconfig);
+    const { code, stdout, stderr } = await runCommand('audit', [DIST], { kubeconfig: directory });
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toBe(`mesh-policy: cannot read kubeconfig ${directory}: EISDIR: illegal operation on a directory, read\n`);
+  });
+
   test('a refused list names the server, the resource and the API server message', async () => {
     // GIVEN the user may not list pods
     server.forbid(/\/pods$/);

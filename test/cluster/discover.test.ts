@@ -41,6 +41,7 @@ const BOUTIQUE_DECLARED = [
 
 interface Scaffold {
   source: string;
+  clusterDomain: string;
   services: Array<{ namespace: string; name: string; selector: Record<string, string>; serviceAccountName: string; ports: Array<{ name: string; protocol: string; port: number; containerPort: number }> }>;
   edges: Array<{ from: string; to: string; ports: string[]; evidence: Array<{ workload: string; container: string; variable: string; address: string }> }>;
   unresolved: Array<{ workload: string; container: string; variable: string; address?: string; reason: string }>;
@@ -147,6 +148,21 @@ describe('discover from manifests', () => {
     expect(declared.sort()).toEqual(BOUTIQUE_DECLARED);
   });
 
+  test('--cluster-domain: the scaffold sets it as the Mesh\'s clusterDomain, and the default leaves the Mesh\'s props out', async () => {
+    // GIVEN Online Boutique, discovered under the default domain and under another
+    const [byDefault, custom, customJson] = await Promise.all([
+      discover([BOUTIQUE]), discover([BOUTIQUE], { 'cluster-domain': 'corp.example' }), discoverJson([BOUTIQUE], { 'cluster-domain': 'corp.example' }),
+    ]);
+    // THEN the default reads like hand-written code, the other names its domain
+    expect(byDefault.stdout).toContain("  const mesh = new Mesh(app, 'mesh');\n");
+    expect(custom.stdout).toContain("  const mesh = new Mesh(app, 'mesh', { clusterDomain: 'corp.example' });\n");
+    expect(customJson.clusterDomain).toBe('corp.example');
+    // AND the module compiles, and its services' addresses are under that domain
+    const mesh = compileAndLoad(custom.stdout).declareMesh(Testing.app());
+    expect(mesh.platform.clusterDomain).toBe('corp.example');
+    expect(mesh.services.find((service) => service.name === 'cartservice')?.fqdn).toBe('cartservice.default.svc.corp.example');
+  });
+
   test('names valid in Kubernetes that the library refuses are replaced, with a comment, and the scaffold synthesizes', async () => {
     // GIVEN Service port names of 16 and 22 characters, a workload named worker.v2, and services named eval and arguments
     const service = (name: string, ports: object[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector: { app: name }, ports } });
@@ -202,6 +218,21 @@ describe('discover from manifests', () => {
     const { code, stderr } = await discover([BOUTIQUE], { format: 'yaml' });
     expect(code).toBe(2);
     expect(stderr).toBe('mesh-policy: --format must be one of ts, json, got "yaml"\n');
+  });
+
+  test.each([
+    ['kubeconfig', '/tmp/kubeconfig'], ['context', 'prod'], ['request-timeout', '30s'],
+  ])('--%s with manifest paths is bad input: the cluster would not be read', async (option, value) => {
+    const { code, stdout, stderr } = await discover([BOUTIQUE], { [option]: value });
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toBe(`mesh-policy: --${option} applies only when discover reads the cluster, that is without manifest paths (given: ${BOUTIQUE})\n`);
+  });
+
+  test('--trust-domain and --root-namespace do not apply: discover evaluates no Istio policy', async () => {
+    for (const option of ['trust-domain', 'root-namespace']) {
+      const { code, stderr } = await discover([BOUTIQUE], { [option]: 'example' });
+      expect([code, stderr]).toEqual([2, `mesh-policy: option --${option} does not apply to discover\n`]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { expectBadInput } from '../support/cli-run';
 import { runCommand } from '../support/cluster-cli';
 
 /** `web/cache`, a Service (6379 "tcp-redis") in the caller's own namespace, with its Deployment. */
@@ -41,8 +42,8 @@ function cluster(env: Record<string, string>, client: { env?: unknown[]; envFrom
   return file;
 }
 
-async function discovered(env: Record<string, string>, client: Parameters<typeof cluster>[1] = {}) {
-  const { code, stdout, stderr } = await runCommand('discover', [cluster(env, client)], { format: 'json' });
+async function discovered(env: Record<string, string>, client: Parameters<typeof cluster>[1] = {}, options: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await runCommand('discover', [cluster(env, client)], { ...options, format: 'json' });
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   const scaffold = JSON.parse(stdout);
   return {
@@ -146,9 +147,54 @@ describe('edges from environment variables', () => {
     const { edges, unresolved, notes } = await discovered({ ORDERS_ADDR: 'orders.shop.svc.corp.example.com:80', DB_ADDR: 'db.data.svc.cluster.local.:5432' });
     // THEN only the name under cluster.local is the Service
     expect(edges).toEqual(['web/client -> data/db [tcp-postgres]']);
-    expect(unresolved).toEqual(['ORDERS_ADDR -> orders.shop.svc.corp.example.com:80: not under the cluster domain cluster.local (discover assumes it): a name outside the cluster']);
+    expect(unresolved).toEqual(['ORDERS_ADDR -> orders.shop.svc.corp.example.com:80: not under the cluster domain cluster.local (--cluster-domain): a name outside the cluster']);
     expect(notes).toContain('addresses were resolved under the cluster domain cluster.local (the Mesh\'s default clusterDomain); '
-      + 'in a cluster with another (kubelet --cluster-domain), names under it are listed as unresolved: declare those calls by hand and set the Mesh\'s clusterDomain');
+      + 'in a cluster with another (kubelet --cluster-domain), names under it are listed as unresolved: run discover again with --cluster-domain');
+  });
+
+  describe('--cluster-domain', () => {
+    test.each([
+      ['svc.ns.svc.<domain>', 'orders.shop.svc.corp.example:80'],
+      ['an absolute svc.ns.svc.<domain>.', 'orders.shop.svc.corp.example.:80'],
+      ['a URL under the domain', 'http://orders.shop.svc.corp.example/api'],
+      ['svc.ns.svc (the search path completes it)', 'orders.shop.svc:80'],
+      ['svc.ns', 'orders.shop:80'],
+    ])('GIVEN the domain corp.example WHEN %s is dialed THEN it is the Service', async (_form, value) => {
+      const { edges, unresolved } = await discovered({ ORDERS_URL: value }, {}, { 'cluster-domain': 'corp.example' });
+      expect(edges).toEqual(['web/client -> shop/orders [http]']);
+      expect(unresolved).toEqual([]);
+    });
+
+    test('GIVEN another domain THEN names under cluster.local are outside the cluster: the search path and the cluster DNS hold only the cluster\'s domain', async () => {
+      // GIVEN the same Service, dialed under cluster.local and under the cluster's own domain
+      const { edges, unresolved, notes } = await discovered(
+        { ORDERS_ADDR: 'orders.shop.svc.cluster.local:80', DB_URL: 'postgres://db.data.svc.corp.example:5432/app' }, {}, { 'cluster-domain': 'corp.example' });
+      // THEN only the name under corp.example is an edge, and the other says why not
+      expect(edges).toEqual(['web/client -> data/db [tcp-postgres]']);
+      expect(unresolved).toEqual(['ORDERS_ADDR -> orders.shop.svc.cluster.local:80: not under the cluster domain corp.example (--cluster-domain): a name outside the cluster']);
+      expect(notes).toContain('addresses were resolved under the cluster domain corp.example (--cluster-domain), which the scaffold sets as the Mesh\'s clusterDomain; '
+        + 'names under cluster.local or another domain leave the cluster and are listed as unresolved');
+    });
+
+    test('GIVEN another domain THEN the kubelet\'s Service variables name Services under it, and resolve', async () => {
+      // GIVEN the address built from $(CACHE_SERVICE_HOST), which discover writes as the Service's DNS name
+      const { edges, unresolved } = await discovered({ CACHE_ADDR: '$(CACHE_SERVICE_HOST):6379' }, { objects: CACHE }, { 'cluster-domain': 'corp.example' });
+      // THEN it is the Service (a name under cluster.local would be outside this cluster)
+      expect(edges).toEqual(['web/client -> web/cache [tcp-redis]']);
+      expect(unresolved).toEqual([]);
+    });
+
+    test.each([
+      ['upper case', 'Cluster.Local'],
+      ['a trailing dot', 'cluster.local.'],
+      ['a blank', 'corp example'],
+      ['a label starting with -', '-corp.example'],
+      ['a URL', 'https://corp.example'],
+    ])('GIVEN a domain with %s THEN exit 2 with one line that says what a domain is', async (_case, domain) => {
+      const result = await runCommand('discover', [cluster({})], { 'cluster-domain': domain });
+      expectBadInput(result, /^mesh-policy: --cluster-domain .* is not a DNS domain \(a lowercase RFC 1123 subdomain must .*\); give the kubelet's --cluster-domain, e\.g\. cluster\.local\n$/);
+      expect(result.stderr).toContain(`--cluster-domain ${JSON.stringify(domain)} is not a DNS domain`);
+    });
   });
 
   test('any variable may name a URL or host:port; a bare host or a name:port without dot counts only in address variables', async () => {

@@ -251,6 +251,57 @@ describe('verify: the except holes of IP-block peers', () => {
   });
 });
 
+describe('verify: IP blocks of any size and family', () => {
+  /** Drops the destination's ingress NetworkPolicy and its ALLOW policy: nothing lets the block in any more. */
+  const withoutIngress = (manifests: Obj[]) => manifests.filter((o) => !named('NetworkPolicy', 'api', 'orders-ingress')(o) && !named('AuthorizationPolicy', 'api', 'orders-allow')(o));
+  const from = (m: ReturnType<typeof verifyManifests>['mismatches'][number]) => ('from' in m.request ? m.request.from : '');
+
+  test.each([
+    ['a /8 whose first /16 is excepted', '10.0.0.0/8', ['10.0.0.0/16'], 'ip:10.1.0.0'],
+    ['an IPv6 /32 whose first /48 is excepted', '2001:db8::/32', ['2001:db8::/48'], 'ip:2001:db8:1::'],
+  ])('GIVEN %s WHEN the manifests no longer let it in THEN a probe from inside the block catches it', (_case, cidr, except, inside) => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const orders = mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowFrom(Peer.ipBlock(cidr, { except, transport: PeerTransport.PLAINTEXT }));
+    const manifests = mesh.toManifests() as unknown as Obj[];
+    expect(verifyManifests(loaded(manifests), mesh.declaredAccess())).toMatchObject({ mismatches: [], notes: [] });
+    // WHEN the rules that let the block in are gone
+    const mismatches = verifyManifests(loaded(withoutIngress(manifests)), mesh.declaredAccess()).mismatches;
+    // THEN the declared edge is denied from an address past the excepted ones
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => m.expected && !m.actual.allowed && from(m) === inside)).toBe(true);
+  });
+
+  test('GIVEN IPv6 blocks, in and out, WHEN their holes are dropped THEN probes from and to inside the holes catch it', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const orders = mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowFrom(Peer.ipBlock('2001:db8::/32', { except: ['2001:db8::/48'], transport: PeerTransport.PLAINTEXT }));
+    orders.allowTo(Peer.ipBlock('2001:db8:1::/48', { except: ['2001:db8:1::/64'] }), { ports: [MeshPort.tcp(443)] });
+    const manifests = JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[];
+    expect(verifyManifests(loaded(manifests), mesh.declaredAccess()).mismatches).toEqual([]);
+    const holeless = JSON.parse(JSON.stringify(manifests, (key, value) => (key === 'except' || key === 'notIpBlocks' ? undefined : value))) as Obj[];
+    const mismatches = verifyManifests(loaded(holeless), mesh.declaredAccess()).mismatches;
+    expect(mismatches.every((m) => !m.expected && m.actual.allowed)).toBe(true);
+    const requests = new Set(mismatches.map((m) => (m.layer === 'api' ? '' : `${m.request.from} -> ${m.request.to}`)));
+    expect(requests).toEqual(new Set(['ip:2001:db8::1 -> api/orders', 'api/orders -> ip:2001:db8:1::1']));
+  });
+
+  test('GIVEN blocks whose exceptions together cover them THEN verify says so in its notes: only the exceptions can be probed', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const orders = mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowFrom(Peer.ipBlock('10.0.0.0/24', { except: ['10.0.0.0/25', '10.0.0.128/25'], transport: PeerTransport.PLAINTEXT }));
+    orders.allowTo(Peer.ipBlock('2001:db8::/32', { except: ['2001:db8::/33', '2001:db8:8000::/33'] }), { ports: [MeshPort.tcp(443)] });
+    const report = verifyManifests(loaded(mesh.toManifests() as unknown as Obj[]), mesh.declaredAccess());
+    expect(report.mismatches).toEqual([]);
+    expect(report.notes).toEqual([
+      'ipBlock 10.0.0.0/24 except 10.0.0.0/25, 10.0.0.128/25 (from it to api/orders) has no address outside its except ranges: '
+        + 'the declaration lets nothing through it, so only its except ranges were probed',
+      'ipBlock 2001:db8::/32 except 2001:db8:8000::/33, 2001:db8::/33 (from api/orders to it) has no address outside its except ranges: '
+        + 'the declaration lets nothing through it, so only its except ranges were probed',
+    ]);
+  });
+});
+
 describe('probe helpers', () => {
   test('Istio path patterns: exact, prefix, suffix and presence', () => {
     expect(istioPathMatches('/api/*', '/api/x')).toBe(true);
@@ -263,6 +314,27 @@ describe('probe helpers', () => {
   test('an address inside a block skips its exceptions', () => {
     expect(addressInside('10.0.0.0/24', ['10.0.0.0/29'])).toBe('10.0.0.8');
     expect(addressInside('10.0.0.7/32', [])).toBe('10.0.0.7');
-    expect(addressInside('2001:db8::/32', [])).toBeUndefined();
+    expect(addressInside('10.0.0.6/31', [])).toBe('10.0.0.6');
+  });
+
+  test('an address inside a block is computed over the ranges, whatever the block\'s size and however many leading addresses are excepted', () => {
+    expect(addressInside('10.0.0.0/8', ['10.0.0.0/16'])).toBe('10.1.0.0');
+    // Holes out of order, overlapping and adjacent are passed in one walk.
+    expect(addressInside('10.0.0.0/8', ['10.1.0.0/16', '10.0.128.0/17', '10.0.0.0/16', '10.1.255.0/24'])).toBe('10.2.0.0');
+    expect(addressInside('0.0.0.0/0', ['0.0.0.0/1'])).toBe('128.0.0.0');
+  });
+
+  test('IPv6 blocks get an address too, in canonical text', () => {
+    expect(addressInside('2001:db8::/32', [])).toBe('2001:db8::1');
+    expect(addressInside('2001:db8::/32', ['2001:db8::/33'])).toBe('2001:db8:8000::');
+    expect(addressInside('2001:db8::/32', ['2001:db8::/48'])).toBe('2001:db8:1::');
+    expect(addressInside('::/0', ['::/1', '8000::/2'])).toBe('c000::');
+    expect(addressInside('fd00:0:0:1::/64', ['fd00:0:0:1::/65'])).toBe('fd00:0:0:1:8000::');
+  });
+
+  test('a block that its exceptions cover has no address inside; the network address is the last choice', () => {
+    expect(addressInside('10.0.0.0/24', ['10.0.0.0/25', '10.0.0.128/25'])).toBeUndefined();
+    expect(addressInside('2001:db8::/32', ['2001:db8::/33', '2001:db8:8000::/33'])).toBeUndefined();
+    expect(addressInside('10.0.0.0/30', ['10.0.0.1/32', '10.0.0.2/31'])).toBe('10.0.0.0');
   });
 });
