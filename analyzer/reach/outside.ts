@@ -3,7 +3,8 @@ import { PolicyIndex } from '../engine/policy-index';
 import { compareStrings } from '../load/files';
 import { NetworkPolicy, Protocol, Workload } from '../model/types';
 import { evaluatePair } from './evaluate';
-import { OutsidePartition, describeAddresses, describePorts } from './outside-partition';
+import { Cidr } from '../model/cidr';
+import { AddressRun, OutsidePartition, describeAddresses, describePorts } from './outside-partition';
 
 /** Access between a workload and addresses outside the cluster, allowed by every layer. */
 export interface OutsideAccess {
@@ -41,38 +42,68 @@ const cellKey = (cell: Omit<Cell, 'reason'>) =>
 /**
  * Every run of outside addresses against every workload: into each container port (a plain
  * connection, or any HTTP request where the proxy sees HTTP, as for workload pairs), and out to
- * each run of ports. A workload whose policies of a direction name no IP block and have no rule
- * open to all peers is denied in that direction without evaluating each run.
+ * each run of ports. Where NetworkPolicy isolates a workload in a direction, only the runs its rules
+ * name can pass (`candidates`): the others are denied without asking, so that a cluster with many
+ * blocks is not asked runs x ports of every workload.
  */
 export function outsideCells(index: PolicyIndex, workloads: readonly Workload[], partition: OutsidePartition): OutsideCells {
   const cells = new Map<string, Cell>();
   const add = (cell: Cell) => cells.set(cellKey(cell), cell);
   for (const workload of workloads) {
     const facts = index.facts(workload);
-    if (mayAdmitOutside(facts.ingressPolicies, 'ingress')) {
-      for (const { port, protocol } of workload.ports) {
-        partition.addresses.forEach((run, address) => {
-          const verdict = evaluatePair(index, { kind: 'external', ip: run.address }, workload, port, protocol);
-          if (verdict.allowed) add({ direction: 'ingress', workload: workload.id, port, protocol, address, reason: verdict.reason });
-        });
+    const into = candidates(facts.ingressPolicies, 'ingress', partition);
+    for (const { port, protocol } of workload.ports) {
+      for (const address of into.addresses) {
+        const verdict = evaluatePair(index, { kind: 'external', ip: partition.addresses[address].address }, workload, port, protocol);
+        if (verdict.allowed) add({ direction: 'ingress', workload: workload.id, port, protocol, address, reason: verdict.reason });
       }
     }
-    if (mayAdmitOutside(facts.egressPolicies, 'egress')) {
-      partition.addresses.forEach((run, address) => {
-        partition.ports.forEach((ports, portRun) => {
-          const verdict = evaluateOutbound(index, workload, run.address, ports.first, ports.protocol);
-          if (verdict.allowed) add({ direction: 'egress', workload: workload.id, protocol: ports.protocol, address, portRun, reason: verdict.reason });
-        });
-      });
+    const out = candidates(facts.egressPolicies, 'egress', partition);
+    for (const address of out.addresses) {
+      for (const portRun of out.ports) {
+        const ports = partition.ports[portRun];
+        const verdict = evaluateOutbound(index, workload, partition.addresses[address].address, ports.first, ports.protocol);
+        if (verdict.allowed) add({ direction: 'egress', workload: workload.id, protocol: ports.protocol, address, portRun, reason: verdict.reason });
+      }
     }
   }
   return cells;
 }
 
-/** Whether some address outside the cluster can pass the policies of a direction: not isolated, or a rule for all peers or for an IP block. */
-function mayAdmitOutside(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress'): boolean {
-  return policies.length === 0
-    || policies.some((policy) => (policy[direction] ?? []).some((rule) => !rule.peers || rule.peers.some((peer) => peer.kind === 'ipBlock')));
+/**
+ * The runs that the policies of a direction may let through: all when none isolates the workload or
+ * a rule admits every peer; else the address runs inside the rules' IP blocks (pod and namespace
+ * selectors never match an address outside the cluster) and, for egress, the port runs their ports
+ * hold (named ports resolve against container ports, which an outside address has none of).
+ */
+function candidates(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress', partition: OutsidePartition): { addresses: number[]; ports: number[] } {
+  const everyAddress = partition.addresses.map((_, i) => i);
+  const everyPort = partition.ports.map((_, i) => i);
+  if (policies.length === 0) return { addresses: everyAddress, ports: everyPort };
+  const addresses = new Set<number>();
+  const ports = new Set<number>();
+  for (const policy of policies) {
+    for (const rule of policy[direction] ?? []) {
+      const blocks = rule.peers?.filter((peer) => peer.kind === 'ipBlock') ?? 'every address';
+      if (blocks !== 'every address' && blocks.length === 0) continue;
+      partition.addresses.forEach((run, i) => {
+        if (blocks === 'every address' || blocks.some((block) => block.kind === 'ipBlock' && runInside(run, block.cidr))) addresses.add(i);
+      });
+      partition.ports.forEach((run, i) => {
+        if (!rule.ports || rule.ports.some((port) => port.protocol === run.protocol && (port.port === undefined
+          || (typeof port.port === 'number' && run.first >= port.port && run.last <= (port.endPort ?? port.port))))) ports.add(i);
+      });
+    }
+  }
+  const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+  return { addresses: sorted(addresses), ports: sorted(ports) };
+}
+
+/** Runs never straddle a block the partition was cut at: inside or outside as a whole. */
+function runInside(run: AddressRun, block: Cidr): boolean {
+  if (run.family !== block.family) return false;
+  const size = 1n << BigInt((block.family === 4 ? 32 : 128) - block.prefix);
+  return run.first >= block.network && run.last < block.network + size;
 }
 
 /** The cells of `cells` that `other` lacks. */
