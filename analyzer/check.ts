@@ -1,3 +1,4 @@
+import { workloadWithAddress } from './engine/addresses';
 import { Connection, Origin, Verdict, evaluateConnection } from './engine/connection';
 import { denialHints } from './engine/hints';
 import { evaluateOutbound } from './engine/outbound';
@@ -25,12 +26,23 @@ export function policyIndexOf(inventory: Inventory): PolicyIndex {
   return index;
 }
 
+export interface CheckOptions {
+  /**
+   * What an `ip:` end that is the IP of a pod in the inventory stands for: that pod, as the network
+   * plugin sees it, or a host outside the cluster at that address (verify probes a plaintext host and
+   * a meshed stand-in pod at one address on purpose).
+   * @default 'pod'
+   */
+  readonly podAddress?: 'pod' | 'outside';
+}
+
 /**
  * May `request.from` reach `request.to` on the given port (a container port, or any port of an
  * `ip:` address outside the cluster)? Throws InputError for unknown names.
  */
-export function check(inventory: Inventory, request: AccessRequest): CheckResult {
+export function check(inventory: Inventory, question: AccessRequest, options: CheckOptions = {}): CheckResult {
   const index = policyIndexOf(inventory);
+  const request = options.podAddress === 'outside' ? question : withPodAddressesResolved(inventory, question);
   if (request.to.startsWith('ip:')) {
     const verdict = evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP');
     return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
@@ -39,6 +51,23 @@ export function check(inventory: Inventory, request: AccessRequest): CheckResult
   const verdict: Verdict = evaluateConnection(index, connection);
   const hints = verdict.allowed ? [] : denialHints(index, connection, verdict.layer);
   return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
+}
+
+/** The request with each `ip:` end that is a pod's address written as that workload. */
+function withPodAddressesResolved(inventory: Inventory, request: AccessRequest): AccessRequest {
+  const resolve = (end: string): string => {
+    if (!end.startsWith('ip:')) return end;
+    const workload = workloadWithAddress(inventory, end.slice(3));
+    return workload ? workloadName(workload) : end;
+  };
+  const from = resolve(request.from);
+  const to = resolve(request.to);
+  return from === request.from && to === request.to ? request : { ...request, from, to };
+}
+
+/** A name `findWorkload` finds exactly this workload by. */
+function workloadName(workload: Workload): string {
+  return `${workload.namespace}/${workload.kind}/${workload.name}`;
 }
 
 function toConnection(inventory: Inventory, request: AccessRequest): Connection {
