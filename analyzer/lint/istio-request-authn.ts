@@ -65,6 +65,7 @@ function jwksUriProblem(uri: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(uri)) return 'contains control characters';
   const authority = /^[^:]+:\/\/([^/?#]*)/.exec(uri)?.[1] ?? '';
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  if (/\s/.test(hostPort)) return 'has a space in its host';
   const port = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort)?.[1];
   if (port !== undefined && !/^[0-9]*$/.test(port)) return `has the invalid port ${show(port)}`;
   return undefined;

@@ -56,6 +56,8 @@ describe('RequestAuthentication admission', () => {
     expect(errorsOf(rule({ jwksUri: 'https://a/jwks', jwks: '{"keys":[]}' }))).toEqual([expect.stringContaining('only one of jwks or jwksUri')]);
     expect(errorsOf(rule({ jwksUri: 'ftp://a/jwks' }))).toEqual([expect.stringContaining('scheme "ftp"')]);
     expect(errorsOf(rule({ jwksUri: 'https://a:port/jwks' }))).toEqual([expect.stringContaining('invalid port')]);
+    expect(errorsOf(rule({ jwksUri: 'https://keys example.com/jwks' }))).toEqual([expect.stringContaining('space in its host')]);
+    expect(errorsOf(rule({ jwksUri: 'https://user@keys.example.com:/a b' }))).toEqual([]);
     expect(errorsOf(rule({ jwksUri: 'HTTPS://a:8443/jwks' }))).toEqual([]);
   });
 
