@@ -42,27 +42,32 @@ export interface CheckOptions {
  */
 export function check(inventory: Inventory, question: AccessRequest, options: CheckOptions = {}): CheckResult {
   const index = policyIndexOf(inventory);
-  const request = options.podAddress === 'outside' ? question : withPodAddressesResolved(inventory, question);
+  const { request, notes } = options.podAddress === 'outside' ? { request: question, notes: [] } : withPodAddressesResolved(inventory, question);
   if (request.to.startsWith('ip:')) {
     const verdict = evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP');
-    return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
+    return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...notes].join('; ') };
   }
   const connection = toConnection(inventory, request);
   const verdict: Verdict = evaluateConnection(index, connection);
   const hints = verdict.allowed ? [] : denialHints(index, connection, verdict.layer);
-  return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
+  return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...notes, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
 }
 
-/** The request with each `ip:` end that is a pod's address written as that workload. */
-function withPodAddressesResolved(inventory: Inventory, request: AccessRequest): AccessRequest {
+/**
+ * The request with each `ip:` end that is a pod's address written as that workload, and a note for
+ * each, since the reason then names the pod rather than the address asked about.
+ */
+function withPodAddressesResolved(inventory: Inventory, request: AccessRequest): { request: AccessRequest; notes: string[] } {
+  const notes: string[] = [];
   const resolve = (end: string): string => {
-    if (!end.startsWith('ip:')) return end;
-    const workload = workloadWithAddress(inventory, end.slice(3));
-    return workload ? workloadName(workload) : end;
+    const workload = end.startsWith('ip:') ? workloadWithAddress(inventory, end.slice(3)) : undefined;
+    if (!workload) return end;
+    notes.push(`note: ${end} is the IP of ${workload.id}`);
+    return workloadName(workload);
   };
   const from = resolve(request.from);
   const to = resolve(request.to);
-  return from === request.from && to === request.to ? request : { ...request, from, to };
+  return { request: notes.length === 0 ? request : { ...request, from, to }, notes };
 }
 
 /** A name `findWorkload` finds exactly this workload by. */

@@ -250,6 +250,7 @@ describe('ipBlock (API IPBlock)', () => {
       const objects = cluster(networkPolicy('a/from-a', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }));
       // THEN from a/client's address: a pod of a, admitted; from b/client's: a pod of b, not admitted
       expect(verdict(objects, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 })).toMatchObject({ allowed: true, reason: expect.stringContaining('no NetworkPolicy selects a/client for egress') });
+      expect(verdict(objects, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).reason).toContain('note: ip:10.0.0.1 is the IP of a/client');
       expect(verdict(objects, { from: 'ip:10.0.1.1', to: 'a/server', port: 80 }).allowed).toBe(false);
       // AND to a pod's address its ingress policies apply (a/server only admits namespace a)
       expect(verdict(objects, { from: 'b/client', to: 'ip:10.0.0.2', port: 80 }).allowed).toBe(false);
