@@ -262,6 +262,9 @@ describe('ipBlock (API IPBlock)', () => {
       // AND an address two pods report (hostNetwork pods share their node's) stands for neither
       const shared = [...objects, pod('b/host-agent', { ip: '10.0.0.1' })];
       expect(verdict(shared, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).allowed).toBe(false);
+      // AND a pod that has terminated has released its address to the running one
+      const completed = { ...(pod('b/job-run', { ip: '10.0.0.1' }) as { status: object }), status: { phase: 'Succeeded', podIP: '10.0.0.1' } };
+      expect(verdict([...objects, completed], { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).allowed).toBe(true);
     });
 
     test('both ends outside the cluster is not a question the manifests answer', () => {
