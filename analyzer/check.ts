@@ -1,3 +1,4 @@
+import { workloadWithAddress } from './engine/addresses';
 import { Connection, Origin, Verdict, evaluateConnection } from './engine/connection';
 import { denialHints } from './engine/hints';
 import { evaluateOutbound } from './engine/outbound';
@@ -25,20 +26,53 @@ export function policyIndexOf(inventory: Inventory): PolicyIndex {
   return index;
 }
 
+export interface CheckOptions {
+  /**
+   * What an `ip:` end that is the IP of a pod in the inventory stands for: that pod, as the network
+   * plugin sees it, or a host outside the cluster at that address (verify probes a plaintext host and
+   * a meshed stand-in pod at one address on purpose).
+   * @default 'pod'
+   */
+  readonly podAddress?: 'pod' | 'outside';
+}
+
 /**
  * May `request.from` reach `request.to` on the given port (a container port, or any port of an
  * `ip:` address outside the cluster)? Throws InputError for unknown names.
  */
-export function check(inventory: Inventory, request: AccessRequest): CheckResult {
+export function check(inventory: Inventory, question: AccessRequest, options: CheckOptions = {}): CheckResult {
   const index = policyIndexOf(inventory);
+  const { request, notes } = options.podAddress === 'outside' ? { request: question, notes: [] } : withPodAddressesResolved(inventory, question);
   if (request.to.startsWith('ip:')) {
     const verdict = evaluateOutbound(index, findWorkload(inventory, request.from), request.to.slice(3), request.port, request.protocol ?? 'TCP');
-    return { allowed: verdict.allowed, layer: verdict.layer, reason: verdict.reason };
+    return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...notes].join('; ') };
   }
   const connection = toConnection(inventory, request);
   const verdict: Verdict = evaluateConnection(index, connection);
   const hints = verdict.allowed ? [] : denialHints(index, connection, verdict.layer);
-  return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
+  return { allowed: verdict.allowed, layer: verdict.layer, reason: [verdict.reason, ...notes, ...hints.map((hint) => `note: ${hint}`)].join('; ') };
+}
+
+/**
+ * The request with each `ip:` end that is a pod's address written as that workload, and a note for
+ * each, since the reason then names the pod rather than the address asked about.
+ */
+function withPodAddressesResolved(inventory: Inventory, request: AccessRequest): { request: AccessRequest; notes: string[] } {
+  const notes: string[] = [];
+  const resolve = (end: string): string => {
+    const workload = end.startsWith('ip:') ? workloadWithAddress(inventory, end.slice(3)) : undefined;
+    if (!workload) return end;
+    notes.push(`note: ${end} is the IP of ${workload.id}`);
+    return workloadName(workload);
+  };
+  const from = resolve(request.from);
+  const to = resolve(request.to);
+  return { request: notes.length === 0 ? request : { ...request, from, to }, notes };
+}
+
+/** A name `findWorkload` finds exactly this workload by. */
+function workloadName(workload: Workload): string {
+  return `${workload.namespace}/${workload.kind}/${workload.name}`;
 }
 
 function toConnection(inventory: Inventory, request: AccessRequest): Connection {

@@ -14,7 +14,7 @@ export { parseAccessRequest } from './request';
 export type { AccessRequest } from './request';
 export { check, findWorkload } from './check';
 export { inventoryForAccess, inventoryForRequests } from './loading';
-export type { CheckResult } from './check';
+export type { CheckOptions, CheckResult } from './check';
 export { reach } from './reach/reach';
 export type { DeniedPair, DeniedReason, DeniedSummary, ReachEdge, ReachOptions, ReachReport, ReachWorkload } from './reach/reach';
 export type { HttpAccess, HttpRuleMatch } from './mesh/authorization';

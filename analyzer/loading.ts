@@ -1,4 +1,6 @@
+import { addressKey } from './engine/addresses';
 import { DocumentFilter, LoadedObject, streamManifests } from './load/documents';
+import { asRecord } from './model/fields';
 import { buildInventory } from './model/inventory';
 import { DEFAULT_ROOT_NAMESPACE, MeshOptions } from './model/mesh-config';
 import { Inventory } from './model/types';
@@ -45,6 +47,8 @@ function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
  * namespaces of the sources, the destinations and the Istio root namespace, the documents
  * `inventoryForAccess` reads. Egress policies live with the source; ingress, mesh policies and Services
  * with the destination. So one check on a huge folder parses a few documents instead of all of them.
+ * An `ip:` end may be a pod's address, which stands for that pod: its namespace is found by reading
+ * the Pods first (only when a request has such an end).
  * `standIns` as for `inventoryForAccess` (all of them: they are few).
  */
 export function inventoryForRequests(
@@ -54,7 +58,7 @@ export function inventoryForRequests(
   standIns: readonly LoadedObject[] = [],
 ): Inventory {
   const homes = meshHomes(options);
-  const namespaces = new Set(homes);
+  const namespaces = new Set([...homes, ...namespacesOfPodAddresses(paths, requests)]);
   for (const request of requests) {
     for (const name of [request.from, request.to]) if (!name.startsWith('ip:')) namespaces.add(name.split('/')[0]);
   }
@@ -64,6 +68,22 @@ export function inventoryForRequests(
   if (namespaces.has(inventory.mesh.rootNamespace)) return inventory;
   namespaces.add(inventory.mesh.rootNamespace);
   return load();
+}
+
+/** The namespaces of the Pods whose `status.podIP(s)` hold an `ip:` end of a request. */
+function namespacesOfPodAddresses(paths: readonly string[], requests: readonly AccessRequest[]): Set<string> {
+  const addresses = new Set(requests.flatMap((request) => [request.from, request.to])
+    .filter((end) => end.startsWith('ip:')).map((end) => addressKey(end.slice(3))));
+  const namespaces = new Set<string>();
+  if (addresses.size === 0) return namespaces;
+  for (const { object } of streamManifests(paths, (kind) => kind === 'Pod')) {
+    const status = asRecord((object as { status?: unknown }).status);
+    const podIPs = Array.isArray(status?.podIPs) ? status.podIPs.map((entry) => asRecord(entry)?.ip) : [];
+    const held = [status?.podIP, ...podIPs].some((ip) => typeof ip === 'string' && addresses.has(addressKey(ip)));
+    const namespace = asRecord(object.metadata)?.namespace;
+    if (held) namespaces.add(typeof namespace === 'string' && namespace !== '' ? namespace : 'default');
+  }
+  return namespaces;
 }
 
 /** Where the mesh ConfigMap can be: the root namespace given, else istio-system. */

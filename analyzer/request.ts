@@ -5,9 +5,12 @@ import { PROTOCOLS, Protocol } from './model/types';
 
 /** A question for `check`: may `from` reach container port `port` of `to`? */
 export interface AccessRequest {
-  /** "namespace/name" of a Pod or workload controller, or "ip:A.B.C.D" for a client outside the cluster. */
+  /**
+   * "namespace/name" of a Pod or workload controller, or "ip:A.B.C.D": a pod's IP stands for that pod,
+   * any other address is a client outside the cluster.
+   */
   readonly from: string;
-  /** "namespace/name" of a Pod or workload controller, or "ip:A.B.C.D" for a server outside the cluster (egress only). */
+  /** Like `from`; an address that is no pod's is a server outside the cluster (egress only decides). */
   readonly to: string;
   readonly port: number;
   /** Default TCP. */

@@ -6,7 +6,10 @@ import { lintConflictingDuplicates } from './duplicates';
 import { buildInventory } from './inventory';
 import { lintAuthorizationPolicyAdmission } from './istio-authz';
 import { lintPeerAuthenticationAdmission } from './istio-peer-authn';
-import { AUTHORIZATION_POLICY_SCHEMA, PEER_AUTHENTICATION_SCHEMA, SERVED_ISTIO_SECURITY_VERSIONS } from './istio-schema';
+import { lintRequestAuthenticationAdmission } from './istio-request-authn';
+import {
+  AUTHORIZATION_POLICY_SCHEMA, PEER_AUTHENTICATION_SCHEMA, REQUEST_AUTHENTICATION_SCHEMA, SERVED_ISTIO_SECURITY_VERSIONS,
+} from './istio-schema';
 import { BINDING_SCHEMA, CLUSTER_ROLE_SCHEMA, METADATA_ONLY_SCHEMA, NETWORK_POLICY_SCHEMA, ROLE_SCHEMA } from './k8s-schema';
 import { localTrustDomains } from './mesh-config';
 import { lintObjectMeta, NameRule } from './metadata';
@@ -59,6 +62,10 @@ const KINDS: Readonly<Record<string, KindRules>> = {
     groups: ISTIO_SECURITY, namespaced: true, nameRule: dns1123SubdomainErrors, schema: PEER_AUTHENTICATION_SCHEMA, isCustomResource: true,
     admission: lintPeerAuthenticationAdmission,
     risks: (obj, context, findings) => lintPeerAuthenticationRisks(obj, context.inventory, context.options.rootNamespace, findings),
+  },
+  RequestAuthentication: {
+    groups: ISTIO_SECURITY, namespaced: true, nameRule: dns1123SubdomainErrors, schema: REQUEST_AUTHENTICATION_SCHEMA, isCustomResource: true,
+    admission: lintRequestAuthenticationAdmission,
   },
   NetworkPolicy: {
     groups: { 'networking.k8s.io': ['v1'], extensions: [] }, namespaced: true, nameRule: dns1123SubdomainErrors, schema: NETWORK_POLICY_SCHEMA,

@@ -1,12 +1,12 @@
 // AuthorizationPolicy admission: what Istio 1.30 rejects, transcribed from istio/istio@1.30.3
-// pkg/config/validation/validation.go (ValidateAuthorizationPolicy, validateOneOfSelectorType)
+// pkg/config/validation/validation.go (ValidateAuthorizationPolicy)
 // and the CRD's CEL rules in istio/api v1.30.3 (../shared/istio/istio-crds.yaml).
 //
 // Presence follows the two decoders in front of these rules: CEL's has() sees any non-null field
 // (an empty list included), while the webhook decodes with jsonpb, which leaves `[]` unset — so
 // `from: []` is accepted, but `rules: []` on a DENY policy counts as "no rules".
 
-import { checkIstioAnnotations, validatePolicyTargetReference, validateWorkloadSelector } from './istio-common';
+import { checkIstioAnnotations, validateAttachment } from './istio-common';
 import {
   checkEmptyValues, checkServiceAccount, checkTrustDomainValues, checkValidPathTemplate, validateAttribute,
   validateIPs, validatePorts,
@@ -41,21 +41,11 @@ export function lintAuthorizationPolicyAdmission(policy: JsonObject, findings: F
   const spec = objectField(policy, 'spec');
   const action = authorizationAction(spec);
   checkIstioAnnotations(annotationsOf(policy), action, findings);
-  checkAttachment(spec, findings);
+  validateAttachment(spec, findings);
   checkActionAndProvider(spec, action, findings);
   (arrayField(spec, 'rules') ?? []).forEach((rule, i) => {
     if (isObject(rule)) checkRule(rule, `spec.rules[${i}]`, action, findings);
   });
-}
-
-function checkAttachment(spec: JsonObject | undefined, findings: Findings): void {
-  const attachments = ['selector', 'targetRef', 'targetRefs'].filter((field) => isSet(spec, field));
-  if (attachments.length > 1) {
-    findings.error(`spec sets ${attachments.join(' and ')}; only one of targetRefs or selector can be set: keep selector for sidecar workloads, targetRefs for waypoints/gateways`);
-  }
-  validateWorkloadSelector(spec, findings);
-  validatePolicyTargetReference(objectField(spec, 'targetRef'), 'spec.targetRef', findings);
-  (arrayField(spec, 'targetRefs') ?? []).forEach((ref, i) => validatePolicyTargetReference(ref, `spec.targetRefs[${i}]`, findings));
 }
 
 function checkActionAndProvider(spec: JsonObject | undefined, action: AuthorizationAction | null, findings: Findings): void {

@@ -1,9 +1,9 @@
 // Checks shared by every Istio security resource, from istio/istio@1.30.3
 // pkg/config/validation/validation.go: validateMetadata / checkDryRunAnnotation (annotations),
-// validateWorkloadSelector, validatePolicyTargetReference, plus the CRD's CEL rules on
+// validateOneOfSelectorType, validateWorkloadSelector, validatePolicyTargetReference, plus the CRD's CEL rules on
 // selector.matchLabels and targetRef.namespace (../shared/istio/istio-crds.yaml).
 
-import { Findings, isObject, objectField, show, stringField, stringMap } from './objects';
+import { arrayField, Findings, isObject, isSet, objectField, show, stringField, stringMap } from './objects';
 
 export const DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 
@@ -40,6 +40,20 @@ export function checkIstioAnnotations(
   } else if (authorizationAction !== null) {
     findings.error(`annotation ${DRY_RUN_ANNOTATION} only supports action ALLOW or DENY, found ${authorizationAction}: remove the annotation`);
   }
+}
+
+/**
+ * How a policy attaches: at most one of selector, targetRef and targetRefs (the CRD's CEL rule counts
+ * has(), so `selector: {}` counts), each valid.
+ */
+export function validateAttachment(spec: unknown, findings: Findings): void {
+  const attachments = ['selector', 'targetRef', 'targetRefs'].filter((field) => isSet(spec, field));
+  if (attachments.length > 1) {
+    findings.error(`spec sets ${attachments.join(' and ')}; only one of targetRefs or selector can be set: keep selector for sidecar workloads, targetRefs for waypoints/gateways`);
+  }
+  validateWorkloadSelector(spec, findings);
+  validatePolicyTargetReference(objectField(spec, 'targetRef'), 'spec.targetRef', findings);
+  (arrayField(spec, 'targetRefs') ?? []).forEach((ref, i) => validatePolicyTargetReference(ref, `spec.targetRefs[${i}]`, findings));
 }
 
 /** A present `selector` (even `{}`) counts, as for CEL's has() and for the proto's non-nil check. */

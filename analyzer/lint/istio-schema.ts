@@ -1,8 +1,8 @@
 // Structural schemas of the Istio security CRDs, transcribed from the openAPIV3Schema of
 // istio/api v1.30.3 kubernetes/customresourcedefinitions.gen.yaml (../shared/istio/istio-crds.yaml:
-// authorizationpolicies.security.istio.io and peerauthentications.security.istio.io, v1 and v1beta1
-// share one schema). The CEL rules (x-kubernetes-validations) are semantic and live next to the
-// webhook rules in istio-authz.ts / istio-peer-authn.ts.
+// authorizationpolicies, peerauthentications and requestauthentications.security.istio.io, v1 and
+// v1beta1 share one schema). The CEL rules (x-kubernetes-validations) are semantic and live next to
+// the webhook rules in istio-authz.ts / istio-peer-authn.ts / istio-request-authn.ts.
 
 import { ANY, OBJECT_META, Schema, STRING, STRINGS } from './schema';
 
@@ -85,6 +85,50 @@ export const PEER_AUTHENTICATION_SCHEMA = istioDocument({
     mtls: MUTUAL_TLS,
     portLevelMtls: { type: 'object', values: MUTUAL_TLS, minProperties: 1 },
     selector: WORKLOAD_SELECTOR,
+  },
+});
+
+const NON_EMPTY_STRING: Schema = { type: 'string', minLength: 1 };
+const NON_EMPTY_STRINGS: Schema = { type: 'array', items: NON_EMPTY_STRING };
+const JWKS_URI: Schema = { type: 'string', minLength: 1, maxLength: 2048 };
+
+const JWT_RULE: Schema = {
+  type: 'object',
+  fields: {
+    issuer: NON_EMPTY_STRING,
+    audiences: NON_EMPTY_STRINGS,
+    jwksUri: JWKS_URI,
+    // The proto field name, which the CRD (and jsonpb) accept as well.
+    jwks_uri: JWKS_URI,
+    jwks: STRING,
+    fromHeaders: {
+      type: 'array',
+      items: { type: 'object', required: ['name'], fields: { name: NON_EMPTY_STRING, prefix: STRING } },
+    },
+    fromParams: NON_EMPTY_STRINGS,
+    fromCookies: NON_EMPTY_STRINGS,
+    outputPayloadToHeader: STRING,
+    forwardOriginalToken: { type: 'boolean' },
+    outputClaimToHeaders: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['header', 'claim'],
+        fields: { header: { type: 'string', minLength: 1, pattern: /^[-_A-Za-z0-9]+$/ }, claim: NON_EMPTY_STRING },
+      },
+    },
+    spaceDelimitedClaims: { type: 'array', items: NON_EMPTY_STRING, maxItems: 64 },
+    timeout: STRING,
+  },
+};
+
+export const REQUEST_AUTHENTICATION_SCHEMA = istioDocument({
+  type: 'object',
+  fields: {
+    jwtRules: { type: 'array', maxItems: 4096, items: JWT_RULE },
+    selector: WORKLOAD_SELECTOR,
+    targetRef: POLICY_TARGET_REFERENCE,
+    targetRefs: { type: 'array', maxItems: 16, items: POLICY_TARGET_REFERENCE },
   },
 });
 

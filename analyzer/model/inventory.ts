@@ -139,6 +139,7 @@ function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyM
       serviceAccount: draft.serviceAccount,
       ports: draft.ports,
       podIPs: draft.podIPs,
+      ...(draft.phase ? { phase: draft.phase } : {}),
       sidecar,
     // A cluster dump lists a Deployment, its ReplicaSet and their Pods: only the top owner is a workload
     // of its own in reports; the others stay addressable by name.

@@ -53,6 +53,8 @@ export interface Workload {
   readonly ports: readonly ContainerPort[];
   /** From `status.podIP(s)` of Pods; empty when unknown. */
   readonly podIPs: readonly string[];
+  /** `status.phase` of a Pod, when given: Succeeded and Failed pods have released their IPs. */
+  readonly phase?: string;
   readonly sidecar: Sidecar;
   /** True when its owner (ReplicaSet of a Pod, Deployment of a ReplicaSet...) is in the inventory too. */
   readonly ownedByListedWorkload: boolean;

@@ -5,7 +5,7 @@ import { ContainerPort, PROTOCOLS, Protocol, Workload, WorkloadKind } from './ty
 
 /** A workload as read from its manifest, before facts that depend on other objects (sidecar, owners). */
 export interface WorkloadDraft
-  extends Pick<Workload, 'kind' | 'namespace' | 'name' | 'labels' | 'annotations' | 'serviceAccount' | 'ports' | 'podIPs'> {
+  extends Pick<Workload, 'kind' | 'namespace' | 'name' | 'labels' | 'annotations' | 'serviceAccount' | 'ports' | 'podIPs' | 'phase'> {
   readonly hostNetwork: boolean;
   readonly owners: readonly { readonly kind: string; readonly name: string; readonly controller: boolean }[];
   /** metadata.generateName of a Pod (set on pods a controller made). */
@@ -70,6 +70,7 @@ export function readWorkload(reader: ObjectReader): WorkloadDraft {
       || reader.string(podSpec?.serviceAccount, `${templatePath}spec.serviceAccount`) || 'default',
     ports: readContainerPorts(reader, podSpec, `${templatePath}spec`),
     podIPs: kind === 'Pod' ? readPodIPs(reader) : [],
+    ...(kind === 'Pod' ? readPhase(reader) : {}),
     hostNetwork: podSpec?.hostNetwork === true,
     owners: readOwners(reader),
     ...(kind === 'Pod' && typeof metadata?.generateName === 'string' ? { generateName: metadata.generateName } : {}),
@@ -142,6 +143,11 @@ function readPodIPs(reader: ObjectReader): string[] {
     if (ip) ips.add(ip);
   });
   return [...ips];
+}
+
+function readPhase(reader: ObjectReader): { phase?: string } {
+  const phase = reader.string(reader.record(reader.object.status, 'status')?.phase, 'status.phase');
+  return phase ? { phase } : {};
 }
 
 function readOwners(reader: ObjectReader): { kind: string; name: string; controller: boolean }[] {

@@ -37,6 +37,18 @@ describe('check loads only what a request depends on', () => {
     }
   });
 
+  test('an ip: end that is a pod\'s address loads that pod\'s namespace, found among all Pods', () => {
+    const c = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../conformance-extra/netpol/101-pod-ip-address-is-the-pod.json'), 'utf8')) as ConformanceCase;
+    const file = writeYaml(c);
+    const full = buildInventory(loadManifests([file]));
+    const requests = (c.requests ?? []).map((raw, i) => parseAccessRequest(raw, `request ${i}`));
+    // Every request names its pods only by address in at least one end, and each is checked alone.
+    for (const request of requests) {
+      expect(check(inventoryForRequests([file], [request]), request)).toEqual(check(full, request));
+    }
+    expect(requests.map((request) => check(full, request).allowed)).toEqual((c as unknown as { expected: boolean[] }).expected);
+  });
+
   test('a malformed object in an unrelated namespace does not stop a check', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-loading-')), 'm.yaml');
     fs.writeFileSync(file, [

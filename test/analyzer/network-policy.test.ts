@@ -245,6 +245,28 @@ describe('ipBlock (API IPBlock)', () => {
       expect(verdict(objects, { from: 'a/client', to: 'ip:203.0.113.7', port: 80 }).allowed).toBe(false);
     });
 
+    test('an address that is a pod\'s IP is that pod, whatever its spelling; an address two pods claim is outside', () => {
+      // GIVEN a/server admits only pods of namespace a; b/client has IP 10.0.1.1, a/client 10.0.0.1
+      const objects = cluster(networkPolicy('a/from-a', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }));
+      // THEN from a/client's address: a pod of a, admitted; from b/client's: a pod of b, not admitted
+      expect(verdict(objects, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 })).toMatchObject({ allowed: true, reason: expect.stringContaining('no NetworkPolicy selects a/client for egress') });
+      expect(verdict(objects, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).reason).toContain('note: ip:10.0.0.1 is the IP of a/client');
+      expect(verdict(objects, { from: 'ip:10.0.1.1', to: 'a/server', port: 80 }).allowed).toBe(false);
+      // AND to a pod's address its ingress policies apply (a/server only admits namespace a)
+      expect(verdict(objects, { from: 'b/client', to: 'ip:10.0.0.2', port: 80 }).allowed).toBe(false);
+      expect(verdict(objects, { from: 'a/client', to: 'ip:10.0.0.2', port: 80 }).allowed).toBe(true);
+      // AND an IPv6 address is the same address however it is written
+      const v6 = [namespace('a'), pod('a/server', { ip: 'fd00::2', ports: HTTP }), pod('a/client', { ip: 'fd00:0:0::1' }),
+        networkPolicy('a/from-a', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })];
+      expect(verdict(v6, { from: 'ip:FD00::1', to: 'a/server', port: 80 }).allowed).toBe(true);
+      // AND an address two pods report (hostNetwork pods share their node's) stands for neither
+      const shared = [...objects, pod('b/host-agent', { ip: '10.0.0.1' })];
+      expect(verdict(shared, { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).allowed).toBe(false);
+      // AND a pod that has terminated has released its address to the running one
+      const completed = { ...(pod('b/job-run', { ip: '10.0.0.1' }) as { status: object }), status: { phase: 'Succeeded', podIP: '10.0.0.1' } };
+      expect(verdict([...objects, completed], { from: 'ip:10.0.0.1', to: 'a/server', port: 80 }).allowed).toBe(true);
+    });
+
     test('both ends outside the cluster is not a question the manifests answer', () => {
       expect(() => parseAccessRequest({ from: 'ip:192.0.2.1', to: 'ip:203.0.113.7', port: 443 }, 'request')).toThrow('cannot both be addresses');
       expect(() => parseAccessRequest({ from: 'a/client', to: 'ip:not-an-address', port: 443 }, 'request')).toThrow('not a valid ip:ADDRESS');

@@ -32,6 +32,10 @@ export function peerAuthentication(name: string, spec: unknown, metadata: Record
   return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name, namespace: ns, ...metadata }, spec };
 }
 
+export function requestAuthentication(name: string, spec: unknown, metadata: Record<string, unknown> = {}, ns = 'shop') {
+  return { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name, namespace: ns, ...metadata }, spec };
+}
+
 export function networkPolicy(name: string, spec: unknown, ns = 'shop') {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
 }
