@@ -133,26 +133,32 @@ export function describeOutside(cells: OutsideCells, partition: OutsidePartition
       entries.push({ direction: 'ingress', workload: first.workload, port: first.port, protocol: first.protocol, addresses: describeAddresses(runs, partition), ...reason(first) });
       continue;
     }
-    // Addresses that are allowed the same ports go together.
-    const portsByAddress = new Map<number, number[]>();
-    for (const cell of group) portsByAddress.set(cell.address, [...(portsByAddress.get(cell.address) ?? []), cell.portRun as number]);
-    const byPorts = new Map<string, { addresses: number[]; ports: number[]; first: Cell }>();
-    for (const [address, ports] of portsByAddress) {
-      ports.sort((a, b) => a - b);
-      const key = ports.join(',');
-      const entry = byPorts.get(key) ?? { addresses: [], ports, first: group.find((cell) => cell.address === address) as Cell };
-      entry.addresses.push(address);
-      byPorts.set(key, entry);
-    }
-    for (const { addresses, ports, first: cell } of byPorts.values()) {
-      entries.push({
-        direction: 'egress', workload: cell.workload, protocol: cell.protocol,
-        ports: describePorts(ports.map((i) => partition.ports[i]), partition, cell.protocol),
-        addresses: describeAddresses(addresses.sort((a, b) => a - b).map((i) => partition.addresses[i]), partition),
-        ...reason(cell),
-      });
-    }
+    entries.push(...egressEntries(group).map(({ cell, addresses, ports }) => ({
+      direction: 'egress' as const, workload: cell.workload, protocol: cell.protocol,
+      ports: describePorts(ports.map((i) => partition.ports[i]), partition, cell.protocol),
+      addresses: describeAddresses(addresses.map((i) => partition.addresses[i]), partition),
+      ...reason(cell),
+    })));
   }
   return entries.sort((a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.direction, b.direction)
     || (a.port ?? 0) - (b.port ?? 0) || compareStrings(a.protocol, b.protocol) || compareStrings(a.addresses, b.addresses) || compareStrings(a.ports ?? '', b.ports ?? ''));
+}
+
+/** The cells of one workload's egress over one protocol, grouped: addresses allowed the same ports go together. */
+function egressEntries(group: readonly Cell[]): Array<{ cell: Cell; addresses: number[]; ports: number[] }> {
+  const byAddress = new Map<number, { cell: Cell; ports: number[] }>();
+  for (const cell of group) {
+    const entry = byAddress.get(cell.address);
+    if (entry) entry.ports.push(cell.portRun as number);
+    else byAddress.set(cell.address, { cell, ports: [cell.portRun as number] });
+  }
+  const byPorts = new Map<string, { cell: Cell; addresses: number[]; ports: number[] }>();
+  for (const [address, { cell, ports }] of [...byAddress].sort(([a], [b]) => a - b)) {
+    ports.sort((a, b) => a - b);
+    const key = ports.join(',');
+    const entry = byPorts.get(key);
+    if (entry) entry.addresses.push(address);
+    else byPorts.set(key, { cell, addresses: [address], ports });
+  }
+  return [...byPorts.values()];
 }
