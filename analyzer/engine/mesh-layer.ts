@@ -35,6 +35,14 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   if (setting.mode === 'STRICT' && plaintextBecause) {
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
   }
+  if (setting.mode === 'DISABLE' && !plaintextBecause && connection.origin.kind === 'workload') {
+    // Only a headless Service's cluster gets here (see plaintextToDestination): its DISABLE chains take
+    // the TLS handshake for plaintext (listener_inbound.go getFilterChainMatchOptions).
+    return {
+      allowed: false,
+      reason: `the client sidecar sends mTLS (auto mTLS for a headless Service does not read workload PeerAuthentications), but PeerAuthentication DISABLE (${setting.decidedBy}) on ${destination.id} port ${port} accepts plaintext only`,
+    };
+  }
   // A port a Service declares as TCP gets a TCP filter chain: the sidecar sees a connection, not the
   // requests in it, so HTTP-only rule fields cannot match (declared HTTP and sniffed ports see requests).
   const tcpOnly = target.declaredPorts.get(port) === 'tcp';
@@ -159,7 +167,10 @@ function plaintextToDestination(index: PolicyIndex, destination: Workload, port:
   if (tlsMode !== 'istio' && !dialed.every(({ service }) => service.headless)) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
   const headless = facts.plaintextEndpoints.get(port);
   if (headless) return headless;
-  if (disabled) return `PeerAuthentication DISABLE on port ${port}`;
+  // mtls_checker.go marks an EDS endpoint whose own PeerAuthentication says DISABLE for plaintext; a
+  // headless Service's ORIGINAL_DST cluster has no endpoints to mark and keeps mTLS for all of them
+  // (cluster_tls.go applyUpstreamTLSSettings).
+  if (disabled && !dialed.every(({ service }) => service.headless)) return `PeerAuthentication DISABLE on port ${port}`;
   if (facts.clientMtls.mode === 'DISABLE') return namespaceDisabled(destination, facts.clientMtls);
   return undefined;
 }

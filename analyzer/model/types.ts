@@ -248,6 +248,8 @@ export interface MeshSettings {
    * manifests carry the `istio` ConfigMap; undefined when they do not (the providers are unknown).
    */
   readonly extAuthzProviders?: readonly string[];
+  /** Those of `extAuthzProviders` that also authorize TCP connections (envoyExtAuthzGrpc); absent: none known. */
+  readonly extAuthzTcpProviders?: readonly string[];
   /** MeshConfig enableAutoMtls (default true): without it client sidecars send plaintext unless a DestinationRule says otherwise. */
   readonly autoMtls: boolean;
   /** MeshConfig defaultConfig.gatewayTopology.numTrustedProxies (default 0): X-Forwarded-For hops gateways trust. */

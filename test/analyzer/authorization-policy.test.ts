@@ -105,9 +105,31 @@ describe('AuthorizationPolicy: which policies apply', () => {
       expect([verdict(objects, get('/a/x')).allowed, verdict(objects, get('/b/x')).allowed, verdict(objects, get('/c')).allowed]).toEqual([false, false, true]);
       const one = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*')]);
       expect(verdict(one, get('/a/x')).allowed).toBe(true);
-      // Dry-run policies are not counted as a second provider.
-      const dryRunB = authorizationPolicy('shop/cb', { action: 'CUSTOM', provider: { name: 'b' }, rules: [{}] }, { 'istio.io/dry-run': 'true' });
-      expect(verdict(meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), dryRunB]), get('/a/x')).allowed).toBe(true);
+      // build() makes a rule set per provider for dry-run policies too, and buildHTTP counts the providers
+      // of both: a dry-run policy's provider is a second provider. Its own (dry-run) rules deny nothing.
+      const dryRunB = authorizationPolicy('shop/cb', { action: 'CUSTOM', provider: { name: 'b' }, rules: [{ to: [{ operation: { paths: ['/b/*'] } }] }] }, { 'istio.io/dry-run': 'true' });
+      const withDryRun = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), dryRunB]);
+      expect([verdict(withDryRun, get('/a/x')).allowed, verdict(withDryRun, get('/b/x')).allowed]).toEqual([false, true]);
+    });
+  });
+
+  // BUILDER buildHTTP/buildTCP: with a usable provider, the rules of dry-run CUSTOM policies become the RBAC
+  // filter's enforced `rules`, built with action DENY ("if providerShadowRules != nil ... rbac.Rules = providerShadowRules").
+  describe('BUILDER: a dry-run CUSTOM policy whose provider istiod can use', () => {
+    const meshConfig = (mesh: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
+    const dryRun = onApi('ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] }, { 'istio.io/dry-run': 'true' });
+
+    test('denies the HTTP requests its rules match; an HTTP provider has no TCP filter', () => {
+      const providers = meshConfig('extensionProviders:\n- name: opa\n  envoyExtAuthzHttp: {service: opa.opa.svc.cluster.local, port: 8181}\n');
+      const objects = meshedPair([providers, dryRun]);
+      expect(verdict(objects, get('/admin/users'))).toEqual({ allowed: false, layer: 'mesh', reason: expect.stringContaining('dry-run CUSTOM rule 0') });
+      expect(verdict(objects, get('/home')).allowed).toBe(true);
+      expect(verdict(meshedPair([providers, dryRun], 'tcp-db'), tcp).allowed).toBe(true);
+    });
+
+    test('a gRPC provider also filters TCP, where the rule loses its paths and matches every connection', () => {
+      const objects = meshedPair([meshConfig('extensionProviders:\n- name: opa\n  envoyExtAuthzGrpc: {service: opa.opa.svc.cluster.local, port: 9191}\n'), dryRun], 'tcp-db');
+      expect(verdict(objects, tcp).allowed).toBe(false);
     });
   });
 

@@ -109,6 +109,17 @@ describe('TLS: when auto mTLS sends plaintext from a capturing client', () => {
     const odd = [...objects, member('db-b', { 'security.istio.io/tlsMode': 'foo' })];
     expect([verdict(odd, request).allowed, verdict(odd, { ...request, to: 'shop/db-b' }).allowed]).toEqual([true, true]);
   });
+
+  test('PASSTHRU + TLS: a workload DISABLE does not stop mTLS to a headless Service\'s endpoint (no per-endpoint check), and its listener cannot read it', () => {
+    const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'tcp', port: 5432 }] } };
+    const disable = peerAuthentication('shop/db', { selector: { matchLabels: { app: 'db' } }, mtls: { mode: 'DISABLE' } });
+    const objects = [meshed, ...legacy, deployment('shop/web'), deployment('shop/db', { ports: [{ port: 5432 }] }), disable];
+    const fromWebToDb = { from: 'shop/web', to: 'shop/db', port: 5432 };
+    expect(verdict([...objects, headless], fromWebToDb)).toMatchObject({ allowed: false, reason: expect.stringContaining('accepts plaintext only') });
+    expect(verdict([...objects, headless], { ...fromWebToDb, from: 'legacy/client' }).allowed).toBe(true);
+    // Behind a ClusterIP Service the endpoint is marked mTLS-disabled: the client sends plaintext.
+    expect(verdict([...objects, service('shop/db', [['tcp', 5432]])], fromWebToDb).allowed).toBe(true);
+  });
 });
 
 describe('CONVERSION: a TCP Service port named udp-* is UDP for Istio', () => {
