@@ -107,6 +107,7 @@ export function selectApplicable(
  * - a usable provider: the enforced rules are shadow rules that only trigger the external authorizer
  *   (not judged here), while the dry-run rules become the RBAC filter's enforced `rules`, whose action
  *   is DENY: what they match is denied. On TCP only a provider with a TCP filter (gRPC) gets them.
+ * Without the mesh config (providers unknown) CUSTOM policies are left unenforced.
  * Returns the deny list to join, or why the policy is not enforced here.
  */
 function customPlacement(policy: AuthorizationPolicy, providerCount: number, providers: ExtAuthzProviders): 'deny' | 'httpDeny' | string {
@@ -114,6 +115,9 @@ function customPlacement(policy: AuthorizationPolicy, providerCount: number, pro
   const usable = providerCount === 1 && (providers.usable === undefined || providers.usable.includes(provider));
   if (!usable) return policy.dryRun ? 'dry-run; its provider is unusable or one of several, so istiod drops its rules' : 'deny';
   if (!policy.dryRun) return 'external authorizer';
+  // Without the mesh config the provider may be one istiod cannot build, which drops the dry-run
+  // rules: like an enforced CUSTOM policy of an unknown provider, it is left unenforced.
+  if (providers.usable === undefined) return 'dry-run; its provider is unknown without the mesh config';
   return providers.servingTcp?.includes(provider) ? 'deny' : 'httpDeny';
 }
 

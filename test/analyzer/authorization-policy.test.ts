@@ -131,6 +131,10 @@ describe('AuthorizationPolicy: which policies apply', () => {
       const objects = meshedPair([meshConfig('extensionProviders:\n- name: opa\n  envoyExtAuthzGrpc: {service: opa.opa.svc.cluster.local, port: 9191}\n'), dryRun], 'tcp-db');
       expect(verdict(objects, tcp).allowed).toBe(false);
     });
+
+    test('without the istio ConfigMap the provider is unknown (istiod drops dry-run rules of a provider it cannot use): not enforced', () => {
+      expect(verdict(meshedPair([dryRun]), get('/admin'))).toMatchObject({ allowed: true, reason: expect.stringContaining('provider is unknown') });
+    });
   });
 
   test('an AUDIT policy only logs, and the reason says so', () => {
