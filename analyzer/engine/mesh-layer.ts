@@ -1,8 +1,9 @@
 import { AuthorizationDecision, authorize } from '../mesh/authorization';
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
+import { normalizeRequestPath } from '../mesh/path-normalization';
 import { MtlsSetting } from '../mesh/peer-authentication';
 import { DialedPort } from '../mesh/protocol';
-import { Workload } from '../model/types';
+import { PathNormalization, Workload } from '../model/types';
 import { Connection } from './connection';
 import { PolicyIndex } from './policy-index';
 
@@ -78,9 +79,16 @@ function authorizeConnection(index: PolicyIndex, connection: Connection, mtlsFro
     sourceIps,
     destinationIps: destination.podIPs.length > 0 ? destination.podIPs : undefined,
     port,
-    http: tcpOnly ? undefined : connection.http,
+    http: tcpOnly ? undefined : normalizedRequest(connection.http, index.inventory.mesh.pathNormalization),
     xffTrustedHops: target.xffTrustedHops,
   }, destination.id);
+}
+
+/** The request as the proxy's HTTP filters see it: its path normalized by the connection manager first. */
+function normalizedRequest(http: Connection['http'], mode: PathNormalization): Connection['http'] {
+  if (typeof http !== 'object' || http.path === undefined) return http;
+  const path = normalizeRequestPath(http.path, mode);
+  return path === http.path ? http : { ...http, path };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parseYamlValue } from '../load/documents';
 import { ObjectReader, asRecord } from './fields';
-import { MeshSettings } from './types';
+import { MeshSettings, PathNormalization } from './types';
 
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
@@ -29,6 +29,7 @@ export function resolveMeshSettings(configMaps: readonly ObjectReader[], options
     rootNamespace: options.rootNamespace ?? meshConfig.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
     autoMtls: meshConfig.autoMtls ?? true,
     gatewayTrustedProxies: meshConfig.gatewayTrustedProxies ?? 0,
+    pathNormalization: meshConfig.pathNormalization ?? 'BASE',
     // A ConfigMap without providers is a mesh without any (Istio's default MeshConfig has none).
     ...(configMap ? { extAuthzProviders: meshConfig.extAuthzProviders ?? [] } : {}),
     ...(meshConfig.extAuthzTcpProviders ? { extAuthzTcpProviders: meshConfig.extAuthzTcpProviders } : {}),
@@ -51,6 +52,7 @@ interface MeshConfigFields {
   extAuthzTcpProviders?: string[];
   autoMtls?: boolean;
   gatewayTrustedProxies?: number;
+  pathNormalization?: PathNormalization;
 }
 
 /**
@@ -91,7 +93,9 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
     .map((raw, index) => reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {}));
   const autoMtls = record.enableAutoMtls;
   const trustedProxies = numTrustedProxies(record.defaultConfig);
+  const pathNormalization = pathNormalizationOf(record.pathNormalization);
   return {
+    ...(pathNormalization ? { pathNormalization } : {}),
     ...(typeof autoMtls === 'boolean' ? { autoMtls } : {}),
     ...(trustedProxies !== undefined ? { gatewayTrustedProxies: trustedProxies } : {}),
     ...(providers.length > 0 ? { extAuthzProviders: providers.map(({ name }) => name) } : {}),
@@ -101,6 +105,18 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
     ...(rootNamespace ? { rootNamespace } : {}),
     ...(aliases ? { trustDomainAliases: [...aliases] } : {}),
   };
+}
+
+/**
+ * MeshConfig pathNormalization.normalization (jsonpb: the enum name, or its number); DEFAULT is BASE.
+ * Undefined when absent or not a known value.
+ */
+function pathNormalizationOf(raw: unknown): PathNormalization | undefined {
+  const value = asRecord(raw)?.normalization;
+  const byNumber = ['DEFAULT', 'NONE', 'BASE', 'MERGE_SLASHES', 'DECODE_AND_MERGE_SLASHES'];
+  const name = typeof value === 'number' ? byNumber[value] : value;
+  if (name === 'DEFAULT') return 'BASE';
+  return name === 'NONE' || name === 'BASE' || name === 'MERGE_SLASHES' || name === 'DECODE_AND_MERGE_SLASHES' ? name : undefined;
 }
 
 /**

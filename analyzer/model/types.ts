@@ -239,6 +239,9 @@ export interface RbacBinding {
   readonly subjects: readonly RbacSubject[];
 }
 
+/** MeshConfig ProxyPathNormalization values (DEFAULT is BASE). */
+export type PathNormalization = 'NONE' | 'BASE' | 'MERGE_SLASHES' | 'DECODE_AND_MERGE_SLASHES';
+
 export interface MeshSettings {
   readonly trustDomain: string;
   readonly trustDomainAliases: readonly string[];
@@ -254,6 +257,8 @@ export interface MeshSettings {
   readonly autoMtls: boolean;
   /** MeshConfig defaultConfig.gatewayTopology.numTrustedProxies (default 0): X-Forwarded-For hops gateways trust. */
   readonly gatewayTrustedProxies: number;
+  /** MeshConfig pathNormalization.normalization (DEFAULT is BASE): what proxies do to request paths before authorization. */
+  readonly pathNormalization: PathNormalization;
 }
 
 export interface Inventory {

@@ -292,6 +292,23 @@ describe('AuthorizationPolicy: rule structure', () => {
     expect(allowed.map((path) => verdict(objects, get(path)).allowed)).toEqual(allowed.map(() => true));
   });
 
+  // listener_builder.go "Setup normalization" + Envoy maybeNormalizePath: the connection manager rewrites :path
+  // before the RBAC filter, so request.headers[:path] sees it normalized too; the mesh config picks the mode.
+  test('MESHCONFIG pathNormalization: NONE matches paths as sent, MERGE_SLASHES merges, DECODE_AND_MERGE_SLASHES also decodes %2F/%5C', () => {
+    const meshConfig = (mode: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: `pathNormalization:\n  normalization: ${mode}\n` } });
+    const denyAdmin = onApi('deny', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] });
+    const denied = (mode: string, paths: string[]) => paths.map((path) => !verdict(meshedPair([meshConfig(mode), denyAdmin]), get(path)).allowed);
+    expect(denied('NONE', ['/public/../admin', '/%61dmin', '/admin?x=1'])).toEqual([false, false, true]);
+    expect(denied('MERGE_SLASHES', ['//admin', '/a/..//admin', '/%2Fadmin'])).toEqual([true, true, false]);
+    expect(denied('DECODE_AND_MERGE_SLASHES', ['/%2fadmin', '/%5Cadmin', '/files%2Fadmin'])).toEqual([true, true, false]);
+    expect(denied('DEFAULT', ['/public/../admin', '//admin'])).toEqual([true, false]);
+  });
+
+  test('request.headers[:path] sees the normalized path (with its query)', () => {
+    const objects = meshedPair([onApi('deny', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[:path]', values: ['/admin?*', '/admin'] }] }] })]);
+    expect(['/public/../admin', '/%61dmin?x=1', '/admin/x'].map((path) => verdict(objects, get(path)).allowed)).toEqual([false, false, true]);
+  });
+
   test('Istio path templates: {*} matches one segment, {**} any number', () => {
     const objects = meshedPair([onApi('p', { rules: [{ to: [{ operation: { paths: ['/users/{*}/info', '/files/{**}'] } }] }] })]);
     expect([get('/users/7/info'), get('/users/7/8/info'), get('/files/a/b/c')].map((r) => verdict(objects, r).allowed)).toEqual([true, false, true]);
