@@ -18,6 +18,12 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   const { destination, port, protocol } = connection;
   const target = index.facts(destination);
   if (!destination.sidecar.injected) {
+    // Auto mTLS reads only the endpoint's tlsMode label (conversion.go PodTLSMode): a pod without sidecar
+    // that carries tlsMode=istio gets mTLS from meshed clients, which its application cannot read.
+    if (protocol === 'TCP' && destination.labels.get(TLS_MODE_LABEL) === 'istio'
+      && !plaintextCause(index, connection, target.mtls(port).mode === 'DISABLE')) {
+      return { allowed: false, reason: `${destination.id} has no sidecar (${destination.sidecar.because}) but is labelled ${TLS_MODE_LABEL}=istio, so the client sidecar sends mTLS, which the application cannot read` };
+    }
     return { allowed: true, reason: `${destination.id} has no sidecar (${destination.sidecar.because}): no mesh policy applies` };
   }
   if (protocol !== 'TCP') {
