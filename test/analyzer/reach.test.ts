@@ -168,7 +168,7 @@ describe('reach: the indexed evaluation equals the exhaustive one (property)', (
         netpols: [{ namespace: 'x', podSelector: {}, types: ['Egress'], ingress: [], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'x' } }, podSelector: {} }], ports: [{ port: 80 }] }] }],
         authz: [{ namespace: 'x', action: 'ALLOW', selector: undefined, rules: [] }],
         strict: [],
-      } as Cluster]],
+      } as unknown as Cluster]],
     });
   });
 
