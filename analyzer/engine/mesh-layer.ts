@@ -43,8 +43,8 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
   }
   if (setting.mode === 'DISABLE' && !plaintextBecause && connection.origin.kind === 'workload') {
-    // Only a headless Service's cluster gets here (see plaintextToDestination): its DISABLE chains take
-    // the TLS handshake for plaintext (listener_inbound.go getFilterChainMatchOptions).
+    // Only a sidecar's cluster for a headless Service gets here (see plaintextToDestination): the DISABLE
+    // chains take the TLS handshake for plaintext (listener_inbound.go getFilterChainMatchOptions).
     return {
       allowed: false,
       reason: `the client sidecar sends mTLS (auto mTLS for a headless Service does not read workload PeerAuthentications), but PeerAuthentication DISABLE (${setting.decidedBy}) on ${destination.id} port ${port} accepts plaintext only`,
@@ -154,7 +154,7 @@ function plaintextCause(index: PolicyIndex, connection: Connection, disabled: bo
   if (outbound) {
     return { reason: `the sidecar of ${source.id} does not capture the connection (${outbound})`, generic: `the source's sidecar does not capture the connection (${outbound})` };
   }
-  const destinationSide = plaintextToDestination(index, destination, port, disabled);
+  const destinationSide = plaintextToDestination(index, destination, port, disabled, source.sidecar.gateway);
   return destinationSide === undefined ? undefined : { reason: destinationSide, generic: destinationSide };
 }
 
@@ -164,8 +164,11 @@ interface PlaintextCause {
   readonly generic: string;
 }
 
-/** Why a capturing client sidecar would send plaintext to this destination port, whichever the client. */
-function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean): string | undefined {
+/**
+ * Why a capturing client proxy would send plaintext to this destination port, whichever the client;
+ * `gatewayClient`: the client is a gateway, which reaches headless Services through EDS too.
+ */
+function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean, gatewayClient = false): string | undefined {
   const facts = index.facts(destination);
   if (!facts.declaredPorts.has(port)) {
     // A TCP Service port Istio still takes for UDP: its name or appProtocol says udp.
@@ -174,17 +177,18 @@ function plaintextToDestination(index: PolicyIndex, destination: Workload, port:
       : undeclaredPort(destination, port);
   }
   if (!index.inventory.mesh.autoMtls) return 'the mesh config sets enableAutoMtls: false, so client sidecars send plaintext';
-  // Behind a headless Service the cluster's TLS is decided for all endpoints at once (plaintextEndpoints);
-  // otherwise endpoint by endpoint, by its tlsMode label (mtls_checker.go).
+  // A sidecar reaches a headless Service through an ORIGINAL_DST cluster, whose TLS is decided for all
+  // endpoints at once (plaintextEndpoints); otherwise, and always for a gateway ("Gateways cannot use
+  // passthrough clusters. So fallback to EDS", cluster.go), EDS endpoint by endpoint: by its tlsMode
+  // label, and plaintext when its own PeerAuthentication says DISABLE (mtls_checker.go,
+  // cluster_tls.go applyUpstreamTLSSettings).
   const dialed = facts.dialedPorts.get(port) ?? [];
+  const wholeCluster = !gatewayClient && dialed.every(({ service }) => service.headless);
   const tlsMode = destination.labels.get(TLS_MODE_LABEL);
-  if (tlsMode !== 'istio' && !dialed.every(({ service }) => service.headless)) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
+  if (tlsMode !== 'istio' && !wholeCluster) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
   const headless = facts.plaintextEndpoints.get(port);
   if (headless) return headless;
-  // mtls_checker.go marks an EDS endpoint whose own PeerAuthentication says DISABLE for plaintext; a
-  // headless Service's ORIGINAL_DST cluster has no endpoints to mark and keeps mTLS for all of them
-  // (cluster_tls.go applyUpstreamTLSSettings).
-  if (disabled && !dialed.every(({ service }) => service.headless)) return `PeerAuthentication DISABLE on port ${port}`;
+  if (disabled && !wholeCluster) return `PeerAuthentication DISABLE on port ${port}`;
   if (facts.clientMtls.mode === 'DISABLE') return namespaceDisabled(destination, facts.clientMtls);
   return undefined;
 }
