@@ -1,8 +1,9 @@
 import { AuthorizationDecision, authorize } from '../mesh/authorization';
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
+import { normalizeRequestPath } from '../mesh/path-normalization';
 import { MtlsSetting } from '../mesh/peer-authentication';
 import { DialedPort } from '../mesh/protocol';
-import { Workload } from '../model/types';
+import { PathNormalization, Workload } from '../model/types';
 import { Connection } from './connection';
 import { PolicyIndex } from './policy-index';
 
@@ -17,6 +18,12 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   const { destination, port, protocol } = connection;
   const target = index.facts(destination);
   if (!destination.sidecar.injected) {
+    // Auto mTLS reads only the endpoint's tlsMode label (conversion.go PodTLSMode): a pod without sidecar
+    // that carries tlsMode=istio gets mTLS from meshed clients, which its application cannot read.
+    if (protocol === 'TCP' && destination.labels.get(TLS_MODE_LABEL) === 'istio'
+      && !plaintextCause(index, connection, target.mtls(port).mode === 'DISABLE')) {
+      return { allowed: false, reason: `${destination.id} has no sidecar (${destination.sidecar.because}) but is labelled ${TLS_MODE_LABEL}=istio, so the client sidecar sends mTLS, which the application cannot read` };
+    }
     return { allowed: true, reason: `${destination.id} has no sidecar (${destination.sidecar.because}): no mesh policy applies` };
   }
   if (protocol !== 'TCP') {
@@ -34,6 +41,14 @@ export function decideMesh(index: PolicyIndex, connection: Connection): Authoriz
   }
   if (setting.mode === 'STRICT' && plaintextBecause) {
     return { allowed: false, reason: strictReason(setting, destination, port, plaintextBecause) };
+  }
+  if (setting.mode === 'DISABLE' && !plaintextBecause && connection.origin.kind === 'workload') {
+    // Only a sidecar's cluster for a headless Service gets here (see plaintextToDestination): the DISABLE
+    // chains take the TLS handshake for plaintext (listener_inbound.go getFilterChainMatchOptions).
+    return {
+      allowed: false,
+      reason: `the client sidecar sends mTLS (auto mTLS for a headless Service does not read workload PeerAuthentications), but PeerAuthentication DISABLE (${setting.decidedBy}) on ${destination.id} port ${port} accepts plaintext only`,
+    };
   }
   // A port a Service declares as TCP gets a TCP filter chain: the sidecar sees a connection, not the
   // requests in it, so HTTP-only rule fields cannot match (declared HTTP and sniffed ports see requests).
@@ -70,9 +85,16 @@ function authorizeConnection(index: PolicyIndex, connection: Connection, mtlsFro
     sourceIps,
     destinationIps: destination.podIPs.length > 0 ? destination.podIPs : undefined,
     port,
-    http: tcpOnly ? undefined : connection.http,
+    http: tcpOnly ? undefined : normalizedRequest(connection.http, index.inventory.mesh.pathNormalization),
     xffTrustedHops: target.xffTrustedHops,
   }, destination.id);
+}
+
+/** The request as the proxy's HTTP filters see it: its path normalized by the connection manager first. */
+function normalizedRequest(http: Connection['http'], mode: PathNormalization): Connection['http'] {
+  if (typeof http !== 'object' || http.path === undefined) return http;
+  const path = normalizeRequestPath(http.path, mode);
+  return path === http.path ? http : { ...http, path };
 }
 
 /**
@@ -132,7 +154,7 @@ function plaintextCause(index: PolicyIndex, connection: Connection, disabled: bo
   if (outbound) {
     return { reason: `the sidecar of ${source.id} does not capture the connection (${outbound})`, generic: `the source's sidecar does not capture the connection (${outbound})` };
   }
-  const destinationSide = plaintextToDestination(index, destination, port, disabled);
+  const destinationSide = plaintextToDestination(index, destination, port, disabled, source.sidecar.gateway);
   return destinationSide === undefined ? undefined : { reason: destinationSide, generic: destinationSide };
 }
 
@@ -142,8 +164,11 @@ interface PlaintextCause {
   readonly generic: string;
 }
 
-/** Why a capturing client sidecar would send plaintext to this destination port, whichever the client. */
-function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean): string | undefined {
+/**
+ * Why a capturing client proxy would send plaintext to this destination port, whichever the client;
+ * `gatewayClient`: the client is a gateway, which reaches headless Services through EDS too.
+ */
+function plaintextToDestination(index: PolicyIndex, destination: Workload, port: number, disabled: boolean, gatewayClient = false): string | undefined {
   const facts = index.facts(destination);
   if (!facts.declaredPorts.has(port)) {
     // A TCP Service port Istio still takes for UDP: its name or appProtocol says udp.
@@ -152,14 +177,18 @@ function plaintextToDestination(index: PolicyIndex, destination: Workload, port:
       : undeclaredPort(destination, port);
   }
   if (!index.inventory.mesh.autoMtls) return 'the mesh config sets enableAutoMtls: false, so client sidecars send plaintext';
-  // Behind a headless Service the cluster's TLS is decided for all endpoints at once (plaintextEndpoints);
-  // otherwise endpoint by endpoint, by its tlsMode label (mtls_checker.go).
+  // A sidecar reaches a headless Service through an ORIGINAL_DST cluster, whose TLS is decided for all
+  // endpoints at once (plaintextEndpoints); otherwise, and always for a gateway ("Gateways cannot use
+  // passthrough clusters. So fallback to EDS", cluster.go), EDS endpoint by endpoint: by its tlsMode
+  // label, and plaintext when its own PeerAuthentication says DISABLE (mtls_checker.go,
+  // cluster_tls.go applyUpstreamTLSSettings).
   const dialed = facts.dialedPorts.get(port) ?? [];
+  const wholeCluster = !gatewayClient && dialed.every(({ service }) => service.headless);
   const tlsMode = destination.labels.get(TLS_MODE_LABEL);
-  if (tlsMode !== 'istio' && !dialed.every(({ service }) => service.headless)) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
+  if (tlsMode !== 'istio' && !wholeCluster) return `${destination.id} is labelled ${TLS_MODE_LABEL}=${tlsMode ?? '(none)'}, so auto mTLS sends it plaintext`;
   const headless = facts.plaintextEndpoints.get(port);
   if (headless) return headless;
-  if (disabled) return `PeerAuthentication DISABLE on port ${port}`;
+  if (disabled && !wholeCluster) return `PeerAuthentication DISABLE on port ${port}`;
   if (facts.clientMtls.mode === 'DISABLE') return namespaceDisabled(destination, facts.clientMtls);
   return undefined;
 }

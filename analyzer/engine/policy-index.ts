@@ -83,7 +83,9 @@ export class PolicyIndex {
       },
       ingressPolicies: policies.filter((policy) => policy.ingress !== undefined),
       egressPolicies: policies.filter((policy) => policy.egress !== undefined),
-      authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace, this.inventory.mesh.extAuthzProviders),
+      authorization: selectApplicable(workload, relevant(this.authorizationByNamespace), rootNamespace, {
+        usable: this.inventory.mesh.extAuthzProviders, servingTcp: this.inventory.mesh.extAuthzTcpProviders,
+      }),
       mtls: mtlsSettingsFor(workload, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       clientMtls: namespaceMtlsSetting(workload.namespace, relevant(this.peerAuthenticationsByNamespace), rootNamespace),
       declaredPorts: declaredPorts(selecting, workload.ports),

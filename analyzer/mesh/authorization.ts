@@ -13,6 +13,11 @@ export interface CompiledPolicy {
 /** The enforced policies of one workload, by action. */
 export interface ApplicablePolicies {
   readonly deny: readonly CompiledPolicy[];
+  /**
+   * DENY rules the proxy installs on HTTP filter chains only: dry-run CUSTOM policies whose provider has
+   * no TCP ext_authz filter (see `customPlacement`). They never match a plain TCP connection.
+   */
+  readonly httpDeny: readonly CompiledPolicy[];
   readonly allow: readonly CompiledPolicy[];
   /**
    * Policies that apply but are not enforced here, described ("CUSTOM AuthorizationPolicy/ns/x (external
@@ -49,39 +54,71 @@ export function compilePolicy(policy: AuthorizationPolicy, trustDomains: readonl
   return { policy, rules: policy.rules.map((rule, index) => compileRule(rule, index, context)) };
 }
 
+/** What istiod can build for CUSTOM policies, from the mesh config (when the manifests carry it). */
+export interface ExtAuthzProviders {
+  /** Usable envoyExtAuthzHttp/Grpc providers; undefined when unknown (every provider is taken as usable). */
+  readonly usable?: readonly string[];
+  /** Those with a TCP ext_authz filter (envoyExtAuthzGrpc). */
+  readonly servingTcp?: readonly string[];
+}
+
 /**
  * Which policies a proxy enforces for a workload (pilot/pkg/model/authorization.go
  * ListAuthorizationPolicies): those of the root namespace and of the workload's namespace that attach
- * to it (see `attaches`); dry-run policies only log; AUDIT
- * only logs; unknown actions are dropped by istiod. A CUSTOM policy is up to its external authorizer,
- * unless the mesh config (when known) defines no such provider: then istiod turns its rules into DENY
- * rules (builder.go getBadCustomDenyRules, "will generate deny configs").
+ * to it (see `attaches`); dry-run policies only log; AUDIT only logs; unknown actions are dropped by
+ * istiod. CUSTOM policies are placed by `customPlacement`.
  */
 export function selectApplicable(
   workload: Workload,
   policies: readonly CompiledPolicy[],
   rootNamespace: string,
-  extAuthzProviders?: readonly string[],
+  providers: ExtAuthzProviders = {},
 ): ApplicablePolicies {
   const deny: CompiledPolicy[] = [];
+  const httpDeny: CompiledPolicy[] = [];
   const allow: CompiledPolicy[] = [];
   const notEnforced: string[] = [];
   const attached = policies.filter(({ policy }) => (policy.namespace === rootNamespace || policy.namespace === workload.namespace)
     && attaches(policy, workload));
-  // More than one CUSTOM provider on a workload needs PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS
-  // (off by default): without it istiod denies what all of them match (builder.go).
-  const providers = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM' && !policy.dryRun).map(({ policy }) => policy.provider ?? ''));
-  const unusable = (provider: string | undefined) => providers.size > 1 || (extAuthzProviders !== undefined && !extAuthzProviders.includes(provider ?? ''));
+  // builder.go build() makes a rule set per provider for every CUSTOM policy, dry-run ones included,
+  // so a dry-run policy's provider counts among the workload's providers.
+  const customProviders = new Set(attached.filter(({ policy }) => policy.action === 'CUSTOM').map(({ policy }) => policy.provider ?? ''));
   for (const compiled of attached) {
     const { policy } = compiled;
-    if (policy.dryRun) notEnforced.push(`${policy.action} ${policy.ref} (dry-run)`);
+    if (policy.action === 'CUSTOM') {
+      const placement = customPlacement(policy, customProviders.size, providers);
+      if (placement === 'deny') deny.push(compiled);
+      else if (placement === 'httpDeny') httpDeny.push(compiled);
+      else notEnforced.push(`CUSTOM ${policy.ref} (${placement})`);
+    } else if (policy.dryRun) notEnforced.push(`${policy.action} ${policy.ref} (dry-run)`);
     else if (policy.action === 'ALLOW') allow.push(compiled);
     else if (policy.action === 'DENY') deny.push(compiled);
-    else if (policy.action === 'CUSTOM' && unusable(policy.provider)) deny.push(compiled);
-    else if (policy.action === 'CUSTOM') notEnforced.push(`CUSTOM ${policy.ref} (external authorizer)`);
     else if (policy.action === 'AUDIT') notEnforced.push(`AUDIT ${policy.ref} (logging only)`);
   }
-  return { deny, allow, notEnforced };
+  return { deny, httpDeny, allow, notEnforced };
+}
+
+/**
+ * Where istiod 1.30 puts a CUSTOM policy's rules (builder.go buildHTTP/buildTCP; CUSTOM rules are
+ * built with action DENY):
+ * - the workload has more than one provider (PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS is off by
+ *   default), or the provider is not one istiod can build: "will generate deny configs" from the
+ *   enforced rules (getBadCustomDenyRules), the dry-run rules are dropped;
+ * - a usable provider: the enforced rules are shadow rules that only trigger the external authorizer
+ *   (not judged here), while the dry-run rules become the RBAC filter's enforced `rules`, whose action
+ *   is DENY: what they match is denied. On TCP only a provider with a TCP filter (gRPC) gets them.
+ * Without the mesh config (providers unknown) CUSTOM policies are left unenforced.
+ * Returns the deny list to join, or why the policy is not enforced here.
+ */
+function customPlacement(policy: AuthorizationPolicy, providerCount: number, providers: ExtAuthzProviders): 'deny' | 'httpDeny' | string {
+  const provider = policy.provider ?? '';
+  const usable = providerCount === 1 && (providers.usable === undefined || providers.usable.includes(provider));
+  if (!usable) return policy.dryRun ? 'dry-run; its provider is unusable or one of several, so istiod drops its rules' : 'deny';
+  if (!policy.dryRun) return 'external authorizer';
+  // Without the mesh config the provider may be one istiod cannot build, which drops the dry-run
+  // rules: like an enforced CUSTOM policy of an unknown provider, it is left unenforced.
+  if (providers.usable === undefined) return 'dry-run; its provider is unknown without the mesh config';
+  return providers.servingTcp?.includes(provider) ? 'deny' : 'httpDeny';
 }
 
 /** The label on a Gateway API gateway's pods naming their Gateway (policyattachment.go workloadGatewayName). */
@@ -112,7 +149,8 @@ function attaches(policy: AuthorizationPolicy, workload: Workload): boolean {
 export function authorize(applicable: ApplicablePolicies, request: MeshRequest, destination: string): AuthorizationDecision {
   const note = notEnforcedNote(applicable);
   const deniedWhen: HttpRuleMatch[] = [];
-  for (const { policy, rules } of applicable.deny) {
+  const denying = request.http === undefined || applicable.httpDeny.length === 0 ? applicable.deny : [...applicable.deny, ...applicable.httpDeny];
+  for (const { policy, rules } of denying) {
     for (const rule of rules) {
       const { result, constraints } = evaluateRule(rule, request, true);
       if (result === YES) {
@@ -144,6 +182,9 @@ export function authorize(applicable: ApplicablePolicies, request: MeshRequest, 
 
 function denyingRule(policy: AuthorizationPolicy, index: number): string {
   if (policy.action !== 'CUSTOM') return `DENY rule ${index}`;
+  if (policy.dryRun) {
+    return `dry-run CUSTOM rule ${index}: istiod installs the rules of a dry-run CUSTOM policy as the RBAC filter's enforced rules, whose action is DENY`;
+  }
   return `CUSTOM rule ${index}: istiod cannot use provider ${JSON.stringify(policy.provider ?? '')} (undefined or invalid in the mesh config, or one of several on the workload), so it denies what the rule matches`;
 }
 

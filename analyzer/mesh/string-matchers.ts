@@ -1,3 +1,5 @@
+import { urlPath } from './path-normalization';
+
 /**
  * The string matchers Istio generates for AuthorizationPolicy values
  * (pilot/pkg/security/authz/matcher/{string,header}.go, model/generator.go). Each returns a predicate
@@ -86,56 +88,19 @@ export function hostMatcher(value: string): Matcher {
 }
 
 /**
- * `paths`: matched against the path without query or fragment (Envoy url_path), as normalized by the
- * sidecar (see `normalizedPath`); Istio's path templates `{*}` (one segment) and `{**}` (any number of
- * segments) become regexes.
+ * `paths`: matched against the path without query or fragment (Envoy url_path) of the request, whose
+ * path the connection manager has normalized already (`normalizeRequestPath`); Istio's path templates
+ * `{*}` (one segment) and `{**}` (any number of segments) become regexes.
  */
 export function pathMatcher(value: string): Matcher {
   if (value.includes('{*}') || value.includes('{**}')) {
     const pattern = value.split(/(\{\*\*\}|\{\*\})/).map((part) =>
       part === '{**}' ? '.*' : part === '{*}' ? '[^/]+' : escapeRegex(part)).join('');
     const matches = regexMatcher(pattern);
-    return (path) => matches(normalizedPath(path));
+    return (path) => matches(urlPath(path));
   }
   const matches = prefixedMatcher(value, '');
-  return (path) => matches(normalizedPath(path));
-}
-
-/**
- * The path Envoy's RBAC filter sees under MeshConfig pathNormalization DEFAULT (= BASE, Envoy
- * `normalize_path`: RFC 3986 canonicalization, listener_builder.go): query and fragment dropped,
- * backslashes made slashes, percent-encoded unreserved characters decoded ("%61dmin" is "admin", "%2e" a dot), dot segments
- * removed ("/public/../admin" is "/admin"). Encoded slashes stay encoded and "//" stays (BASE merges
- * and decodes no slashes).
- */
-export function normalizedPath(path: string): string {
-  const end = path.search(/[?#]/);
-  // BASE also turns backslashes into slashes (Istio's "Authorization Policy Normalization").
-  const bare = (end < 0 ? path : path.slice(0, end)).replace(/\\/g, '/');
-  const decoded = bare.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return /[A-Za-z0-9\-._~]/.test(char) ? char : escape;
-  });
-  return removeDotSegments(decoded);
-}
-
-/** RFC 3986 section 5.2.4, on an absolute path. */
-function removeDotSegments(path: string): string {
-  if (!path.includes('.')) return path;
-  const output: string[] = [];
-  const segments = path.split('/');
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i];
-    const last = i === segments.length - 1;
-    if (segment === '.' || segment === '..') {
-      if (segment === '..' && output.length > 1) output.pop();
-      // "/a/." and "/a/.." end in a directory: keep the trailing slash.
-      if (last) output.push('');
-    } else {
-      output.push(segment);
-    }
-  }
-  return output.join('/') || '/';
+  return (path) => matches(urlPath(path));
 }
 
 /** Envoy safe_regex matches the whole string. */

@@ -1,6 +1,6 @@
 import { parseYamlValue } from '../load/documents';
 import { ObjectReader, asRecord } from './fields';
-import { MeshSettings } from './types';
+import { MeshSettings, PathNormalization } from './types';
 
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';
@@ -29,8 +29,10 @@ export function resolveMeshSettings(configMaps: readonly ObjectReader[], options
     rootNamespace: options.rootNamespace ?? meshConfig.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
     autoMtls: meshConfig.autoMtls ?? true,
     gatewayTrustedProxies: meshConfig.gatewayTrustedProxies ?? 0,
+    pathNormalization: meshConfig.pathNormalization ?? 'BASE',
     // A ConfigMap without providers is a mesh without any (Istio's default MeshConfig has none).
     ...(configMap ? { extAuthzProviders: meshConfig.extAuthzProviders ?? [] } : {}),
+    ...(meshConfig.extAuthzTcpProviders ? { extAuthzTcpProviders: meshConfig.extAuthzTcpProviders } : {}),
   };
 }
 
@@ -47,8 +49,10 @@ interface MeshConfigFields {
   trustDomainAliases?: string[];
   rootNamespace?: string;
   extAuthzProviders?: string[];
+  extAuthzTcpProviders?: string[];
   autoMtls?: boolean;
   gatewayTrustedProxies?: number;
+  pathNormalization?: PathNormalization;
 }
 
 /**
@@ -57,17 +61,24 @@ interface MeshConfigFields {
  * a port 1-65535. Whether the service exists (LookupCluster) is not judged: the manifests rarely hold
  * every namespace. A provider istiod cannot build turns the CUSTOM policies naming it into DENY.
  */
-function usableExtAuthzProviders(providers: readonly Record<string, unknown>[]): string[] {
+function usableExtAuthzProviders(providers: readonly Record<string, unknown>[]): UsableProvider[] {
   const names = providers.map((provider) => provider.name);
   return providers.flatMap((provider) => {
     const { name } = provider;
-    const settings = EXT_AUTHZ_KINDS.map((kind) => provider[kind]).find((value) => value !== undefined) as Record<string, unknown> | undefined;
+    const kind = EXT_AUTHZ_KINDS.find((candidate) => provider[candidate] !== undefined);
+    const settings = kind === undefined ? undefined : provider[kind] as Record<string, unknown>;
     if (typeof name !== 'string' || !settings || names.filter((other) => other === name).length > 1) return [];
     const validName = name.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name);
     const port = Number(settings.port);
     const usable = validName && typeof settings.service === 'string' && settings.service !== '' && Number.isInteger(port) && port >= 1 && port <= 65535;
-    return usable ? [name] : [];
+    // Only the gRPC kind has a network (TCP) ext_authz filter (extauthz.go generateGRPCConfig sets `tcp`).
+    return usable ? [{ name, servesTcp: kind === 'envoyExtAuthzGrpc' }] : [];
   });
+}
+
+interface UsableProvider {
+  readonly name: string;
+  readonly servesTcp: boolean;
 }
 
 function readMeshConfig(reader: ObjectReader): MeshConfigFields {
@@ -82,14 +93,30 @@ function readMeshConfig(reader: ObjectReader): MeshConfigFields {
     .map((raw, index) => reader.record(raw, `data.mesh.extensionProviders[${index}]`) ?? {}));
   const autoMtls = record.enableAutoMtls;
   const trustedProxies = numTrustedProxies(record.defaultConfig);
+  const pathNormalization = pathNormalizationOf(record.pathNormalization);
   return {
+    ...(pathNormalization ? { pathNormalization } : {}),
     ...(typeof autoMtls === 'boolean' ? { autoMtls } : {}),
     ...(trustedProxies !== undefined ? { gatewayTrustedProxies: trustedProxies } : {}),
-    ...(providers.length > 0 ? { extAuthzProviders: providers } : {}),
+    ...(providers.length > 0 ? { extAuthzProviders: providers.map(({ name }) => name) } : {}),
+    ...(providers.some(({ servesTcp }) => servesTcp)
+      ? { extAuthzTcpProviders: providers.filter(({ servesTcp }) => servesTcp).map(({ name }) => name) } : {}),
     ...(trustDomain ? { trustDomain } : {}),
     ...(rootNamespace ? { rootNamespace } : {}),
     ...(aliases ? { trustDomainAliases: [...aliases] } : {}),
   };
+}
+
+/**
+ * MeshConfig pathNormalization.normalization (jsonpb: the enum name, or its number); DEFAULT is BASE.
+ * Undefined when absent or not a known value.
+ */
+function pathNormalizationOf(raw: unknown): PathNormalization | undefined {
+  const value = asRecord(raw)?.normalization;
+  const byNumber = ['DEFAULT', 'NONE', 'BASE', 'MERGE_SLASHES', 'DECODE_AND_MERGE_SLASHES'];
+  const name = typeof value === 'number' ? byNumber[value] : value;
+  if (name === 'DEFAULT') return 'BASE';
+  return name === 'NONE' || name === 'BASE' || name === 'MERGE_SLASHES' || name === 'DECODE_AND_MERGE_SLASHES' ? name : undefined;
 }
 
 /**

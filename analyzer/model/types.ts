@@ -241,6 +241,9 @@ export interface RbacBinding {
   readonly subjects: readonly RbacSubject[];
 }
 
+/** MeshConfig ProxyPathNormalization values (DEFAULT is BASE). */
+export type PathNormalization = 'NONE' | 'BASE' | 'MERGE_SLASHES' | 'DECODE_AND_MERGE_SLASHES';
+
 export interface MeshSettings {
   readonly trustDomain: string;
   readonly trustDomainAliases: readonly string[];
@@ -250,10 +253,14 @@ export interface MeshSettings {
    * manifests carry the `istio` ConfigMap; undefined when they do not (the providers are unknown).
    */
   readonly extAuthzProviders?: readonly string[];
+  /** Those of `extAuthzProviders` that also authorize TCP connections (envoyExtAuthzGrpc); absent: none known. */
+  readonly extAuthzTcpProviders?: readonly string[];
   /** MeshConfig enableAutoMtls (default true): without it client sidecars send plaintext unless a DestinationRule says otherwise. */
   readonly autoMtls: boolean;
   /** MeshConfig defaultConfig.gatewayTopology.numTrustedProxies (default 0): X-Forwarded-For hops gateways trust. */
   readonly gatewayTrustedProxies: number;
+  /** MeshConfig pathNormalization.normalization (DEFAULT is BASE): what proxies do to request paths before authorization. */
+  readonly pathNormalization: PathNormalization;
 }
 
 export interface Inventory {

@@ -226,12 +226,15 @@ class SourceScan {
     const total = candidates.memberCount - 1;
     if (ingressSet !== 'all') {
       // Isolated for ingress: only its ingress candidates can pass; the rest is denied at the network.
-      exclusions.ingress.count += total - routeAll(ingressSet);
+      // (Route first: routing counts exclusions too, which `count += total - routeAll(...)` would overwrite.)
+      const admitted = routeAll(ingressSet);
+      exclusions.ingress.count += total - admitted;
     } else {
       const egress = candidates.egress();
       const admitters = this.egress.load(egress.admitters[destination.id]) as readonly number[];
       if (egress.unrestrictedMembers === 0) {
-        exclusions.egress.count += total - routeAll(admitters);
+        const admitted = routeAll(admitters);
+        exclusions.egress.count += total - admitted;
       } else {
         for (const source of classes) {
           if (egress.unrestricted[source.id] === 1 || this.egress.has(source.id)) route(source);

@@ -105,9 +105,35 @@ describe('AuthorizationPolicy: which policies apply', () => {
       expect([verdict(objects, get('/a/x')).allowed, verdict(objects, get('/b/x')).allowed, verdict(objects, get('/c')).allowed]).toEqual([false, false, true]);
       const one = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*')]);
       expect(verdict(one, get('/a/x')).allowed).toBe(true);
-      // Dry-run policies are not counted as a second provider.
-      const dryRunB = authorizationPolicy('shop/cb', { action: 'CUSTOM', provider: { name: 'b' }, rules: [{}] }, { 'istio.io/dry-run': 'true' });
-      expect(verdict(meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), dryRunB]), get('/a/x')).allowed).toBe(true);
+      // build() makes a rule set per provider for dry-run policies too, and buildHTTP counts the providers
+      // of both: a dry-run policy's provider is a second provider. Its own (dry-run) rules deny nothing.
+      const dryRunB = authorizationPolicy('shop/cb', { action: 'CUSTOM', provider: { name: 'b' }, rules: [{ to: [{ operation: { paths: ['/b/*'] } }] }] }, { 'istio.io/dry-run': 'true' });
+      const withDryRun = meshedPair([meshConfig(providers), custom('ca', 'a', '/a/*'), dryRunB]);
+      expect([verdict(withDryRun, get('/a/x')).allowed, verdict(withDryRun, get('/b/x')).allowed]).toEqual([false, true]);
+    });
+  });
+
+  // BUILDER buildHTTP/buildTCP: with a usable provider, the rules of dry-run CUSTOM policies become the RBAC
+  // filter's enforced `rules`, built with action DENY ("if providerShadowRules != nil ... rbac.Rules = providerShadowRules").
+  describe('BUILDER: a dry-run CUSTOM policy whose provider istiod can use', () => {
+    const meshConfig = (mesh: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh } });
+    const dryRun = onApi('ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] }, { 'istio.io/dry-run': 'true' });
+
+    test('denies the HTTP requests its rules match; an HTTP provider has no TCP filter', () => {
+      const providers = meshConfig('extensionProviders:\n- name: opa\n  envoyExtAuthzHttp: {service: opa.opa.svc.cluster.local, port: 8181}\n');
+      const objects = meshedPair([providers, dryRun]);
+      expect(verdict(objects, get('/admin/users'))).toEqual({ allowed: false, layer: 'mesh', reason: expect.stringContaining('dry-run CUSTOM rule 0') });
+      expect(verdict(objects, get('/home')).allowed).toBe(true);
+      expect(verdict(meshedPair([providers, dryRun], 'tcp-db'), tcp).allowed).toBe(true);
+    });
+
+    test('a gRPC provider also filters TCP, where the rule loses its paths and matches every connection', () => {
+      const objects = meshedPair([meshConfig('extensionProviders:\n- name: opa\n  envoyExtAuthzGrpc: {service: opa.opa.svc.cluster.local, port: 9191}\n'), dryRun], 'tcp-db');
+      expect(verdict(objects, tcp).allowed).toBe(false);
+    });
+
+    test('without the istio ConfigMap the provider is unknown (istiod drops dry-run rules of a provider it cannot use): not enforced', () => {
+      expect(verdict(meshedPair([dryRun]), get('/admin'))).toMatchObject({ allowed: true, reason: expect.stringContaining('provider is unknown') });
     });
   });
 
@@ -264,6 +290,23 @@ describe('AuthorizationPolicy: rule structure', () => {
     const allowed = ['/public/admin', '/admin/..x', '/a%2Fadmin', '//admin'];
     expect(denied.map((path) => verdict(objects, get(path)).allowed)).toEqual(denied.map(() => false));
     expect(allowed.map((path) => verdict(objects, get(path)).allowed)).toEqual(allowed.map(() => true));
+  });
+
+  // listener_builder.go "Setup normalization" + Envoy maybeNormalizePath: the connection manager rewrites :path
+  // before the RBAC filter, so request.headers[:path] sees it normalized too; the mesh config picks the mode.
+  test('MESHCONFIG pathNormalization: NONE matches paths as sent, MERGE_SLASHES merges, DECODE_AND_MERGE_SLASHES also decodes %2F/%5C', () => {
+    const meshConfig = (mode: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: `pathNormalization:\n  normalization: ${mode}\n` } });
+    const denyAdmin = onApi('deny', { action: 'DENY', rules: [{ to: [{ operation: { paths: ['/admin*'] } }] }] });
+    const denied = (mode: string, paths: string[]) => paths.map((path) => !verdict(meshedPair([meshConfig(mode), denyAdmin]), get(path)).allowed);
+    expect(denied('NONE', ['/public/../admin', '/%61dmin', '/admin?x=1'])).toEqual([false, false, true]);
+    expect(denied('MERGE_SLASHES', ['//admin', '/a/..//admin', '/%2Fadmin'])).toEqual([true, true, false]);
+    expect(denied('DECODE_AND_MERGE_SLASHES', ['/%2fadmin', '/%5Cadmin', '/files%2Fadmin'])).toEqual([true, true, false]);
+    expect(denied('DEFAULT', ['/public/../admin', '//admin'])).toEqual([true, false]);
+  });
+
+  test('request.headers[:path] sees the normalized path (with its query)', () => {
+    const objects = meshedPair([onApi('deny', { action: 'DENY', rules: [{ when: [{ key: 'request.headers[:path]', values: ['/admin?*', '/admin'] }] }] })]);
+    expect(['/public/../admin', '/%61dmin?x=1', '/admin/x'].map((path) => verdict(objects, get(path)).allowed)).toEqual([false, false, true]);
   });
 
   test('Istio path templates: {*} matches one segment, {**} any number', () => {

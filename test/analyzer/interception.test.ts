@@ -97,6 +97,13 @@ describe('TLS: when auto mTLS sends plaintext from a capturing client', () => {
     expect(result.reason).toContain('shop/api is labelled security.istio.io/tlsMode=disabled, so auto mTLS sends it plaintext');
   });
 
+  test('TLS: a pod without sidecar but labelled tlsMode=istio gets mTLS from meshed clients (the label is what auto mTLS reads), which its application cannot read', () => {
+    const optedOut = deployment('shop/api', { labels: { app: 'api', 'sidecar.istio.io/inject': 'false', 'security.istio.io/tlsMode': 'istio' }, ports: [{ port: 8080 }] });
+    const objects = [meshed, ...legacy, deployment('shop/web'), optedOut, service('shop/api', [['http', 8080]])];
+    expect(verdict(objects, fromWeb(8080))).toMatchObject({ allowed: false, reason: expect.stringContaining('which the application cannot read') });
+    expect(verdict(objects, fromLegacy(8080)).allowed).toBe(true);
+  });
+
   test('PASSTHRU: a headless Service with an endpoint without sidecar gets plaintext, for its meshed endpoints too; other tlsMode values do not count', () => {
     const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: 'None', selector: { role: 'db' }, ports: [{ name: 'tcp', port: 5432 }] } };
     const member = (name: string, podLabels: Record<string, string> = {}) => deployment(`shop/${name}`, { labels: { app: name, role: 'db', ...podLabels }, ports: [{ port: 5432 }] });
@@ -108,6 +115,17 @@ describe('TLS: when auto mTLS sends plaintext from a capturing client', () => {
     // A headless cluster's TLS is one setting for all endpoints: tlsMode "foo" is not "disabled", so mTLS even to it.
     const odd = [...objects, member('db-b', { 'security.istio.io/tlsMode': 'foo' })];
     expect([verdict(odd, request).allowed, verdict(odd, { ...request, to: 'shop/db-b' }).allowed]).toEqual([true, true]);
+  });
+
+  test('PASSTHRU + TLS: a workload DISABLE does not stop mTLS to a headless Service\'s endpoint (no per-endpoint check), and its listener cannot read it', () => {
+    const headless = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ name: 'tcp', port: 5432 }] } };
+    const disable = peerAuthentication('shop/db', { selector: { matchLabels: { app: 'db' } }, mtls: { mode: 'DISABLE' } });
+    const objects = [meshed, ...legacy, deployment('shop/web'), deployment('shop/db', { ports: [{ port: 5432 }] }), disable];
+    const fromWebToDb = { from: 'shop/web', to: 'shop/db', port: 5432 };
+    expect(verdict([...objects, headless], fromWebToDb)).toMatchObject({ allowed: false, reason: expect.stringContaining('accepts plaintext only') });
+    expect(verdict([...objects, headless], { ...fromWebToDb, from: 'legacy/client' }).allowed).toBe(true);
+    // Behind a ClusterIP Service the endpoint is marked mTLS-disabled: the client sends plaintext.
+    expect(verdict([...objects, service('shop/db', [['tcp', 5432]])], fromWebToDb).allowed).toBe(true);
   });
 });
 

@@ -62,9 +62,9 @@ describe('inventory', () => {
 
   test('mesh settings: explicit options win over the istio ConfigMap, which wins over defaults', () => {
     const meshConfig = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'istio', namespace: 'istio-system' }, data: { mesh: 'trustDomain: corp.example\nrootNamespace: mesh-root\n' } };
-    expect(inventoryOf([]).mesh).toEqual({ trustDomain: 'cluster.local', trustDomainAliases: [], rootNamespace: 'istio-system', autoMtls: true, gatewayTrustedProxies: 0 });
+    expect(inventoryOf([]).mesh).toEqual({ trustDomain: 'cluster.local', trustDomainAliases: [], rootNamespace: 'istio-system', autoMtls: true, gatewayTrustedProxies: 0, pathNormalization: 'BASE' });
     // A ConfigMap without extensionProviders is a mesh without ext authz providers; no ConfigMap, unknown providers.
-    expect(inventoryOf([meshConfig]).mesh).toEqual({ trustDomain: 'corp.example', trustDomainAliases: [], rootNamespace: 'mesh-root', extAuthzProviders: [], autoMtls: true, gatewayTrustedProxies: 0 });
+    expect(inventoryOf([meshConfig]).mesh).toEqual({ trustDomain: 'corp.example', trustDomainAliases: [], rootNamespace: 'mesh-root', extAuthzProviders: [], autoMtls: true, gatewayTrustedProxies: 0, pathNormalization: 'BASE' });
     expect(inventoryOf([meshConfig], { trustDomain: 'cli.example' }).mesh.trustDomain).toBe('cli.example');
   });
 });
