@@ -124,21 +124,23 @@ export function describeOutside(cells: OutsideCells, partition: OutsidePartition
     if (group) group.push(cell);
     else groups.set(key, [cell]);
   }
-  const reason = (cell: Cell) => (withReasons ? { reason: cell.reason } : {});
+  // The reason was given for the address standing for the run: it names the addresses instead.
+  const reason = (cell: Cell, addresses: string) =>
+    (withReasons ? { reason: cell.reason.split(`ip:${partition.addresses[cell.address].address}`).join(addresses) } : {});
   const entries: OutsideAccess[] = [];
   for (const group of groups.values()) {
     const [first] = group;
     if (first.direction === 'ingress') {
       const runs = [...new Set(group.map((cell) => cell.address))].sort((a, b) => a - b).map((i) => partition.addresses[i]);
-      entries.push({ direction: 'ingress', workload: first.workload, port: first.port, protocol: first.protocol, addresses: describeAddresses(runs, partition), ...reason(first) });
+      const addresses = describeAddresses(runs, partition);
+      entries.push({ direction: 'ingress', workload: first.workload, port: first.port, protocol: first.protocol, addresses, ...reason(first, addresses) });
       continue;
     }
-    entries.push(...egressEntries(group).map(({ cell, addresses, ports }) => ({
-      direction: 'egress' as const, workload: cell.workload, protocol: cell.protocol,
-      ports: describePorts(ports.map((i) => partition.ports[i]), partition, cell.protocol),
-      addresses: describeAddresses(addresses.map((i) => partition.addresses[i]), partition),
-      ...reason(cell),
-    })));
+    for (const { cell, addresses: runs, ports } of egressEntries(group)) {
+      const addresses = describeAddresses(runs.map((i) => partition.addresses[i]), partition);
+      const portText = describePorts(ports.map((i) => partition.ports[i]), partition, cell.protocol);
+      entries.push({ direction: 'egress', workload: cell.workload, protocol: cell.protocol, ports: portText, addresses, ...reason(cell, addresses) });
+    }
   }
   return entries.sort((a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.direction, b.direction)
     || (a.port ?? 0) - (b.port ?? 0) || compareStrings(a.protocol, b.protocol) || compareStrings(a.addresses, b.addresses) || compareStrings(a.ports ?? '', b.ports ?? ''));
