@@ -57,6 +57,8 @@ export interface DeclaredPlatform {
   readonly controlPlane: DeclaredPlatformPods;
   /** The API server endpoints, on `port` over TCP; reached by grant holders only. */
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  /** The metrics scraper, which reaches every pod of the mesh's namespaces on the sidecar metrics `ports` (TCP); absent when none is declared. */
+  readonly metricsScraper?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly ports: readonly number[] };
 }
 
 /** Kubernetes API access granted to a service's ServiceAccount, as declared with `grantApi`. */
@@ -141,6 +143,9 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
       dns: { namespace: platform.dns.namespace, labels: { ...platform.dns.labels }, port: platform.dns.port, cidrs: [...platform.dns.cidrs] },
       controlPlane: { namespace: platform.controlPlane.namespace, labels: { ...platform.controlPlane.labels }, port: platform.controlPlane.port },
       apiServer: { cidrs: [...platform.apiServer.cidrs], port: platform.apiServer.port },
+      ...(platform.metricsScraper
+        ? { metricsScraper: { namespace: platform.metricsScraper.namespace, labels: { ...platform.metricsScraper.labels }, ports: [...platform.metricsScraper.ports] } }
+        : {}),
     },
   };
 }

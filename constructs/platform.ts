@@ -45,13 +45,20 @@ export interface DnsSettings {
   readonly port?: number;
   /**
    * Addresses that pods send DNS queries to besides the DNS pods, such as NodeLocal DNSCache's
-   * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns.
+   * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns; in its
+   * iptables mode the cache also answers on the `kube-dns` ClusterIP without translating it, so
+   * add that ClusterIP too (`kubectl -n kube-system get service kube-dns`).
    * @default - none
    */
   readonly cidrs?: readonly string[];
 }
 
-/** The Istio ingress gateway, a peer that services can accept traffic from. */
+/**
+ * The Istio ingress gateway, a peer that services can accept traffic from. The defaults are those of
+ * `istioctl install`; the `istio/gateway` Helm chart names the ServiceAccount after its release and
+ * labels the pods `istio: <release without 'istio-'>` (release `istio-ingressgateway` in
+ * `istio-ingress`: ServiceAccount `istio-ingressgateway`, `istio: ingressgateway`).
+ */
 export interface IngressGatewaySettings {
   /** @default 'istio-system' */
   readonly namespace?: string;
@@ -74,6 +81,25 @@ export interface ApiServerSettings {
   readonly port?: number;
 }
 
+/**
+ * A metrics scraper (Prometheus) that reads the Istio sidecars' own metrics ports. Istio never
+ * intercepts these ports (they bypass the sidecar inbound), so neither mTLS nor authorization
+ * applies there and a scraper without a sidecar can read them; only the NetworkPolicy baseline
+ * stands in its way, and `allow-metrics-scraping` opens exactly these ports to these pods.
+ */
+export interface MetricsScraperSettings {
+  /** Namespace of the scraper pods, e.g. `monitoring` (kube-prometheus) or `istio-system` (Istio's sample addon). */
+  readonly namespace: string;
+  /** Labels of the scraper pods. @default { 'app.kubernetes.io/name': 'prometheus' } */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Sidecar ports it scrapes: 15020 (istio-agent's merged metrics, what the `prometheus.io/port`
+   * annotations of injected pods point to) and 15090 (Envoy's own, what Istio's PodMonitor samples scrape).
+   * @default [15020, 15090]
+   */
+  readonly ports?: readonly number[];
+}
+
 /** Platform settings with every default filled in: what `mesh.platform` returns. */
 export interface ResolvedPlatform {
   readonly clusterDomain: string;
@@ -83,6 +109,8 @@ export interface ResolvedPlatform {
   readonly dns: PodsRef & { readonly port: number; readonly cidrs: readonly string[] };
   readonly ingressGateway: PodsRef & { readonly serviceAccount: string };
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  /** Absent when no scraper was declared. */
+  readonly metricsScraper?: PodsRef & { readonly ports: readonly number[] };
 }
 
 /** Platform settings of a mesh (part of `MeshProps`). */
@@ -101,7 +129,15 @@ export interface PlatformProps {
   readonly ingressGateway?: IngressGatewaySettings;
   /** The Kubernetes API server, for services that hold API grants. @default - none */
   readonly apiServer?: ApiServerSettings;
+  /**
+   * The Prometheus that scrapes the sidecars' metrics; every pod of the mesh's namespaces lets it in
+   * on the sidecar metrics ports. @default - none: default-deny blocks scraping
+   */
+  readonly metricsScraper?: MetricsScraperSettings;
 }
+
+/** The sidecar ports that a metrics scraper may be let in to: Istio never captures them inbound. @internal */
+export const SIDECAR_METRICS_PORTS: readonly number[] = [15020, 15090];
 
 /** @internal */
 export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
@@ -133,6 +169,11 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     apiServer: {
       cidrs: cidrs(props.apiServer?.cidrs),
       port: props.apiServer?.port ?? 443,
+    },
+    metricsScraper: props.metricsScraper && {
+      namespace: props.metricsScraper.namespace,
+      labels: labels(props.metricsScraper.labels, { 'app.kubernetes.io/name': 'prometheus' }),
+      ports: [...new Set(props.metricsScraper.ports ?? SIDECAR_METRICS_PORTS)].sort((a, b) => a - b),
     },
   };
 }

@@ -8,6 +8,8 @@ export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', p
 export const GATEWAY_WORKLOAD = 'istio-ingressgateway';
 export const DNS_WORKLOAD = 'kube-dns';
 export const CONTROL_PLANE_WORKLOAD = 'istiod';
+/** The stand-in metrics scraper (a Prometheus without a sidecar), when the mesh declares one. */
+export const SCRAPER_WORKLOAD = 'metrics-scraper';
 /** The pod standing for the pods of a namespace that `Peer.namespace` names and the mesh does not manage. */
 export const NAMESPACE_PROBE = 'mesh-policy-probe';
 /** Where the meshed pods standing for `PeerTransport.MTLS` IP blocks run (VMs or another cluster's workloads with sidecars). */
@@ -96,7 +98,7 @@ function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record
  * The workloads the manifests are written for, stood in by Deployments built from the
  * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
  * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
- * namespaces of their own), an outsider that no edge names (with a port, so that egress
+ * namespaces of their own), the metrics scraper when one is declared (without a sidecar), an outsider that no edge names (with a port, so that egress
  * towards it is probed too), and the peer probe pods (`peerProbePods`). Namespaces and Services that the manifests do not contain (declared
  * `Ownership.EXTERNAL`) are assumed to exist as declared: namespaces with injection on, Services
  * with the declared ports (auto mTLS and Istio's protocol selection depend on them).
@@ -130,6 +132,11 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
   objects.push(deployment(controlPlane.namespace, CONTROL_PLANE_WORKLOAD, { ...controlPlane.labels }, CONTROL_PLANE_WORKLOAD, [
     { name: 'grpc-xds', containerPort: controlPlane.port, protocol: 'TCP' },
   ]));
+  if (declared.platform.metricsScraper) {
+    // A Prometheus as usually run: without a sidecar, so plaintext.
+    const { namespace, labels } = declared.platform.metricsScraper;
+    objects.push(deployment(namespace, SCRAPER_WORKLOAD, { ...labels, 'sidecar.istio.io/inject': 'false' }, SCRAPER_WORKLOAD, []));
+  }
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
   for (const pod of probePods) objects.push(pod.address ? podAt(pod.namespace, pod.name, pod.address) : deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
   return objects.map(standIn);

@@ -3,6 +3,7 @@ import type { DeclaredAccess } from '../../constructs';
 import { apiProbes } from './api-probes';
 import { egressProbes } from './egress-probes';
 import { PortExpectation, Probe, portExpectations, probes, workloadActors } from './probes';
+import { scraperProbes } from './scraper-probes';
 import { standInObjects } from './stand-ins';
 
 /**
@@ -61,7 +62,7 @@ const expectation = (probe: Probe, layer: VerifiedLayer) =>
  */
 export function verifyManifests(manifests: readonly LoadedObject[], declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
   const objects = [...manifests, ...standInObjects(declared, manifests)];
-  const questions = [...probes(declared), ...egressProbes(declared)];
+  const questions = [...probes(declared), ...egressProbes(declared), ...scraperProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
   const inventoryOf = (layer: VerifiedLayer) => buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });

@@ -4,7 +4,7 @@ import { MeshPlan } from '../plan';
 import { allowNothingPolicy, namespacePeerAuthentication, plaintextPortsPeerAuthentication, serviceAuthorizationPolicy } from './istio';
 import { Manifest } from './manifest';
 import {
-  defaultDenyPolicy, namespaceEgressPolicy, platformEgressPolicy, serviceEgressPolicy, serviceIngressPolicy,
+  defaultDenyPolicy, metricsScrapingPolicy, namespaceEgressPolicy, platformEgressPolicy, serviceEgressPolicy, serviceIngressPolicy,
 } from './network-policies';
 import { grantObjects } from './rbac';
 import { namespaceObject, serviceAccountObjects, serviceObject } from './workload-objects';
@@ -24,6 +24,7 @@ function renderNamespace(plan: MeshPlan, namespace: MeshNamespace): Manifest[] {
     ...services.map((s) => serviceObject(s, labels)),
     defaultDenyPolicy(ns, labels),
     platformEgressPolicy(plan, ns, labels),
+    metricsScrapingPolicy(plan, ns, labels),
     namespaceEgressPolicy(plan, namespace, labels),
     ...services.flatMap((s) => [serviceIngressPolicy(plan, s, labels), serviceEgressPolicy(plan, s, labels)]),
     namespacePeerAuthentication(plan, ns, labels),

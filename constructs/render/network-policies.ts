@@ -61,6 +61,23 @@ export function platformEgressPolicy(plan: MeshPlan, namespace: string, labels: 
   });
 }
 
+/**
+ * Ingress every pod lets the metrics scraper in on: the sidecar's metrics ports, which Istio never
+ * captures (no mTLS or authorization there), so NetworkPolicy alone decides. Only when declared.
+ */
+export function metricsScrapingPolicy(plan: MeshPlan, namespace: string, labels: Labels): Manifest | undefined {
+  const scraper = plan.mesh.platform.metricsScraper;
+  if (!scraper) return undefined;
+  return networkPolicy(BASELINE_NAMES.metricsScraping, namespace, labels, {
+    podSelector: {},
+    policyTypes: ['Ingress'],
+    ingress: [{
+      from: [podsPeer(scraper.namespace, scraper.labels)],
+      ports: scraper.ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+    }],
+  });
+}
+
 /** Ingress of one destination: every declared consumer on the ports it may use. */
 export function serviceIngressPolicy(plan: MeshPlan, service: MeshService, labels: Labels): Manifest | undefined {
   const rules = plan.ingressOf(service).map((r) => ({

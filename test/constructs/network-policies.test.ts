@@ -41,6 +41,34 @@ describe('NetworkPolicy', () => {
     expect(dnsRule.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
   });
 
+  test('GIVEN a metrics scraper WHEN synthesized THEN every pod of every mesh namespace lets its pods in on the sidecar metrics ports only', () => {
+    const { mesh } = webAndApi({ metricsScraper: { namespace: 'monitoring' } });
+    const objects = synth(mesh);
+    for (const namespace of ['web', 'api']) {
+      const policy = findObject(objects, 'NetworkPolicy', namespace, 'allow-metrics-scraping');
+      expect(policy.spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+          ports: [{ port: 15020, protocol: 'TCP' }, { port: 15090, protocol: 'TCP' }],
+        }],
+      });
+    }
+  });
+
+  test('GIVEN a metrics scraper with its own labels and one port THEN only that port is opened to those pods', () => {
+    const { mesh } = webAndApi({ metricsScraper: { namespace: 'istio-system', labels: { app: 'prometheus' }, ports: [15020] } });
+    const rule = findObject(synth(mesh), 'NetworkPolicy', 'api', 'allow-metrics-scraping').spec.ingress[0];
+    expect(rule.from[0].podSelector).toEqual({ matchLabels: { app: 'prometheus' } });
+    expect(rule.ports).toEqual([{ port: 15020, protocol: 'TCP' }]);
+  });
+
+  test('GIVEN no metrics scraper THEN no scraping policy is written (default-deny keeps the metrics ports closed)', () => {
+    const { mesh } = webAndApi();
+    expect(hasObject(synth(mesh), 'NetworkPolicy', 'api', 'allow-metrics-scraping')).toBe(false);
+  });
+
   test('a cross-namespace edge opens ingress on the destination for the consumer pods of that namespace, on container ports', () => {
     const { mesh, frontend, orders } = webAndApi();
     orders.allowFrom(frontend, { ports: ['http-metrics'] });

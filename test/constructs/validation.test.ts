@@ -147,6 +147,30 @@ describe('validation', () => {
     expect(problemsAt(mesh, 'test/api/namespace')).toContainEqual(expect.stringMatching(/would name a policy 'namespace-egress'/));
   });
 
+  test('GIVEN a container port the Istio sidecar takes WHEN validated THEN it is an error naming the port, the sidecar use and the scraper setting', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('orders', { ports: [
+      MeshPort.http(9090, { name: 'http-metrics', containerPort: 15020 }), MeshPort.tcp(15006), MeshPort.udp(15001), MeshPort.udp(15053), MeshPort.grpc(15012),
+    ] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual("error: container port 15020 of 'http-metrics' is the Istio sidecar's own (merged Prometheus metrics and rewritten health probes (istio-agent)) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port. To let Prometheus scrape the sidecar's metrics, set MeshProps.metricsScraper instead of declaring the port");
+    expect(problems).toContainEqual(expect.stringMatching(/^error: container port 15006 of 'tcp-15006' is the Istio sidecar's own \(Envoy inbound/));
+    // UDP: only the DNS proxy's port is the sidecar's; istiod's 15012 is no sidecar port.
+    expect(problems).toContainEqual(expect.stringMatching(/^error: container port 15053 of 'udp-15053' is the Istio sidecar's own \(DNS proxy\)/));
+    expect(problems.filter((p) => p.includes('sidecar'))).toHaveLength(3);
+  });
+
+  test('GIVEN a metrics scraper WHEN its settings are wrong THEN ports other than the sidecar metrics ports, no ports, empty labels and a mesh namespace are errors', () => {
+    const mesh = testMesh({ metricsScraper: { namespace: 'monitoring', labels: {}, ports: [15020, 9090] } });
+    mesh.addNamespace('monitoring');
+    expect(problemsAt(mesh, 'test')).toEqual([
+      "error: metricsScraper.labels is empty, which selects every pod of namespace 'monitoring'; give the labels of those pods, e.g. {\"app.kubernetes.io/name\":\"prometheus\"}",
+      "error: metricsScraper.ports holds 9090, which is not a sidecar metrics port (15020 and 15090); an app's own metrics port is an edge: declare it on the service and allowFrom the scraper (Peer.namespace(...) with a sidecar, or a PLAINTEXT Peer.ipBlock of its pod CIDR)",
+    ]);
+    expect(problemsAt(mesh, 'test/monitoring')).toEqual([expect.stringMatching(/^error: namespace 'monitoring' hosts the platform \(DNS, control plane, gateway or metrics scraper\)/)]);
+    expect(problemsAt(testMesh({ metricsScraper: { namespace: 'monitoring', ports: [] } }), 'test')).toEqual([expect.stringMatching(/^error: metricsScraper.ports is empty/)]);
+  });
+
   test('declaring a platform namespace is an error', () => {
     const mesh = testMesh();
     mesh.addNamespace('kube-system');

@@ -9,6 +9,8 @@ export interface MeshSpec {
   readonly edges: readonly EdgeSpec[];
   readonly egress: readonly EgressSpec[];
   readonly grants: readonly GrantSpec[];
+  /** The sidecar metrics ports a Prometheus in `monitoring` is let in on; none: no scraper declared. */
+  readonly scraperPorts?: readonly number[];
 }
 
 /** `allowTo` an IP block outside the cluster. */
@@ -78,6 +80,7 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
     verbs: fc.subarray(['get', 'list', 'watch', 'update'], { minLength: 1 }),
     resourceNames: fc.subarray(['app-config', 'app-secret'], { minLength: 0 }),
   }), { maxLength: 3 }),
+  scraperPorts: fc.option(fc.subarray([15020, 15090], { minLength: 1 }), { nil: undefined }),
 });
 
 const EGRESS_PORTS = { 'tcp-5432': () => MeshPort.tcp(5432), 'tcp-443': () => MeshPort.tcp(443), 'udp-514': () => MeshPort.udp(514) };
@@ -86,10 +89,11 @@ const PORT_FACTORY = { http: MeshPort.http, grpc: MeshPort.grpc, tcp: MeshPort.t
 
 /**
  * Declares the mesh of a spec, skipping what validation would refuse (so every generated mesh
- * synthesizes): duplicate container ports, self edges, HTTP restrictions without HTTP ports.
+ * synthesizes): duplicate container ports, the sidecar's ports, self edges, HTTP restrictions without HTTP ports.
  */
 export function declareMesh(spec: MeshSpec): Mesh {
-  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls, apiServer: { cidrs: ['172.20.0.1/32'], port: 6443 } });
+  const metricsScraper = spec.scraperPorts ? { metricsScraper: { namespace: 'monitoring', ports: [...spec.scraperPorts] } } : {};
+  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls, apiServer: { cidrs: ['172.20.0.1/32'], port: 6443 }, ...metricsScraper });
   const services: MeshService[] = [];
   const namespaces = spec.namespaces.map((nsSpec, n) => {
     const ns = mesh.addNamespace(`ns${n}`);
@@ -97,7 +101,8 @@ export function declareMesh(spec: MeshSpec): Mesh {
       const used = new Set<string>();
       const ports = serviceSpec.ports.flatMap((p, i) => {
         const transport = p.kind === 'udp' ? 'UDP' : 'TCP';
-        if (used.has(`${transport}/${p.containerPort}`)) return [];
+        // The Istio sidecar's own ports (15000-15090) are refused as container ports.
+        if (used.has(`${transport}/${p.containerPort}`) || (p.containerPort >= 15000 && p.containerPort <= 15090)) return [];
         used.add(`${transport}/${p.containerPort}`);
         return [PORT_FACTORY[p.kind](1000 + i, { name: `${p.kind}-p${i}`, containerPort: p.containerPort })];
       });

@@ -3,6 +3,7 @@ import { Mesh, MeshPort, Ownership, Peer, PeerTransport } from '../../constructs
 import { egressProbes } from '../../cli/verify/egress-probes';
 import { addressInside } from '../../cli/verify/addresses';
 import { istioPathMatches, probes } from '../../cli/verify/probes';
+import { scraperProbes } from '../../cli/verify/scraper-probes';
 import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
 import { onlineBoutique } from '../../main';
 
@@ -264,5 +265,48 @@ describe('probe helpers', () => {
     expect(addressInside('10.0.0.0/24', ['10.0.0.0/29'])).toBe('10.0.0.8');
     expect(addressInside('10.0.0.7/32', [])).toBe('10.0.0.7');
     expect(addressInside('2001:db8::/32', [])).toBeUndefined();
+  });
+});
+
+describe('verify: the sidecar metrics ports', () => {
+  /** orders in api, with a Prometheus in monitoring declared as the mesh's metrics scraper. */
+  function scrapedMesh(ports?: number[]) {
+    const mesh = new Mesh(Testing.app(), 'm', { metricsScraper: { namespace: 'monitoring', ports } });
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+  const fromScraper = (m: { request: object }) => 'from' in m.request && m.request.from === 'monitoring/metrics-scraper';
+
+  test('GIVEN a declared scraper THEN it is stood in without a sidecar and reaches 15020 and 15090 of every service, and verify agrees', () => {
+    const { manifests, declared } = scrapedMesh();
+    expect(scraperProbes(declared).filter(fromScraper).map((p) => `${p.request.to}:${p.request.port} ${p.network}`)).toEqual(['api/orders:15020 true', 'api/orders:15090 true']);
+    const report = verifyManifests(loaded(manifests), declared);
+    expect(report.mismatches).toEqual([]);
+  });
+
+  test('GIVEN no scraper THEN the outsider is asked for the metrics ports, and default-deny keeps them closed', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    const report = verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess());
+    expect(report.mismatches).toEqual([]);
+    // WHEN the namespace lets everyone in on 15020
+    const opened = [...(JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[]), {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open-metrics', namespace: 'api' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 15020, protocol: 'TCP' }] }] },
+    }];
+    const lines = verifyManifests(loaded(opened), mesh.declaredAccess()).mismatches.map(describeMismatch);
+    // THEN the outsider's probe catches it, on NetworkPolicy (Istio never guards the port)
+    expect(lines).toContainEqual(expect.stringMatching(/^\[both\] mesh-policy-outsider\/outsider -> api\/orders:15020\/TCP: declared denied, manifests allow/));
+  });
+
+  test('GIVEN the scraping policy dropped THEN the scraper is denied the declared ports', () => {
+    const { manifests, declared } = scrapedMesh([15020]);
+    // The scraper given 15020 only is asked for 15090 too, which must stay closed.
+    expect(scraperProbes(declared).filter(fromScraper).map((p) => `${p.request.port} ${p.network}`)).toEqual(['15020 true', '15090 false']);
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+    // WHEN the policy is dropped
+    const mismatches = verifyManifests(loaded(manifests.filter((o) => !named('NetworkPolicy', 'api', 'allow-metrics-scraping')(o))), declared).mismatches;
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => fromScraper(m) && m.expected && 'port' in m.request && m.request.port === 15020)).toBe(true);
   });
 });
