@@ -51,7 +51,7 @@ export interface DeclaredPlatformPods {
 
 /** Where the platform lives, as far as the access it implies: DNS and the control plane for every pod, the API server for grant holders. */
 export interface DeclaredPlatform {
-  /** DNS, on `port` over UDP and TCP, as pods and as `cidrs`. */
+  /** DNS, over UDP and TCP: the pods on their container `port`, the `cidrs` on 53 (where pods send queries; no Service translates them). */
   readonly dns: DeclaredPlatformPods & { readonly cidrs: readonly string[] };
   /** The Istio control plane, on `port` over TCP. */
   readonly controlPlane: DeclaredPlatformPods;

@@ -47,7 +47,8 @@ export interface DnsSettings {
    * Addresses that pods send DNS queries to besides the DNS pods, such as NodeLocal DNSCache's
    * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns; in its
    * iptables mode the cache also answers on the `kube-dns` ClusterIP without translating it, so
-   * add that ClusterIP too (`kubectl -n kube-system get service kube-dns`).
+   * add that ClusterIP too (`kubectl -n kube-system get service kube-dns`). These are opened on
+   * port 53, where pods send their queries, whatever the DNS pods' `port`.
    * @default - none
    */
   readonly cidrs?: readonly string[];

@@ -6,6 +6,11 @@ import { CONTROL_PLANE_WORKLOAD, DNS_WORKLOAD } from './stand-ins';
 
 /** A port no declaration opens, probed so that egress left open on every port is caught. */
 const SPARE_PORT = 65001;
+/**
+ * Where pods send DNS queries: resolv.conf names no port. A DNS CIDR (a node-local cache) answers
+ * there untranslated; the DNS pods' own port (`dns.port`) is what the `kube-dns` Service translates to.
+ */
+const RESOLVER_PORT = 53;
 
 type PortAndProtocol = { readonly port: number; readonly protocol: 'TCP' | 'UDP' };
 
@@ -35,7 +40,7 @@ export function egressProbes(declared: DeclaredAccess): Probe[] {
           && edge.ports.some((p) => p.port === port && p.protocol === protocol));
         const toApiServer = holders.has(from) && port === apiServer.port && protocol === 'TCP'
           && apiServer.cidrs.some((cidr) => inBlock(cidr, [], address));
-        const toDns = port === dns.port && dns.cidrs.some((cidr) => inBlock(cidr, [], address));
+        const toDns = port === RESOLVER_PORT && dns.cidrs.some((cidr) => inBlock(cidr, [], address));
         probes.push({ request: { from, to: `ip:${address}`, port, protocol }, network: declaredEgress || toApiServer || toDns, mesh: true });
       }
     }
@@ -63,7 +68,7 @@ function probedAddresses(declared: DeclaredAccess): string[] {
   return [...addresses].sort();
 }
 
-/** Every port an egress declaration names, the API server's, DNS's, and a spare one. */
+/** Every port an egress declaration names, the API server's, DNS's (the pods' and the resolver's), and a spare one. */
 function probedPorts(declared: DeclaredAccess): PortAndProtocol[] {
   const { dns, apiServer } = declared.platform;
   const ports: PortAndProtocol[] = [
@@ -71,6 +76,8 @@ function probedPorts(declared: DeclaredAccess): PortAndProtocol[] {
     { port: apiServer.port, protocol: 'TCP' },
     { port: dns.port, protocol: 'UDP' },
     { port: dns.port, protocol: 'TCP' },
+    { port: RESOLVER_PORT, protocol: 'UDP' },
+    { port: RESOLVER_PORT, protocol: 'TCP' },
     { port: SPARE_PORT, protocol: 'TCP' },
   ];
   const unique = new Map(ports.map((p) => [`${p.port}/${p.protocol}`, p]));

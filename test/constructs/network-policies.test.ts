@@ -69,6 +69,19 @@ describe('NetworkPolicy', () => {
     expect(hasObject(synth(mesh), 'NetworkPolicy', 'api', 'allow-metrics-scraping')).toBe(false);
   });
 
+  test('GIVEN DNS pods on another port than 53 and a node-local cache WHEN synthesized THEN the pods are opened on their port and the cache on 53, where pods send queries', () => {
+    const { mesh } = webAndApi({ dns: { port: 1053, cidrs: ['169.254.20.10/32', '10.96.0.10/32'] } });
+    const [podsRule, cacheRule] = findObject(synth(mesh), 'NetworkPolicy', 'web', 'allow-platform-egress').spec.egress;
+    expect(podsRule).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: 1053, protocol: 'UDP' }, { port: 1053, protocol: 'TCP' }],
+    });
+    expect(cacheRule).toEqual({
+      to: [{ ipBlock: { cidr: '10.96.0.10/32' } }, { ipBlock: { cidr: '169.254.20.10/32' } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    });
+  });
+
   test('a cross-namespace edge opens ingress on the destination for the consumer pods of that namespace, on container ports', () => {
     const { mesh, frontend, orders } = webAndApi();
     orders.allowFrom(frontend, { ports: ['http-metrics'] });

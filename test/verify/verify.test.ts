@@ -152,6 +152,15 @@ describe('verify', () => {
     expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.from === 'ads/adservice' && m.expected)).toBe(true);
   });
 
+  test('GIVEN DNS pods on 1053 and a node-local cache THEN the cache is probed on 53 and the pods on 1053, and the output verifies', () => {
+    const mesh = new Mesh(Testing.app(), 'm', { dns: { port: 1053, cidrs: ['169.254.20.10/32'] } });
+    mesh.addNamespace('web').addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    const toCache = egressProbes(mesh.declaredAccess()).filter((p) => p.request.to === 'ip:169.254.20.10');
+    expect(toCache.filter((p) => p.network).map((p) => `${p.request.port}/${p.request.protocol}`)).toEqual(['53/TCP', '53/UDP']);
+    expect(toCache.some((p) => p.request.port === 1053 && !p.network)).toBe(true);
+    expect(verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess()).mismatches).toEqual([]);
+  });
+
   test('GIVEN egress to an IP block with a hole THEN inside is allowed on the declared port only, the hole and other addresses are not', () => {
     const mesh = new Mesh(Testing.app(), 'm');
     const site = mesh.addNamespace('web').addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] });
