@@ -42,6 +42,16 @@ export interface DeclaredExternalEgress {
   readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
 }
 
+/** Egress of a service to the pods of a namespace the mesh does not manage, as declared with `allowTo(Peer.namespace(...))`. */
+export interface DeclaredNamespaceEgress {
+  /** `namespace/name` of the calling service. */
+  readonly from: string;
+  /** The namespace whose pods it may reach. */
+  readonly namespace: string;
+  /** Container ports of those pods. */
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+}
+
 /** Pods of the platform that every pod of the mesh's namespaces must reach. */
 export interface DeclaredPlatformPods {
   readonly namespace: string;
@@ -88,6 +98,8 @@ export interface DeclaredAccess {
   readonly services: readonly DeclaredService[];
   readonly edges: readonly DeclaredEdge[];
   readonly externalEgress: readonly DeclaredExternalEgress[];
+  /** Absent in files written before it existed: read as none. */
+  readonly namespaceEgress?: readonly DeclaredNamespaceEgress[];
   readonly grants: readonly DeclaredGrant[];
   readonly platform: DeclaredPlatform;
 }
@@ -116,12 +128,14 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
       paths: [...edge.paths],
     };
   });
-  const externalEgress = mesh._intent.externalEgressEdges.map((edge): DeclaredExternalEgress => ({
-    from: `${edge.consumer.namespaceName}/${edge.consumer.name}`,
-    cidr: edge.peer.cidr,
-    except: [...edge.peer.except],
-    ports: edge.ports.map((p) => ({ port: p.containerPort, protocol: p.transport })),
-  }));
+  const externalEgress: DeclaredExternalEgress[] = [];
+  const namespaceEgress: DeclaredNamespaceEgress[] = [];
+  for (const edge of mesh._intent.externalEgressEdges) {
+    const from = `${edge.consumer.namespaceName}/${edge.consumer.name}`;
+    const ports = edge.ports.map((p) => ({ port: p.containerPort, protocol: p.transport }));
+    if (edge.peer.kind === 'ipBlock') externalEgress.push({ from, cidr: edge.peer.cidr, except: [...edge.peer.except], ports });
+    else namespaceEgress.push({ from, namespace: edge.peer.namespace, ports });
+  }
   const grants = mesh._intent.grants.map((grant): DeclaredGrant => ({
     holder: `${grant.holder.namespaceName}/${grant.holder.name}`,
     serviceAccount: grant.holder.serviceAccountName,
@@ -138,6 +152,7 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
     services,
     edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`),
     externalEgress: sortBy(externalEgress, (e) => JSON.stringify(e)),
+    namespaceEgress: sortBy(namespaceEgress, (e) => JSON.stringify(e)),
     grants: sortBy(grants, (g) => JSON.stringify(g)),
     platform: {
       dns: { namespace: platform.dns.namespace, labels: { ...platform.dns.labels }, port: platform.dns.port, cidrs: [...platform.dns.cidrs] },

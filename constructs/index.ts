@@ -20,6 +20,6 @@ export type { ValidationProblem } from './validation/problem';
 export { MeshApp } from './synth/mesh-app';
 export type { SynthResult } from './synth/mesh-app';
 export type {
-  DeclaredAccess, DeclaredEdge, DeclaredExternalEgress, DeclaredGrant, DeclaredPeer, DeclaredPlatform, DeclaredPlatformPods, DeclaredService,
+  DeclaredAccess, DeclaredEdge, DeclaredExternalEgress, DeclaredGrant, DeclaredNamespaceEgress, DeclaredPeer, DeclaredPlatform, DeclaredPlatformPods, DeclaredService,
 } from './declared-access';
 export { DECLARED_ACCESS_ENV } from './synth/declared-access-file';

@@ -93,17 +93,18 @@ export class MeshService extends Construct implements IMeshPeer {
 
   /**
    * Allows this service to call `peer`: the mirror of `peer.allowFrom(this)` for a mesh service;
-   * for an IP block outside the cluster, opens egress to `options.ports` (MeshPort values).
+   * for an IP block outside the cluster, or `Peer.namespace(...)` that the mesh does not manage (a
+   * shared database, a Vault), opens egress to `options.ports` (MeshPort values): the mesh writes
+   * no policies there, that namespace's own decide who gets in.
    */
   public allowTo(peer: IMeshPeer, options: AccessOptions = {}): void {
     const config = peer.toMeshPeer();
     if (config.kind === 'service') {
       config.service.allowFrom(this, options);
-    } else if (config.kind === 'ipBlock') {
+    } else if (config.kind === 'ipBlock' || config.kind === 'namespace') {
       this.mesh._intent.addExternalEgress(this, config, options);
     } else {
-      const given = config.kind === 'namespace' ? `a namespace ('${config.namespace}')` : 'the ingress gateway';
-      this.mesh._intent.addMisuse(this.node.path, `allowTo accepts a mesh service or Peer.ipBlock(...), not ${given}; `
+      this.mesh._intent.addMisuse(this.node.path, 'allowTo accepts a mesh service, Peer.namespace(...) outside the mesh or Peer.ipBlock(...), not the ingress gateway; '
         + `to let ${describePeer(config)} call this service, use allowFrom`);
     }
   }

@@ -2,7 +2,7 @@ import type { Protocol } from '../../analyzer';
 import type { DeclaredAccess } from '../../constructs';
 import { OUTSIDE_ADDRESSES, addressInside, inBlock } from './addresses';
 import { Probe } from './probes';
-import { CONTROL_PLANE_WORKLOAD, DNS_WORKLOAD } from './stand-ins';
+import { CONTROL_PLANE_WORKLOAD, DNS_WORKLOAD, NAMESPACE_PROBE } from './stand-ins';
 
 /** A port no declaration opens, probed so that egress left open on every port is caught. */
 const SPARE_PORT = 65001;
@@ -18,7 +18,8 @@ type PortAndProtocol = { readonly port: number; readonly protocol: 'TCP' | 'UDP'
  * Egress beyond the mesh's own services, by the declaration alone: every service reaches DNS and the
  * control plane (the platform pods, stood in for, and DNS's CIDRs); grant holders, and only they,
  * reach the API server; each service reaches the IP blocks it declared with `allowTo`, on their ports
- * only, never their `except` ranges; nobody reaches an address nothing declares, or a declared
+ * only, never their `except` ranges, and the pods of the namespaces outside the mesh it declared, on
+ * their ports only; nobody reaches an address nothing declares, or a declared
  * address on a port nothing declares. Istio enforces nothing at a destination outside the mesh
  * (`mesh: true`): NetworkPolicy alone must hold these lines.
  */
@@ -44,8 +45,25 @@ export function egressProbes(declared: DeclaredAccess): Probe[] {
         probes.push({ request: { from, to: `ip:${address}`, port, protocol }, network: declaredEgress || toApiServer || toDns, mesh: true });
       }
     }
+    probes.push(...namespaceEgressProbes(declared, from));
   }
   return probes;
+}
+
+/**
+ * Egress of one service to the pods of namespaces outside the mesh (the stand-in pod of each that
+ * `allowTo(Peer.namespace(...))` names): open on the declared ports, closed on the others declared
+ * there and on a spare one. The mesh writes no policy in those namespaces, so Istio lets all in.
+ */
+function namespaceEgressProbes(declared: DeclaredAccess, from: string): Probe[] {
+  const edges = declared.namespaceEgress ?? [];
+  const namespaces = [...new Set(edges.map((edge) => edge.namespace))].sort();
+  const ports = uniquePorts([...edges.flatMap((edge) => edge.ports), { port: SPARE_PORT, protocol: 'TCP' }]);
+  return namespaces.flatMap((namespace) => ports.map(({ port, protocol }): Probe => ({
+    request: { from, to: `${namespace}/${NAMESPACE_PROBE}`, port, protocol },
+    network: edges.some((edge) => edge.from === from && edge.namespace === namespace && edge.ports.some((p) => p.port === port && p.protocol === protocol)),
+    mesh: true,
+  })));
 }
 
 const open = (request: { from: string; to: string; port: number; protocol: Protocol }): Probe => ({ request, network: true, mesh: true });
@@ -80,6 +98,10 @@ function probedPorts(declared: DeclaredAccess): PortAndProtocol[] {
     { port: RESOLVER_PORT, protocol: 'TCP' },
     { port: SPARE_PORT, protocol: 'TCP' },
   ];
+  return uniquePorts(ports);
+}
+
+function uniquePorts(ports: readonly PortAndProtocol[]): PortAndProtocol[] {
   const unique = new Map(ports.map((p) => [`${p.port}/${p.protocol}`, p]));
   return [...unique.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
 }

@@ -23,7 +23,8 @@ export interface PeerProbePod {
 }
 
 /**
- * One pod per namespace that a `Peer.namespace` edge names outside the mesh (e.g. monitoring), and
+ * One pod per namespace outside the mesh that a `Peer.namespace` edge names (e.g. monitoring) or
+ * that a service may reach with `allowTo(Peer.namespace(...))` (e.g. databases), and
  * one meshed pod inside each `PeerTransport.MTLS` IP block and inside each of its holes: so that
  * the edges from them are probed like those from services. Both run sidecars, as the policies they
  * are allowed by require (`source.namespaces` and STRICT mTLS).
@@ -31,7 +32,8 @@ export interface PeerProbePod {
 export function peerProbePods(declared: DeclaredAccess): PeerProbePod[] {
   const managed = new Set([...declared.namespaces, OUTSIDER.namespace, MTLS_PEERS_NAMESPACE]);
   const peers = declared.edges.map((edge) => edge.from);
-  const namespaces = [...new Set(peers.flatMap((peer) => (peer.kind === 'namespace' && !managed.has(peer.namespace) ? [peer.namespace] : [])))].sort();
+  const named = [...peers.flatMap((peer) => (peer.kind === 'namespace' ? [peer.namespace] : [])), ...(declared.namespaceEgress ?? []).map((edge) => edge.namespace)];
+  const namespaces = [...new Set(named.filter((namespace) => !managed.has(namespace)))].sort();
   const pods: PeerProbePod[] = namespaces.map((namespace) => ({ namespace, name: NAMESPACE_PROBE }));
   const addresses = new Set<string>();
   for (const peer of peers) {

@@ -111,15 +111,40 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
       }
     }
   }
-  for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, edge);
+  for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, mesh, edge);
   for (const { path, message } of mesh._intent.misuses) problems.error(path, message);
 }
 
-function checkExternalEgress(problems: ProblemList, edge: ExternalEgressEdge): void {
+/**
+ * Egress to a namespace only makes sense where the mesh writes nothing: the services of its own
+ * namespaces are declared and called with allowFrom (both sides), and another mesh's namespace
+ * keeps its default-deny ingress, which this mesh cannot open.
+ */
+function checkEgressNamespace(problems: ProblemList, mesh: Mesh, path: string, namespace: string): boolean {
+  if (!isDns1123Label(namespace)) {
+    problems.error(path, `allows egress to namespace '${namespace}', which is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+    return false;
+  }
+  if (mesh.namespaces.some((ns) => ns.name === namespace)) {
+    problems.error(path, `allowTo namespace '${namespace}', a namespace of this mesh, whose pods let in only what allowFrom declares; declare the service it calls there and write <that service>.allowFrom(this), which opens both sides`);
+    return false;
+  }
+  const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === namespace));
+  if (owner) {
+    problems.error(path, `allowTo namespace '${namespace}', which mesh ${owner.node.path} manages: its default-deny ingress keeps this service out, and this mesh cannot open it; declare both namespaces in one mesh and use allowFrom`);
+    return false;
+  }
+  return true;
+}
+
+function checkExternalEgress(problems: ProblemList, mesh: Mesh, edge: ExternalEgressEdge): void {
   const path = edge.consumer.node.path;
-  checkIpBlock(problems, path, edge.peer);
+  if (edge.peer.kind === 'ipBlock') checkIpBlock(problems, path, edge.peer);
+  // A namespace that cannot be a target is the one thing to fix; its ports would not matter.
+  else if (!checkEgressNamespace(problems, mesh, path, edge.peer.namespace)) return;
+  const outside = edge.peer.kind === 'ipBlock' ? 'an IP block' : 'a namespace outside the mesh';
   for (const name of edge.unresolvedPortNames) {
-    problems.error(path, `allows egress to ${describePeer(edge.peer)} on port '${name}', but an IP block has no named ports; pass MeshPort values, e.g. MeshPort.tcp(443)`);
+    problems.error(path, `allows egress to ${describePeer(edge.peer)} on port '${name}', but ${outside} has no named ports here; pass MeshPort values of its container ports, e.g. MeshPort.tcp(${edge.peer.kind === 'ipBlock' ? 443 : 5432})`);
   }
   if (edge.ports.length === 0 && edge.unresolvedPortNames.length === 0) {
     problems.error(path, `allows egress to ${describePeer(edge.peer)} without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)`);

@@ -82,6 +82,17 @@ describe('NetworkPolicy', () => {
     });
   });
 
+  test('GIVEN allowTo a namespace outside the mesh WHEN synthesized THEN the consumer\'s egress opens its pods on the given ports, and nothing is written there', () => {
+    const { mesh, frontend } = webAndApi();
+    frontend.allowTo(Peer.namespace('databases'), { ports: [MeshPort.tcp(5432), MeshPort.tcp(6432, { name: 'pgbouncer' })] });
+    const objects = synth(mesh);
+    expect(findObject(objects, 'NetworkPolicy', 'web', 'frontend-egress').spec.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }],
+      ports: [{ port: 5432, protocol: 'TCP' }, { port: 6432, protocol: 'TCP' }],
+    }]);
+    expect(objects.filter((o) => o.metadata.namespace === 'databases')).toEqual([]);
+  });
+
   test('a cross-namespace edge opens ingress on the destination for the consumer pods of that namespace, on container ports', () => {
     const { mesh, frontend, orders } = webAndApi();
     orders.allowFrom(frontend, { ports: ['http-metrics'] });

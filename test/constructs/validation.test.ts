@@ -281,13 +281,28 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     ]);
   });
 
-  test('allowTo a namespace or the gateway is reported with the other problems, not thrown', () => {
+  test('allowTo the gateway is reported with the other problems, not thrown', () => {
     const { mesh, client } = twoServices();
-    client.allowTo(Peer.namespace('monitoring'));
     client.allowTo(Peer.ingressGateway());
     expect(problemsAt(mesh, 'test/api/client')).toEqual([
-      "error: allowTo accepts a mesh service or Peer.ipBlock(...), not a namespace ('monitoring'); to let namespace monitoring call this service, use allowFrom",
-      'error: allowTo accepts a mesh service or Peer.ipBlock(...), not the ingress gateway; to let the ingress gateway call this service, use allowFrom',
+      'error: allowTo accepts a mesh service, Peer.namespace(...) outside the mesh or Peer.ipBlock(...), not the ingress gateway; to let the ingress gateway call this service, use allowFrom',
+    ]);
+  });
+
+  test('GIVEN allowTo a namespace WHEN it is the mesh\'s own, another mesh\'s, or lacks ports THEN each is an error with the fix', () => {
+    const { mesh, api, client } = twoServices();
+    const other = new Mesh(mesh.node.scope as App, 'beta');
+    other.addNamespace('beta-ns');
+    client.allowTo(api);
+    client.allowTo(Peer.namespace('beta-ns'), { ports: [MeshPort.tcp(5432)] });
+    client.allowTo(Peer.namespace('databases'));
+    client.allowTo(Peer.namespace('databases'), { ports: ['postgres'], methods: ['GET'] });
+    expect(problemsAt(mesh, 'test/api/client')).toEqual([
+      "error: allowTo namespace 'api', a namespace of this mesh, whose pods let in only what allowFrom declares; declare the service it calls there and write <that service>.allowFrom(this), which opens both sides",
+      "error: allowTo namespace 'beta-ns', which mesh beta manages: its default-deny ingress keeps this service out, and this mesh cannot open it; declare both namespaces in one mesh and use allowFrom",
+      "error: allows egress to namespace databases on port 'postgres', but a namespace outside the mesh has no named ports here; pass MeshPort values of its container ports, e.g. MeshPort.tcp(5432)",
+      'error: allows egress to namespace databases with methods/paths, which nothing enforces on traffic leaving the mesh (NetworkPolicy sees ports only); drop them, or route the traffic through an egress gateway',
+      'error: allows egress to namespace databases without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)',
     ]);
   });
 

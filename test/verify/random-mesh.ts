@@ -9,6 +9,8 @@ export interface MeshSpec {
   readonly edges: readonly EdgeSpec[];
   readonly egress: readonly EgressSpec[];
   readonly grants: readonly GrantSpec[];
+  /** `allowTo(Peer.namespace('databases'))` of a service (index modulo the services), on these ports. */
+  readonly namespaceEgress: ReadonlyArray<{ readonly from: number; readonly ports: ReadonlyArray<'tcp-5432' | 'tcp-443' | 'udp-514'> }>;
   /** The sidecar metrics ports a Prometheus in `monitoring` is let in on; none: no scraper declared. */
   readonly scraperPorts?: readonly number[];
 }
@@ -80,6 +82,7 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
     verbs: fc.subarray(['get', 'list', 'watch', 'update'], { minLength: 1 }),
     resourceNames: fc.subarray(['app-config', 'app-secret'], { minLength: 0 }),
   }), { maxLength: 3 }),
+  namespaceEgress: fc.array(fc.record({ from: fc.nat(), ports: fc.subarray(['tcp-5432', 'tcp-443', 'udp-514'] as const, { minLength: 1 }) }), { maxLength: 2 }),
   scraperPorts: fc.option(fc.subarray([15020, 15090], { minLength: 1 }), { nil: undefined }),
 });
 
@@ -144,6 +147,9 @@ export function declareMesh(spec: MeshSpec): Mesh {
       Peer.ipBlock(block, { ...(egress.hole ? { except: [`198.51.${100 + egress.octet}.0/28`] } : {}), transport: PeerTransport.PLAINTEXT }),
       { ports: egress.ports.map((port) => EGRESS_PORTS[port]()) },
     );
+  }
+  for (const egress of spec.namespaceEgress) {
+    services[egress.from % services.length].allowTo(Peer.namespace('databases'), { ports: egress.ports.map((port) => EGRESS_PORTS[port]()) });
   }
   for (const grant of spec.grants) {
     services[grant.holder % services.length].grantApi(namespaces[grant.namespace % namespaces.length], {

@@ -277,6 +277,32 @@ describe('probe helpers', () => {
   });
 });
 
+describe('verify: egress to a namespace outside the mesh', () => {
+  function databaseMesh() {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const api = mesh.addNamespace('api');
+    const orders = api.addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    api.addService('reports', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowTo(Peer.namespace('databases'), { ports: [MeshPort.tcp(5432)] });
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+
+  test('GIVEN the manifests as synthesized THEN a stand-in pod there is reached on the declared port by the declaring service only, and verify agrees', () => {
+    const { manifests, declared } = databaseMesh();
+    const toDatabases = egressProbes(declared).filter((p) => p.request.to === 'databases/mesh-policy-probe');
+    expect(toDatabases.filter((p) => p.network).map((p) => `${p.request.from}:${p.request.port}`)).toEqual(['api/orders:5432']);
+    expect(toDatabases.map((p) => `${p.request.from}:${p.request.port}`)).toContain('api/reports:5432');
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+  });
+
+  test('GIVEN the egress rule widened to every port THEN the spare port probe catches it', () => {
+    const { manifests, declared } = databaseMesh();
+    delete manifests.find(named('NetworkPolicy', 'api', 'orders-egress'))!.spec.egress[0].ports;
+    const lines = verifyManifests(loaded(manifests), declared).mismatches.map(describeMismatch);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[both\] api\/orders -> databases\/mesh-policy-probe:65001\/TCP: declared denied, manifests allow/));
+  });
+});
+
 describe('verify: the sidecar metrics ports', () => {
   /** orders in api, with a Prometheus in monitoring declared as the mesh's metrics scraper. */
   function scrapedMesh(ports?: number[]) {
