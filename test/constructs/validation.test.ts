@@ -154,7 +154,7 @@ describe('validation', () => {
     ] });
     const problems = problemsAt(mesh, 'test/api/orders');
     expect(problems).toContainEqual("error: container port 15020 of 'http-metrics' is the Istio sidecar's own (merged Prometheus metrics and rewritten health probes (istio-agent)) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port. To let Prometheus scrape the sidecar's metrics, set MeshProps.metricsScraper instead of declaring the port");
-    expect(problems).toContainEqual(expect.stringMatching(/^error: container port 15006 of 'tcp-15006' is the Istio sidecar's own \(Envoy inbound/));
+    expect(problems).toContainEqual("error: container port 15006 of 'tcp-15006' is the Istio sidecar's own (Envoy inbound (the iptables redirect target)) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port");
     // UDP: only the DNS proxy's port is the sidecar's; istiod's 15012 is no sidecar port.
     expect(problems).toContainEqual(expect.stringMatching(/^error: container port 15053 of 'udp-15053' is the Istio sidecar's own \(DNS proxy\)/));
     expect(problems.filter((p) => p.includes('sidecar'))).toHaveLength(3);
