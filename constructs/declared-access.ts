@@ -2,6 +2,7 @@ import type { Mesh } from './mesh';
 import { sortBy } from './order';
 import { resolveEdge } from './plan';
 import type { PeerTransport } from './peer';
+import { resolveIngressGateway } from './platform';
 import type { MtlsMode } from './platform';
 import type { PortProtocol } from './port';
 
@@ -118,7 +119,7 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
     const peer = edge.peer;
     const from: DeclaredPeer = peer.kind === 'service' ? { kind: 'service', namespace: peer.service.namespaceName, name: peer.service.name }
       : peer.kind === 'namespace' ? { kind: 'namespace', namespace: peer.namespace }
-        : peer.kind === 'ingressGateway' ? { kind: 'ingressGateway', namespace: platform.ingressGateway.namespace, serviceAccount: platform.ingressGateway.serviceAccount, labels: { ...platform.ingressGateway.labels } }
+        : peer.kind === 'ingressGateway' ? { kind: 'ingressGateway', ...resolveIngressGateway(platform, peer.gateway) }
           : { kind: 'ipBlock', cidr: peer.cidr, except: [...peer.except], ...(peer.transport ? { transport: peer.transport } : {}) };
     return {
       from,

@@ -101,6 +101,22 @@ export interface MetricsScraperSettings {
   readonly ports?: readonly number[];
 }
 
+/** An ingress gateway with every field known. */
+export type ResolvedIngressGateway = PodsRef & { readonly serviceAccount: string };
+
+/**
+ * The gateway that `Peer.ingressGateway(settings)` names: the fields given, the others from the
+ * mesh's `ingressGateway`. Without settings, the mesh's own. @internal
+ */
+export function resolveIngressGateway(platform: ResolvedPlatform, given?: IngressGatewaySettings): ResolvedIngressGateway {
+  const own = platform.ingressGateway;
+  return {
+    namespace: given?.namespace ?? own.namespace,
+    serviceAccount: given?.serviceAccount ?? own.serviceAccount,
+    labels: { ...(given?.labels ?? own.labels) },
+  };
+}
+
 /** Platform settings with every default filled in: what `mesh.platform` returns. */
 export interface ResolvedPlatform {
   readonly clusterDomain: string;
@@ -108,7 +124,7 @@ export interface ResolvedPlatform {
   readonly mtlsMode: MtlsMode;
   readonly controlPlane: PodsRef & { readonly port: number; readonly revision?: string };
   readonly dns: PodsRef & { readonly port: number; readonly cidrs: readonly string[] };
-  readonly ingressGateway: PodsRef & { readonly serviceAccount: string };
+  readonly ingressGateway: ResolvedIngressGateway;
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
   /** Absent when no scraper was declared. */
   readonly metricsScraper?: PodsRef & { readonly ports: readonly number[] };

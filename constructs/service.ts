@@ -6,7 +6,9 @@ import { MeshNamespace } from './namespace';
 import { sortedUnique } from './order';
 import { Ownership } from './ownership';
 import { describePeer, IMeshPeer, MeshPeerConfig } from './peer';
+import { resolveIngressGateway } from './platform';
 import { MeshPort } from './port';
+import { stableKey } from './render/stable-key';
 
 /** Properties of a {@link MeshService}. */
 export interface MeshServiceProps {
@@ -88,7 +90,17 @@ export class MeshService extends Construct implements IMeshPeer {
    * by the mesh, its egress side. Declaring the same access twice is harmless.
    */
   public allowFrom(peer: IMeshPeer, options: AccessOptions = {}): void {
-    this.mesh._intent.addIngress(this, peer.toMeshPeer(), options);
+    this.mesh._intent.addIngress(this, this.completeGateway(peer.toMeshPeer()), options);
+  }
+
+  /**
+   * A gateway peer with every field known, so that the same gateway merges however it was named;
+   * the mesh's own is kept as `Peer.ingressGateway()` writes it.
+   */
+  private completeGateway(config: MeshPeerConfig): MeshPeerConfig {
+    if (config.kind !== 'ingressGateway' || !config.gateway) return config;
+    const gateway = resolveIngressGateway(this.mesh.platform, config.gateway);
+    return stableKey(gateway) === stableKey(this.mesh.platform.ingressGateway) ? { kind: 'ingressGateway' } : { kind: 'ingressGateway', gateway };
   }
 
   /**

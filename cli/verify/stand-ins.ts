@@ -1,5 +1,5 @@
 import type { LoadedObject } from '../../analyzer';
-import type { DeclaredAccess } from '../../constructs';
+import type { DeclaredAccess, DeclaredPeer } from '../../constructs';
 import { blockProbeAddresses } from './addresses';
 
 /** Where probes from outside the declaration come from: a pod in a namespace of its own. */
@@ -14,6 +14,29 @@ export const SCRAPER_WORKLOAD = 'metrics-scraper';
 export const NAMESPACE_PROBE = 'mesh-policy-probe';
 /** Where the meshed pods standing for `PeerTransport.MTLS` IP blocks run (VMs or another cluster's workloads with sidecars). */
 export const MTLS_PEERS_NAMESPACE = 'mesh-policy-mtls-peers';
+
+/** An ingress gateway as the edges declare it. */
+export type DeclaredGateway = Extract<DeclaredPeer, { kind: 'ingressGateway' }>;
+
+/** Whether two edges name the same gateway. */
+export const gatewayKey = (gateway: DeclaredGateway) =>
+  JSON.stringify([gateway.namespace, gateway.serviceAccount, Object.entries(gateway.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+
+/**
+ * One stand-in per gateway that an edge names, with its workload name: `istio-ingressgateway`, and
+ * `istio-ingressgateway-2`, `-3`... for further gateways in the same namespace (in a stable order).
+ */
+export function gatewayStandIns(declared: DeclaredAccess): Array<{ readonly name: string; readonly gateway: DeclaredGateway }> {
+  const byKey = new Map<string, DeclaredGateway>();
+  for (const edge of declared.edges) if (edge.from.kind === 'ingressGateway') byKey.set(gatewayKey(edge.from), edge.from);
+  const perNamespace = new Map<string, number>();
+  return [...byKey.keys()].sort().map((key) => {
+    const gateway = byKey.get(key)!;
+    const count = (perNamespace.get(gateway.namespace) ?? 0) + 1;
+    perNamespace.set(gateway.namespace, count);
+    return { name: count === 1 ? GATEWAY_WORKLOAD : `${GATEWAY_WORKLOAD}-${count}`, gateway };
+  });
+}
 
 /** A stand-in pod for peers that are not declared services; `address` for the pods of an MTLS IP block. */
 export interface PeerProbePod {
@@ -91,15 +114,15 @@ function podAt(namespace: string, name: string, address: string): Record<string,
  * The ingress gateway as Istio deploys one (kube-gateway.yaml for a Gateway API Gateway, the gateway
  * Helm chart likewise): injection off, its own istio-proxy container running `proxy router`.
  */
-function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record<string, string>>; serviceAccount: string }): Record<string, unknown> {
+function gatewayDeployment(name: string, gateway: { namespace: string; labels: Readonly<Record<string, string>>; serviceAccount: string }): Record<string, unknown> {
   const labels = { ...gateway.labels, 'sidecar.istio.io/inject': 'false' };
-  return deployment(gateway.namespace, GATEWAY_WORKLOAD, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
+  return deployment(gateway.namespace, name, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
 }
 
 /**
  * The workloads the manifests are written for, stood in by Deployments built from the
  * declaration (the mesh emits policies, not workloads): one per declared service, the ingress
- * gateway when an edge names it, the cluster DNS and the control plane (without sidecars, in
+ * gateways the edges name, the cluster DNS and the control plane (without sidecars, in
  * namespaces of their own), the metrics scraper when one is declared (without a sidecar), an outsider that no edge names (with a port, so that egress
  * towards it is probed too), and the peer probe pods (`peerProbePods`). Namespaces and Services that the manifests do not contain (declared
  * `Ownership.EXTERNAL`) are assumed to exist as declared: namespaces with injection on, Services
@@ -123,10 +146,7 @@ export function standInObjects(declared: DeclaredAccess, manifests: readonly Loa
     objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
     if (!present.has(`Service/${service.namespace}/${service.name}`)) objects.push(serviceFor(service));
   }
-  const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
-  if (gateway?.kind === 'ingressGateway') {
-    objects.push(gatewayDeployment(gateway));
-  }
+  for (const { name, gateway } of gatewayStandIns(declared)) objects.push(gatewayDeployment(name, gateway));
   const { dns, controlPlane } = declared.platform;
   objects.push(deployment(dns.namespace, DNS_WORKLOAD, { ...dns.labels }, DNS_WORKLOAD, [
     { name: 'dns', containerPort: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: dns.port, protocol: 'TCP' },

@@ -2,10 +2,11 @@ import type { ExternalEgressEdge, IngressEdge } from '../intent';
 import type { Mesh } from '../mesh';
 import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
-import { MtlsMode } from '../platform';
+import { IngressGatewaySettings, MtlsMode, resolveIngressGateway } from '../platform';
+import { checkLabels } from './labels';
 import { otherMeshes } from './app-meshes';
 import { ProblemList } from './problem';
-import { cidrContains, isDns1123Label, isPortNumber, parseCidr } from './syntax';
+import { cidrContains, isDns1123Label, isDns1123Subdomain, isPortNumber, parseCidr } from './syntax';
 
 const HTTP_METHOD = /^[A-Z]+$/;
 /** An HTTP method token (RFC 9110 tchar), in any case. */
@@ -53,10 +54,29 @@ function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPe
   if (peer.kind === 'namespace' && !isDns1123Label(peer.namespace)) {
     problems.error(path, `peer namespace '${peer.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
   }
+  if (peer.kind === 'ingressGateway' && peer.gateway) checkGateway(problems, mesh, path, peer.gateway);
   if (peer.kind !== 'namespace') return;
   const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === peer.namespace));
   if (owner) {
     problems.error(path, `peer namespace '${peer.namespace}' belongs to mesh ${owner.node.path}, whose default-deny egress keeps its pods from calling here: this mesh cannot open it, so the edge could never work; declare both namespaces in one mesh, so that the edge gets both sides`);
+  }
+}
+
+/** A gateway other than the mesh's, completed from the mesh's settings when it was declared. */
+function checkGateway(problems: ProblemList, mesh: Mesh, path: string, given: IngressGatewaySettings): void {
+  const gateway = resolveIngressGateway(mesh.platform, given);
+  const named = `gateway ${gateway.namespace}/${gateway.serviceAccount}`;
+  if (!isDns1123Label(gateway.namespace)) {
+    problems.error(path, `${named}: namespace '${gateway.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+  } else if (mesh.namespaces.some((ns) => ns.name === gateway.namespace)) {
+    problems.error(path, `${named} runs in '${gateway.namespace}', a namespace of this mesh, whose default-deny baseline would cut the gateway off; run gateways in a namespace of their own`);
+  }
+  if (!isDns1123Subdomain(gateway.serviceAccount)) {
+    problems.error(path, `${named}: serviceAccount '${gateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
+  }
+  checkLabels(problems, path, `${named} label`, gateway.labels);
+  if (Object.keys(gateway.labels).length === 0) {
+    problems.error(path, `${named}: labels are empty, which selects every pod of namespace '${gateway.namespace}'; give the gateway pods' labels, e.g. { istio: 'internal-gateway' }`);
   }
 }
 

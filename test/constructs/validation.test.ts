@@ -281,6 +281,16 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     ]);
   });
 
+  test('GIVEN a second gateway WHEN its settings are wrong THEN the namespace, ServiceAccount and labels are reported at the service', () => {
+    const { mesh, orders } = twoServices();
+    orders.allowFrom(Peer.ingressGateway({ namespace: 'api', serviceAccount: 'Bad SA', labels: {} }), { ports: ['grpc'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toEqual([
+      "error: gateway api/Bad SA runs in 'api', a namespace of this mesh, whose default-deny baseline would cut the gateway off; run gateways in a namespace of their own",
+      "error: gateway api/Bad SA: labels are empty, which selects every pod of namespace 'api'; give the gateway pods' labels, e.g. { istio: 'internal-gateway' }",
+      "error: gateway api/Bad SA: serviceAccount 'Bad SA' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName",
+    ]);
+  });
+
   test('allowTo the gateway is reported with the other problems, not thrown', () => {
     const { mesh, client } = twoServices();
     client.allowTo(Peer.ingressGateway());

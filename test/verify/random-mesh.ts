@@ -41,7 +41,7 @@ export interface EdgeSpec {
   /** Index into all services (modulo their count). */
   readonly to: number;
   readonly from: { readonly kind: 'service'; readonly index: number } | { readonly kind: 'namespace'; readonly index: number }
-    | { readonly kind: 'outsideNamespace'; readonly index: number } | { readonly kind: 'gateway' }
+    | { readonly kind: 'outsideNamespace'; readonly index: number } | { readonly kind: 'gateway' } | { readonly kind: 'internalGateway' }
     | { readonly kind: 'ipBlock'; readonly octet: number; readonly mtls: boolean; readonly hole: boolean };
   /** Pick a subset of the destination's ports (by bit mask), or all when undefined. */
   readonly portMask?: number;
@@ -61,6 +61,7 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('namespace' as const), index: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('outsideNamespace' as const), index: fc.integer({ min: 0, max: 1 }) }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'gateway' as const }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'internalGateway' as const }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('ipBlock' as const), octet: fc.integer({ min: 0, max: 3 }), mtls: fc.boolean(), hole: fc.boolean() }) },
     ),
     portMask: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
@@ -133,6 +134,7 @@ export function declareMesh(spec: MeshSpec): Mesh {
       case 'namespace': destination.allowFrom(namespaces[edge.from.index % namespaces.length], options); break;
       case 'outsideNamespace': destination.allowFrom(Peer.namespace(`monitoring${edge.from.index}`), options); break;
       case 'gateway': destination.allowFrom(Peer.ingressGateway(), options); break;
+      case 'internalGateway': destination.allowFrom(Peer.ingressGateway({ namespace: 'istio-internal', serviceAccount: 'internal', labels: { istio: 'internal' } }), options); break;
       case 'ipBlock': {
         const { octet, mtls, hole } = edge.from;
         const transport = mtls ? PeerTransport.MTLS : PeerTransport.PLAINTEXT;

@@ -277,6 +277,37 @@ describe('probe helpers', () => {
   });
 });
 
+describe('verify: two ingress gateways', () => {
+  /** site lets in the mesh's public gateway, admin an internal one in the same namespace. */
+  function gatewaysMesh() {
+    const mesh = new Mesh(Testing.app(), 'm', { ingressGateway: { namespace: 'gateways', serviceAccount: 'public', labels: { istio: 'public' } } });
+    const web = mesh.addNamespace('web');
+    web.addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] }).allowFrom(Peer.ingressGateway());
+    web.addService('admin', { ports: [MeshPort.http(8080, { name: 'http' })] }).allowFrom(Peer.ingressGateway({ serviceAccount: 'internal', labels: { istio: 'internal' } }));
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+
+  test('GIVEN the manifests as synthesized THEN each gateway is stood in and reaches only its service, and verify agrees', () => {
+    const { manifests, declared } = gatewaysMesh();
+    const fromGateways = probes(declared).filter((p) => p.request.from.startsWith('gateways/')).map((p) => p.request.from);
+    expect(new Set(fromGateways)).toEqual(new Set(['gateways/istio-ingressgateway', 'gateways/istio-ingressgateway-2']));
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+  });
+
+  test('GIVEN the internal gateway let into the public site too THEN verify names it', () => {
+    const { manifests, declared } = gatewaysMesh();
+    const site = manifests.find(named('AuthorizationPolicy', 'web', 'site-allow'))!;
+    site.spec.rules[0].from[0].source.principals.push('cluster.local/ns/gateways/sa/internal');
+    const ingress = manifests.find(named('NetworkPolicy', 'web', 'site-ingress'))!;
+    ingress.spec.ingress[0].from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateways' } }, podSelector: { matchLabels: { istio: 'internal' } } });
+    const mismatches = verifyManifests(loaded(manifests), declared).mismatches;
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => 'from' in m.request && m.request.to === 'web/site' && !m.expected && m.actual.allowed)).toBe(true);
+    // Only the internal gateway's stand-in (the first by name: internal < public) is let in where it should not be.
+    expect(new Set(mismatches.map((m) => ('from' in m.request ? m.request.from : '')))).toEqual(new Set(['gateways/istio-ingressgateway']));
+  });
+});
+
 describe('verify: egress to a namespace outside the mesh', () => {
   function databaseMesh() {
     const mesh = new Mesh(Testing.app(), 'm');
