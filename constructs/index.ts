@@ -13,7 +13,7 @@ export { ApiGrant } from './grant';
 export type { ApiGrantOptions } from './grant';
 export { Ownership } from './ownership';
 export { MtlsMode } from './platform';
-export type { ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MetricsScraperSettings, PlatformProps, PodsRef, ResolvedPlatform } from './platform';
+export type { ApiServerSettings, ControlPlaneSettings, DnsSettings, IngressGatewaySettings, MetricsScraperSettings, PlatformProps, PodsRef, ResolvedIngressGateway, ResolvedPlatform } from './platform';
 export type { Manifest } from './render/manifest';
 export { MeshValidationError, Severity } from './validation/problem';
 export type { ValidationProblem } from './validation/problem';
