@@ -78,7 +78,11 @@ export interface ApiServerSettings {
    * @default - none; required once a service holds an API grant
    */
   readonly cidrs?: readonly string[];
-  /** Port of the API server endpoints. @default 443 */
+  /**
+   * Port of the API server endpoints, as `kubectl get endpoints kubernetes -n default` shows it (not
+   * the Service's 443): 6443 on kubeadm, kind and k3s, 443 on most managed clusters.
+   * @default 443
+   */
   readonly port?: number;
 }
 
