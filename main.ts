@@ -26,6 +26,10 @@ export function onlineBoutique(app: App): Mesh {
       serviceAccount: 'istio-gateway-istio',
       labels: { 'gateway.networking.k8s.io/gateway-name': 'istio-gateway' },
     },
+    // Istio's Prometheus addon (samples/addons/prometheus.yaml: istio-system, app.kubernetes.io/name:
+    // prometheus, no sidecar) scrapes every pod's sidecar metrics on 15020/15090; default-deny would
+    // stop it. Point this at your Prometheus, or drop it if nothing scrapes the mesh.
+    metricsScraper: { namespace: 'istio-system' },
   });
 
   const web = mesh.addNamespace('web');

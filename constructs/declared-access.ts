@@ -2,6 +2,7 @@ import type { Mesh } from './mesh';
 import { sortBy } from './order';
 import { resolveEdge } from './plan';
 import type { PeerTransport } from './peer';
+import { resolveIngressGateway } from './platform';
 import type { MtlsMode } from './platform';
 import type { PortProtocol } from './port';
 
@@ -42,6 +43,16 @@ export interface DeclaredExternalEgress {
   readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
 }
 
+/** Egress of a service to the pods of a namespace the mesh does not manage, as declared with `allowTo(Peer.namespace(...))`. */
+export interface DeclaredNamespaceEgress {
+  /** `namespace/name` of the calling service. */
+  readonly from: string;
+  /** The namespace whose pods it may reach. */
+  readonly namespace: string;
+  /** Container ports of those pods. */
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+}
+
 /** Pods of the platform that every pod of the mesh's namespaces must reach. */
 export interface DeclaredPlatformPods {
   readonly namespace: string;
@@ -51,12 +62,14 @@ export interface DeclaredPlatformPods {
 
 /** Where the platform lives, as far as the access it implies: DNS and the control plane for every pod, the API server for grant holders. */
 export interface DeclaredPlatform {
-  /** DNS, on `port` over UDP and TCP, as pods and as `cidrs`. */
+  /** DNS, over UDP and TCP: the pods on their container `port`, the `cidrs` on 53 (where pods send queries; no Service translates them). */
   readonly dns: DeclaredPlatformPods & { readonly cidrs: readonly string[] };
   /** The Istio control plane, on `port` over TCP. */
   readonly controlPlane: DeclaredPlatformPods;
   /** The API server endpoints, on `port` over TCP; reached by grant holders only. */
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  /** The metrics scraper, which reaches every pod of the mesh's namespaces on the sidecar metrics `ports` (TCP); absent when none is declared. */
+  readonly metricsScraper?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly ports: readonly number[] };
 }
 
 /** Kubernetes API access granted to a service's ServiceAccount, as declared with `grantApi`. */
@@ -86,6 +99,8 @@ export interface DeclaredAccess {
   readonly services: readonly DeclaredService[];
   readonly edges: readonly DeclaredEdge[];
   readonly externalEgress: readonly DeclaredExternalEgress[];
+  /** Absent in files written before it existed: read as none. */
+  readonly namespaceEgress?: readonly DeclaredNamespaceEgress[];
   readonly grants: readonly DeclaredGrant[];
   readonly platform: DeclaredPlatform;
 }
@@ -104,7 +119,7 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
     const peer = edge.peer;
     const from: DeclaredPeer = peer.kind === 'service' ? { kind: 'service', namespace: peer.service.namespaceName, name: peer.service.name }
       : peer.kind === 'namespace' ? { kind: 'namespace', namespace: peer.namespace }
-        : peer.kind === 'ingressGateway' ? { kind: 'ingressGateway', namespace: platform.ingressGateway.namespace, serviceAccount: platform.ingressGateway.serviceAccount, labels: { ...platform.ingressGateway.labels } }
+        : peer.kind === 'ingressGateway' ? { kind: 'ingressGateway', ...resolveIngressGateway(platform, peer.gateway) }
           : { kind: 'ipBlock', cidr: peer.cidr, except: [...peer.except], ...(peer.transport ? { transport: peer.transport } : {}) };
     return {
       from,
@@ -114,12 +129,14 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
       paths: [...edge.paths],
     };
   });
-  const externalEgress = mesh._intent.externalEgressEdges.map((edge): DeclaredExternalEgress => ({
-    from: `${edge.consumer.namespaceName}/${edge.consumer.name}`,
-    cidr: edge.peer.cidr,
-    except: [...edge.peer.except],
-    ports: edge.ports.map((p) => ({ port: p.containerPort, protocol: p.transport })),
-  }));
+  const externalEgress: DeclaredExternalEgress[] = [];
+  const namespaceEgress: DeclaredNamespaceEgress[] = [];
+  for (const edge of mesh._intent.externalEgressEdges) {
+    const from = `${edge.consumer.namespaceName}/${edge.consumer.name}`;
+    const ports = edge.ports.map((p) => ({ port: p.containerPort, protocol: p.transport }));
+    if (edge.peer.kind === 'ipBlock') externalEgress.push({ from, cidr: edge.peer.cidr, except: [...edge.peer.except], ports });
+    else namespaceEgress.push({ from, namespace: edge.peer.namespace, ports });
+  }
   const grants = mesh._intent.grants.map((grant): DeclaredGrant => ({
     holder: `${grant.holder.namespaceName}/${grant.holder.name}`,
     serviceAccount: grant.holder.serviceAccountName,
@@ -136,11 +153,15 @@ export function declaredAccess(mesh: Mesh): DeclaredAccess {
     services,
     edges: sortBy(edges, (e) => `${e.to}\u0000${JSON.stringify(e)}`),
     externalEgress: sortBy(externalEgress, (e) => JSON.stringify(e)),
+    namespaceEgress: sortBy(namespaceEgress, (e) => JSON.stringify(e)),
     grants: sortBy(grants, (g) => JSON.stringify(g)),
     platform: {
       dns: { namespace: platform.dns.namespace, labels: { ...platform.dns.labels }, port: platform.dns.port, cidrs: [...platform.dns.cidrs] },
       controlPlane: { namespace: platform.controlPlane.namespace, labels: { ...platform.controlPlane.labels }, port: platform.controlPlane.port },
       apiServer: { cidrs: [...platform.apiServer.cidrs], port: platform.apiServer.port },
+      ...(platform.metricsScraper
+        ? { metricsScraper: { namespace: platform.metricsScraper.namespace, labels: { ...platform.metricsScraper.labels }, ports: [...platform.metricsScraper.ports] } }
+        : {}),
     },
   };
 }

@@ -8,7 +8,8 @@ import type { MeshService } from './service';
 export interface AccessOptions {
   /**
    * Destination ports that the peer may use: port names of the destination service (or its
-   * `MeshPort` objects). For an IP-block destination of `allowTo`, the `MeshPort`s to open.
+   * `MeshPort` objects). For `allowTo` an IP block or a namespace outside the mesh, the `MeshPort`s
+   * to open (their container ports, which NetworkPolicy matches).
    * @default - every port of the destination; with `methods`/`paths`, every HTTP/gRPC port
    */
   readonly ports?: readonly (string | MeshPort)[];
@@ -32,12 +33,12 @@ export interface IngressEdge {
   readonly paths: readonly string[];
 }
 
-/** Egress from a mesh service to addresses outside the cluster. @internal */
+/** Egress from a mesh service to what the mesh does not manage: addresses outside the cluster, or the pods of a namespace. @internal */
 export interface ExternalEgressEdge {
   readonly consumer: MeshService;
-  readonly peer: Extract<MeshPeerConfig, { kind: 'ipBlock' }>;
+  readonly peer: Extract<MeshPeerConfig, { kind: 'ipBlock' | 'namespace' }>;
   readonly ports: readonly MeshPort[];
-  /** Port references that were names; an IP block has no named ports (reported by validation). */
+  /** Port references that were names; a peer outside the mesh has no named ports (reported by validation). */
   readonly unresolvedPortNames: readonly string[];
   /** Methods or paths were given, which nothing can enforce on egress (reported by validation). */
   readonly httpFields: boolean;

@@ -1,3 +1,5 @@
+import type { IngressGatewaySettings } from './platform';
+import { stableKey } from './render/stable-key';
 import type { MeshService } from './service';
 
 /** How an IP-block peer's traffic arrives at the sidecar of the destination. */
@@ -15,7 +17,8 @@ export enum PeerTransport {
 export type MeshPeerConfig =
   | { readonly kind: 'service'; readonly service: MeshService }
   | { readonly kind: 'namespace'; readonly namespace: string }
-  | { readonly kind: 'ingressGateway' }
+  /** `gateway`: another gateway than the mesh's (`MeshProps.ingressGateway`), its missing fields taken from the mesh's. */
+  | { readonly kind: 'ingressGateway'; readonly gateway?: IngressGatewaySettings }
   | { readonly kind: 'ipBlock'; readonly cidr: string; readonly except: readonly string[]; readonly transport?: PeerTransport };
 
 /**
@@ -42,9 +45,17 @@ export interface IpBlockPeerOptions {
 
 /** Factories of peers that are not mesh services or mesh namespaces. */
 export class Peer {
-  /** The Istio ingress gateway configured on the mesh (`MeshProps.ingressGateway`). */
-  public static ingressGateway(): IMeshPeer {
-    return { toMeshPeer: () => ({ kind: 'ingressGateway' }) };
+  /**
+   * An Istio ingress gateway: without settings the mesh's (`MeshProps.ingressGateway`); with them
+   * another one, e.g. an internal gateway beside the public one:
+   * `Peer.ingressGateway({ namespace: 'istio-internal', serviceAccount: 'internal-gateway', labels: { istio: 'internal-gateway' } })`.
+   * Fields left out are the mesh gateway's.
+   */
+  public static ingressGateway(gateway?: IngressGatewaySettings): IMeshPeer {
+    const config: MeshPeerConfig = gateway
+      ? { kind: 'ingressGateway', gateway: { namespace: gateway.namespace, serviceAccount: gateway.serviceAccount, labels: gateway.labels && { ...gateway.labels } } }
+      : { kind: 'ingressGateway' };
+    return { toMeshPeer: () => config };
   }
 
   /** Every pod of a namespace that the mesh does not manage (e.g. `monitoring`). */
@@ -71,7 +82,7 @@ export function peerKey(peer: MeshPeerConfig): string {
   switch (peer.kind) {
     case 'service': return `service:${peer.service.namespaceName}/${peer.service.name}`;
     case 'namespace': return `namespace:${peer.namespace}`;
-    case 'ingressGateway': return 'ingressGateway';
+    case 'ingressGateway': return peer.gateway ? `ingressGateway:${stableKey(peer.gateway)}` : 'ingressGateway';
     case 'ipBlock': return `ipBlock:${peer.cidr}!${peer.except.join(',')}!${peer.transport ?? ''}`;
   }
 }
@@ -81,7 +92,7 @@ export function describePeer(peer: MeshPeerConfig): string {
   switch (peer.kind) {
     case 'service': return `service ${peer.service.namespaceName}/${peer.service.name}`;
     case 'namespace': return `namespace ${peer.namespace}`;
-    case 'ingressGateway': return 'the ingress gateway';
+    case 'ingressGateway': return peer.gateway ? `the ingress gateway ${peer.gateway.namespace ?? '<mesh default>'}/${peer.gateway.serviceAccount ?? '<mesh default>'}` : 'the ingress gateway';
     case 'ipBlock': return `ipBlock ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(', ')}` : ''}`;
   }
 }

@@ -45,13 +45,21 @@ export interface DnsSettings {
   readonly port?: number;
   /**
    * Addresses that pods send DNS queries to besides the DNS pods, such as NodeLocal DNSCache's
-   * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns.
+   * link-local address (`169.254.20.10/32`), which NetworkPolicy sees instead of kube-dns; in its
+   * iptables mode the cache also answers on the `kube-dns` ClusterIP without translating it, so
+   * add that ClusterIP too (`kubectl -n kube-system get service kube-dns`). These are opened on
+   * port 53, where pods send their queries, whatever the DNS pods' `port`.
    * @default - none
    */
   readonly cidrs?: readonly string[];
 }
 
-/** The Istio ingress gateway, a peer that services can accept traffic from. */
+/**
+ * The Istio ingress gateway, a peer that services can accept traffic from. The defaults are those of
+ * `istioctl install`; the `istio/gateway` Helm chart names the ServiceAccount after its release and
+ * labels the pods `istio: <release without 'istio-'>` (release `istio-ingressgateway` in
+ * `istio-ingress`: ServiceAccount `istio-ingressgateway`, `istio: ingressgateway`).
+ */
 export interface IngressGatewaySettings {
   /** @default 'istio-system' */
   readonly namespace?: string;
@@ -70,8 +78,47 @@ export interface ApiServerSettings {
    * @default - none; required once a service holds an API grant
    */
   readonly cidrs?: readonly string[];
-  /** Port of the API server endpoints. @default 443 */
+  /**
+   * Port of the API server endpoints, as `kubectl get endpoints kubernetes -n default` shows it (not
+   * the Service's 443): 6443 on kubeadm, kind and k3s, 443 on most managed clusters.
+   * @default 443
+   */
   readonly port?: number;
+}
+
+/**
+ * A metrics scraper (Prometheus) that reads the Istio sidecars' own metrics ports. Istio never
+ * intercepts these ports (they bypass the sidecar inbound), so neither mTLS nor authorization
+ * applies there and a scraper without a sidecar can read them; only the NetworkPolicy baseline
+ * stands in its way, and `allow-metrics-scraping` opens exactly these ports to these pods.
+ */
+export interface MetricsScraperSettings {
+  /** Namespace of the scraper pods, e.g. `monitoring` (kube-prometheus) or `istio-system` (Istio's sample addon). */
+  readonly namespace: string;
+  /** Labels of the scraper pods. @default { 'app.kubernetes.io/name': 'prometheus' } */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Sidecar ports it scrapes: 15020 (istio-agent's merged metrics, what the `prometheus.io/port`
+   * annotations of injected pods point to) and 15090 (Envoy's own, what Istio's PodMonitor samples scrape).
+   * @default [15020, 15090]
+   */
+  readonly ports?: readonly number[];
+}
+
+/** An ingress gateway with every field known. */
+export type ResolvedIngressGateway = PodsRef & { readonly serviceAccount: string };
+
+/**
+ * The gateway that `Peer.ingressGateway(settings)` names: the fields given, the others from the
+ * mesh's `ingressGateway`. Without settings, the mesh's own. @internal
+ */
+export function resolveIngressGateway(platform: ResolvedPlatform, given?: IngressGatewaySettings): ResolvedIngressGateway {
+  const own = platform.ingressGateway;
+  return {
+    namespace: given?.namespace ?? own.namespace,
+    serviceAccount: given?.serviceAccount ?? own.serviceAccount,
+    labels: { ...(given?.labels ?? own.labels) },
+  };
 }
 
 /** Platform settings with every default filled in: what `mesh.platform` returns. */
@@ -81,8 +128,10 @@ export interface ResolvedPlatform {
   readonly mtlsMode: MtlsMode;
   readonly controlPlane: PodsRef & { readonly port: number; readonly revision?: string };
   readonly dns: PodsRef & { readonly port: number; readonly cidrs: readonly string[] };
-  readonly ingressGateway: PodsRef & { readonly serviceAccount: string };
+  readonly ingressGateway: ResolvedIngressGateway;
   readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  /** Absent when no scraper was declared. */
+  readonly metricsScraper?: PodsRef & { readonly ports: readonly number[] };
 }
 
 /** Platform settings of a mesh (part of `MeshProps`). */
@@ -101,7 +150,15 @@ export interface PlatformProps {
   readonly ingressGateway?: IngressGatewaySettings;
   /** The Kubernetes API server, for services that hold API grants. @default - none */
   readonly apiServer?: ApiServerSettings;
+  /**
+   * The Prometheus that scrapes the sidecars' metrics; every pod of the mesh's namespaces lets it in
+   * on the sidecar metrics ports. @default - none: default-deny blocks scraping
+   */
+  readonly metricsScraper?: MetricsScraperSettings;
 }
+
+/** The sidecar ports that a metrics scraper may be let in to: Istio never captures them inbound. @internal */
+export const SIDECAR_METRICS_PORTS: readonly number[] = [15020, 15090];
 
 /** @internal */
 export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
@@ -133,6 +190,11 @@ export function resolvePlatform(props: PlatformProps): ResolvedPlatform {
     apiServer: {
       cidrs: cidrs(props.apiServer?.cidrs),
       port: props.apiServer?.port ?? 443,
+    },
+    metricsScraper: props.metricsScraper && {
+      namespace: props.metricsScraper.namespace,
+      labels: labels(props.metricsScraper.labels, { 'app.kubernetes.io/name': 'prometheus' }),
+      ports: [...new Set(props.metricsScraper.ports ?? SIDECAR_METRICS_PORTS)].sort((a, b) => a - b),
     },
   };
 }

@@ -6,7 +6,9 @@ import { MeshNamespace } from './namespace';
 import { sortedUnique } from './order';
 import { Ownership } from './ownership';
 import { describePeer, IMeshPeer, MeshPeerConfig } from './peer';
+import { resolveIngressGateway } from './platform';
 import { MeshPort } from './port';
+import { stableKey } from './render/stable-key';
 
 /** Properties of a {@link MeshService}. */
 export interface MeshServiceProps {
@@ -88,22 +90,33 @@ export class MeshService extends Construct implements IMeshPeer {
    * by the mesh, its egress side. Declaring the same access twice is harmless.
    */
   public allowFrom(peer: IMeshPeer, options: AccessOptions = {}): void {
-    this.mesh._intent.addIngress(this, peer.toMeshPeer(), options);
+    this.mesh._intent.addIngress(this, this.completeGateway(peer.toMeshPeer()), options);
+  }
+
+  /**
+   * A gateway peer with every field known, so that the same gateway merges however it was named;
+   * the mesh's own is kept as `Peer.ingressGateway()` writes it.
+   */
+  private completeGateway(config: MeshPeerConfig): MeshPeerConfig {
+    if (config.kind !== 'ingressGateway' || !config.gateway) return config;
+    const gateway = resolveIngressGateway(this.mesh.platform, config.gateway);
+    return stableKey(gateway) === stableKey(this.mesh.platform.ingressGateway) ? { kind: 'ingressGateway' } : { kind: 'ingressGateway', gateway };
   }
 
   /**
    * Allows this service to call `peer`: the mirror of `peer.allowFrom(this)` for a mesh service;
-   * for an IP block outside the cluster, opens egress to `options.ports` (MeshPort values).
+   * for an IP block outside the cluster, or `Peer.namespace(...)` that the mesh does not manage (a
+   * shared database, a Vault), opens egress to `options.ports` (MeshPort values): the mesh writes
+   * no policies there, that namespace's own decide who gets in.
    */
   public allowTo(peer: IMeshPeer, options: AccessOptions = {}): void {
     const config = peer.toMeshPeer();
     if (config.kind === 'service') {
       config.service.allowFrom(this, options);
-    } else if (config.kind === 'ipBlock') {
+    } else if (config.kind === 'ipBlock' || config.kind === 'namespace') {
       this.mesh._intent.addExternalEgress(this, config, options);
     } else {
-      const given = config.kind === 'namespace' ? `a namespace ('${config.namespace}')` : 'the ingress gateway';
-      this.mesh._intent.addMisuse(this.node.path, `allowTo accepts a mesh service or Peer.ipBlock(...), not ${given}; `
+      this.mesh._intent.addMisuse(this.node.path, 'allowTo accepts a mesh service, Peer.namespace(...) outside the mesh or Peer.ipBlock(...), not the ingress gateway; '
         + `to let ${describePeer(config)} call this service, use allowFrom`);
     }
   }

@@ -6,7 +6,7 @@ import { asksForGatewayTemplate } from '../../analyzer/mesh/injection';
  * Istio gateways: pods that proxy traffic for others. They are platform, not mesh services: declared
  * as a service, the gateway's namespace would get the mesh's default-deny and the gateway's own calls
  * would need declaring. The mesh knows its ingress gateway from the Mesh's `ingressGateway` setting and
- * lets it call a service through `Peer.ingressGateway()`.
+ * lets it call a service through `Peer.ingressGateway()`; further gateways through `Peer.ingressGateway(settings)`.
  */
 
 /** A gateway workload left out of the scaffold. */
@@ -59,7 +59,7 @@ export function gatewayNotes(gateways: readonly ScaffoldGateway[], declaredNames
     const settings = `{ namespace: '${gateway.namespace}', serviceAccount: '${gateway.serviceAccountName}', labels: { ${labels} } }`;
     return `workload ${gateway.workload} is a gateway (${gateway.because}), not a mesh service: left out${services}. `
       + `If it is your ingress gateway, declare it in the Mesh's props, ingressGateway: ${settings}, `
-      + 'and let it call a service with service.allowFrom(Peer.ingressGateway())';
+      + `and let it call a service with service.allowFrom(Peer.ingressGateway()); if the Mesh has another ingress gateway, let this one call with service.allowFrom(Peer.ingressGateway(${settings}))`;
   });
   for (const namespace of [...new Set(gateways.map((gateway) => gateway.namespace))]) {
     notes.push(declaredNamespaces.has(namespace)

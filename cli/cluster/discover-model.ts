@@ -211,6 +211,11 @@ function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[],
     notes.push(`Service ${ref} port ${port.port} declares no protocol (name ${JSON.stringify(name)}); declared as TCP, name it http-... or grpc-... if it speaks HTTP`);
     protocol = 'tcp';
   }
+  const target = containerPort(ref, port, pods, notes);
+  if (SIDECAR_PORTS.has(target) && (protocol !== 'udp' || target === SIDECAR_DNS_PORT)) {
+    notes.push(`Service ${ref} port ${port.port} targets ${target}, a port of the Istio sidecar (metrics, health or proxy), not of the app; left out, as the library refuses it: to let Prometheus scrape the sidecars, set the Mesh's metricsScraper`);
+    return [];
+  }
   const meshName = meshPortName(port.name, protocol, port.port, taken);
   taken.add(meshName);
   return [{
@@ -218,9 +223,17 @@ function scaffoldPort(ref: string, port: ServicePort, pods: readonly Workload[],
     ...(port.name !== undefined && meshName !== port.name ? { kubernetesName: port.name } : {}),
     protocol,
     port: port.port,
-    containerPort: containerPort(ref, port, pods, notes),
+    containerPort: target,
   }];
 }
+
+/**
+ * Ports the Istio sidecar takes in every injected pod (istio.io, "Ports used by Istio"): a Service
+ * port targeting one (often 15090 for a ServiceMonitor) reaches the sidecar, not the app. Only the
+ * DNS proxy's is also UDP.
+ */
+const SIDECAR_PORTS: ReadonlySet<number> = new Set([15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090]);
+const SIDECAR_DNS_PORT = 15053;
 
 /** `targetPort` as a number: named target ports resolve through the selected pods' container ports. */
 function containerPort(ref: string, port: ServicePort, pods: readonly Workload[], notes: string[]): number {

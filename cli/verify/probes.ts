@@ -1,7 +1,7 @@
 import type { AccessRequest } from '../../analyzer';
 import { OUTSIDE_ADDRESSES, blockProbeAddresses, inBlock } from './addresses';
 import type { DeclaredAccess, DeclaredEdge, DeclaredPeer, DeclaredService } from '../../constructs';
-import { GATEWAY_WORKLOAD, OUTSIDER, peerProbePods } from './stand-ins';
+import { DeclaredGateway, gatewayKey, gatewayStandIns, OUTSIDER, peerProbePods } from './stand-ins';
 
 /**
  * Who a probe comes from: a declared service, the gateway, a pod in a namespace the mesh does not
@@ -10,7 +10,7 @@ import { GATEWAY_WORKLOAD, OUTSIDER, peerProbePods } from './stand-ins';
  */
 type Actor =
   | { readonly kind: 'service'; readonly service: DeclaredService; readonly name: string }
-  | { readonly kind: 'gateway'; readonly name: string }
+  | { readonly kind: 'gateway'; readonly gateway: DeclaredGateway; readonly name: string }
   | { readonly kind: 'outsider'; readonly namespace: string; readonly name: string }
   | { readonly kind: 'meshedAddress'; readonly address: string; readonly name: string }
   | { readonly kind: 'ip'; readonly address: string; readonly name: string };
@@ -42,8 +42,7 @@ function samplePath(pattern: string): string {
 
 function actors(declared: DeclaredAccess): Actor[] {
   const list: Actor[] = declared.services.map((service) => ({ kind: 'service', service, name: `${service.namespace}/${service.name}` }));
-  const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
-  if (gateway?.kind === 'ingressGateway') list.push({ kind: 'gateway', name: `${gateway.namespace}/${GATEWAY_WORKLOAD}` });
+  for (const { name, gateway } of gatewayStandIns(declared)) list.push({ kind: 'gateway', gateway, name: `${gateway.namespace}/${name}` });
   list.push({ kind: 'outsider', namespace: OUTSIDER.namespace, name: `${OUTSIDER.namespace}/${OUTSIDER.name}` });
   for (const pod of peerProbePods(declared)) {
     const name = `${pod.namespace}/${pod.name}`;
@@ -68,7 +67,7 @@ function peerCovers(peer: DeclaredPeer, actor: Actor, declared: DeclaredAccess, 
   switch (peer.kind) {
     case 'service': return actor.kind === 'service' && actor.service.namespace === peer.namespace && actor.service.name === peer.name;
     case 'namespace': return (actor.kind === 'service' && actor.service.namespace === peer.namespace) || (actor.kind === 'outsider' && actor.namespace === peer.namespace);
-    case 'ingressGateway': return actor.kind === 'gateway';
+    case 'ingressGateway': return actor.kind === 'gateway' && gatewayKey(actor.gateway) === gatewayKey(peer);
     case 'ipBlock': {
       if (actor.kind === 'meshedAddress') return inBlock(peer.cidr, peer.except, actor.address);
       if (actor.kind !== 'ip') return false;
@@ -136,7 +135,7 @@ function coveredWorkloads(edges: readonly DeclaredEdge[], byNamespace: ReadonlyM
     switch (peer.kind) {
       case 'service': return [byName.get(`${peer.namespace}/${peer.name}`)].filter((a): a is Actor => a !== undefined);
       case 'namespace': return [...(byNamespace.get(peer.namespace) ?? [])];
-      case 'ingressGateway': return [...byName.values()].filter((a) => a.kind === 'gateway');
+      case 'ingressGateway': return [...byName.values()].filter((a) => a.kind === 'gateway' && gatewayKey(a.gateway) === gatewayKey(peer));
       // Addresses outside the cluster are the `ip:` actors; meshed pods inside the block are workloads.
       case 'ipBlock': return [...byName.values()].filter((a) => a.kind === 'meshedAddress' && inBlock(peer.cidr, peer.except, a.address));
     }

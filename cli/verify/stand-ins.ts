@@ -1,5 +1,5 @@
 import type { LoadedObject } from '../../analyzer';
-import type { DeclaredAccess } from '../../constructs';
+import type { DeclaredAccess, DeclaredPeer } from '../../constructs';
 import { blockProbeAddresses } from './addresses';
 
 /** Where probes from outside the declaration come from: a pod in a namespace of its own. */
@@ -8,10 +8,35 @@ export const OUTSIDER = { namespace: 'mesh-policy-outsider', name: 'outsider', p
 export const GATEWAY_WORKLOAD = 'istio-ingressgateway';
 export const DNS_WORKLOAD = 'kube-dns';
 export const CONTROL_PLANE_WORKLOAD = 'istiod';
+/** The stand-in metrics scraper (a Prometheus without a sidecar), when the mesh declares one. */
+export const SCRAPER_WORKLOAD = 'metrics-scraper';
 /** The pod standing for the pods of a namespace that `Peer.namespace` names and the mesh does not manage. */
 export const NAMESPACE_PROBE = 'mesh-policy-probe';
 /** Where the meshed pods standing for `PeerTransport.MTLS` IP blocks run (VMs or another cluster's workloads with sidecars). */
 export const MTLS_PEERS_NAMESPACE = 'mesh-policy-mtls-peers';
+
+/** An ingress gateway as the edges declare it. */
+export type DeclaredGateway = Extract<DeclaredPeer, { kind: 'ingressGateway' }>;
+
+/** Whether two edges name the same gateway. */
+export const gatewayKey = (gateway: DeclaredGateway) =>
+  JSON.stringify([gateway.namespace, gateway.serviceAccount, Object.entries(gateway.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+
+/**
+ * One stand-in per gateway that an edge names, with its workload name: `istio-ingressgateway`, and
+ * `istio-ingressgateway-2`, `-3`... for further gateways in the same namespace (in a stable order).
+ */
+export function gatewayStandIns(declared: DeclaredAccess): Array<{ readonly name: string; readonly gateway: DeclaredGateway }> {
+  const byKey = new Map<string, DeclaredGateway>();
+  for (const edge of declared.edges) if (edge.from.kind === 'ingressGateway') byKey.set(gatewayKey(edge.from), edge.from);
+  const perNamespace = new Map<string, number>();
+  return [...byKey.keys()].sort().map((key) => {
+    const gateway = byKey.get(key)!;
+    const count = (perNamespace.get(gateway.namespace) ?? 0) + 1;
+    perNamespace.set(gateway.namespace, count);
+    return { name: count === 1 ? GATEWAY_WORKLOAD : `${GATEWAY_WORKLOAD}-${count}`, gateway };
+  });
+}
 
 /** A stand-in pod for peers that are not declared services; `address` for the pods of an MTLS IP block. */
 export interface PeerProbePod {
@@ -21,7 +46,8 @@ export interface PeerProbePod {
 }
 
 /**
- * One pod per namespace that a `Peer.namespace` edge names outside the mesh (e.g. monitoring), and
+ * One pod per namespace outside the mesh that a `Peer.namespace` edge names (e.g. monitoring) or
+ * that a service may reach with `allowTo(Peer.namespace(...))` (e.g. databases), and
  * one meshed pod inside each `PeerTransport.MTLS` IP block and inside each of its holes: so that
  * the edges from them are probed like those from services. Both run sidecars, as the policies they
  * are allowed by require (`source.namespaces` and STRICT mTLS).
@@ -29,7 +55,8 @@ export interface PeerProbePod {
 export function peerProbePods(declared: DeclaredAccess): PeerProbePod[] {
   const managed = new Set([...declared.namespaces, OUTSIDER.namespace, MTLS_PEERS_NAMESPACE]);
   const peers = declared.edges.map((edge) => edge.from);
-  const namespaces = [...new Set(peers.flatMap((peer) => (peer.kind === 'namespace' && !managed.has(peer.namespace) ? [peer.namespace] : [])))].sort();
+  const named = [...peers.flatMap((peer) => (peer.kind === 'namespace' ? [peer.namespace] : [])), ...(declared.namespaceEgress ?? []).map((edge) => edge.namespace)];
+  const namespaces = [...new Set(named.filter((namespace) => !managed.has(namespace)))].sort();
   const pods: PeerProbePod[] = namespaces.map((namespace) => ({ namespace, name: NAMESPACE_PROBE }));
   const addresses = new Set<string>();
   for (const peer of peers) {
@@ -87,9 +114,9 @@ function podAt(namespace: string, name: string, address: string): Record<string,
  * The ingress gateway as Istio deploys one (kube-gateway.yaml for a Gateway API Gateway, the gateway
  * Helm chart likewise): injection off, its own istio-proxy container running `proxy router`.
  */
-function gatewayDeployment(gateway: { namespace: string; labels: Readonly<Record<string, string>>; serviceAccount: string }): Record<string, unknown> {
+function gatewayDeployment(name: string, gateway: { namespace: string; labels: Readonly<Record<string, string>>; serviceAccount: string }): Record<string, unknown> {
   const labels = { ...gateway.labels, 'sidecar.istio.io/inject': 'false' };
-  return deployment(gateway.namespace, GATEWAY_WORKLOAD, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
+  return deployment(gateway.namespace, name, labels, gateway.serviceAccount, [], [{ name: 'istio-proxy', image: 'stand-in', args: ['proxy', 'router'] }]);
 }
 
 /** Namespaces as the declaration assumes them: injection on. */
@@ -100,8 +127,9 @@ function namespaceObject(name: string): Record<string, unknown> {
 /**
  * What the policies of a mesh act on, stood in from its declaration: a Deployment per declared
  * service (its selector's labels, its ServiceAccount, its container ports), its Service and
- * namespace (injection on), the ingress gateway when an edge names it, and a meshed pod in each
- * namespace outside the mesh that a `Peer.namespace` edge names (`NAMESPACE_PROBE`). Callers read these
+ * namespace (injection on), the ingress gateways the edges name, and a meshed pod in each
+ * namespace outside the mesh that a `Peer.namespace` edge or `allowTo(Peer.namespace(...))` names
+ * (`NAMESPACE_PROBE`). Callers read these
  * before the manifests, so that a Namespace or Service the manifests hold is taken from them
  * (the later object of the same name wins): only `Ownership.EXTERNAL` ones are assumed as declared
  * (auto mTLS and Istio's protocol selection depend on them).
@@ -115,18 +143,16 @@ export function declaredWorkloads(declared: DeclaredAccess): LoadedObject[] {
     objects.push(deployment(service.namespace, service.name, { ...service.selector }, service.serviceAccount, ports));
     objects.push(serviceFor(service));
   }
-  const gateway = declared.edges.map((e) => e.from).find((f) => f.kind === 'ingressGateway');
-  if (gateway?.kind === 'ingressGateway') {
-    objects.push(gatewayDeployment(gateway));
-  }
+  for (const { name, gateway } of gatewayStandIns(declared)) objects.push(gatewayDeployment(name, gateway));
   for (const pod of namespacePods) objects.push(deployment(pod.namespace, pod.name, { app: pod.name }, pod.name, []));
   return objects.map(standIn);
 }
 
 /**
  * The workloads `verify` probes the manifests with: the declared ones (`declaredWorkloads`), the
- * cluster DNS and the control plane (without sidecars, in namespaces of their own), an outsider
- * that no edge names (with a port, so that egress towards it is probed too), and the meshed pods
+ * cluster DNS and the control plane (without sidecars, in namespaces of their own), the metrics
+ * scraper when one is declared (without a sidecar), an outsider that no edge names (with a port,
+ * so that egress towards it is probed too), and the meshed pods
  * inside `PeerTransport.MTLS` IP blocks (`peerProbePods`). Read before the manifests, as
  * `declaredWorkloads` says.
  */
@@ -140,6 +166,11 @@ export function standInObjects(declared: DeclaredAccess): LoadedObject[] {
   objects.push(deployment(controlPlane.namespace, CONTROL_PLANE_WORKLOAD, { ...controlPlane.labels }, CONTROL_PLANE_WORKLOAD, [
     { name: 'grpc-xds', containerPort: controlPlane.port, protocol: 'TCP' },
   ]));
+  if (declared.platform.metricsScraper) {
+    // A Prometheus as usually run: without a sidecar, so plaintext.
+    const { namespace, labels } = declared.platform.metricsScraper;
+    objects.push(deployment(namespace, SCRAPER_WORKLOAD, { ...labels, 'sidecar.istio.io/inject': 'false' }, SCRAPER_WORKLOAD, []));
+  }
   objects.push(deployment(OUTSIDER.namespace, OUTSIDER.name, { app: OUTSIDER.name }, OUTSIDER.name, [{ name: 'http', containerPort: OUTSIDER.port, protocol: 'TCP' }]));
   for (const pod of probePods) objects.push(podAt(pod.namespace, pod.name, pod.address as string));
   return [...declaredWorkloads(declared), ...objects.map(standIn)];

@@ -4,6 +4,7 @@ import { blockWithoutAddresses } from './addresses';
 import { apiProbes } from './api-probes';
 import { egressProbes } from './egress-probes';
 import { PortExpectation, Probe, portExpectations, probes, workloadActors } from './probes';
+import { scraperProbes } from './scraper-probes';
 import { standInObjects } from './stand-ins';
 
 /**
@@ -65,7 +66,7 @@ const expectation = (probe: Probe, layer: VerifiedLayer) =>
 export function verifyManifests(manifests: readonly LoadedObject[], declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
   // Stand-ins first: a Namespace or Service the manifests hold wins over the one assumed from the declaration.
   const objects = [...standInObjects(declared), ...manifests];
-  const questions = [...probes(declared), ...egressProbes(declared)];
+  const questions = [...probes(declared), ...egressProbes(declared), ...scraperProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
   const inventoryOf = (layer: VerifiedLayer) => buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });

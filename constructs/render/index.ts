@@ -2,9 +2,9 @@ import type { Mesh } from '../mesh';
 import type { MeshNamespace } from '../namespace';
 import { MeshPlan } from '../plan';
 import { allowNothingPolicy, namespacePeerAuthentication, plaintextPortsPeerAuthentication, serviceAuthorizationPolicy } from './istio';
-import { Manifest } from './manifest';
+import { BASELINE_NAMES, Manifest } from './manifest';
 import {
-  defaultDenyPolicy, namespaceEgressPolicy, platformEgressPolicy, serviceEgressPolicy, serviceIngressPolicy,
+  defaultDenyPolicy, metricsScrapingPolicy, namespaceEgressPolicy, platformEgressPolicy, serviceEgressPolicy, serviceIngressPolicy,
 } from './network-policies';
 import { grantObjects } from './rbac';
 import { namespaceObject, serviceAccountObjects, serviceObject } from './workload-objects';
@@ -24,6 +24,7 @@ function renderNamespace(plan: MeshPlan, namespace: MeshNamespace): Manifest[] {
     ...services.map((s) => serviceObject(s, labels)),
     defaultDenyPolicy(ns, labels),
     platformEgressPolicy(plan, ns, labels),
+    metricsScrapingPolicy(plan, ns, labels),
     namespaceEgressPolicy(plan, namespace, labels),
     ...services.flatMap((s) => [serviceIngressPolicy(plan, s, labels), serviceEgressPolicy(plan, s, labels)]),
     namespacePeerAuthentication(plan, ns, labels),
@@ -33,10 +34,22 @@ function renderNamespace(plan: MeshPlan, namespace: MeshNamespace): Manifest[] {
     ...grantObjects(plan, ns, labels),
   ];
   const rank = (m: Manifest) => KIND_ORDER.indexOf(m.kind);
+  const denies = (m: Manifest) => (NAMESPACE_DENIALS.has(`${m.kind}/${m.metadata.name}`) ? 1 : 0);
   return objects
     .filter((m): m is Manifest => m !== undefined)
-    .sort((a, b) => rank(a) - rank(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    .sort((a, b) => rank(a) - rank(b) || denies(a) - denies(b) || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
+
+/**
+ * The namespace-wide lockdowns, written after the other objects of their kind: `kubectl apply`
+ * creates objects in file order, so on a namespace whose pods already serve traffic the exceptions
+ * (DNS egress, each edge, the plaintext ports) exist before the lockdown does, not a moment after.
+ */
+const NAMESPACE_DENIALS = new Set([
+  `NetworkPolicy/${BASELINE_NAMES.defaultDeny}`,
+  `PeerAuthentication/${BASELINE_NAMES.peerAuthentication}`,
+  `AuthorizationPolicy/${BASELINE_NAMES.allowNothing}`,
+]);
 
 /**
  * The objects of the mesh one namespace at a time, in a deterministic order, so that a writer can

@@ -3,7 +3,7 @@ import {
   PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode,
 } from '../../imports/security.istio.io';
 import type { MeshPlan, ResolvedEdge } from '../plan';
-import { MtlsMode, ResolvedPlatform } from '../platform';
+import { MtlsMode, resolveIngressGateway, ResolvedPlatform } from '../platform';
 import { PeerTransport } from '../peer';
 import type { MeshService } from '../service';
 import { BASELINE_NAMES, Manifest, serviceObjectNames } from './manifest';
@@ -59,10 +59,13 @@ class Sources {
 
   public add(edge: ResolvedEdge): void {
     const peer = edge.edge.peer;
-    const gateway = this.platform.ingressGateway;
     switch (peer.kind) {
       case 'service': this.principals.add(principal(this.platform, peer.service.namespaceName, peer.service.serviceAccountName)); break;
-      case 'ingressGateway': this.principals.add(principal(this.platform, gateway.namespace, gateway.serviceAccount)); break;
+      case 'ingressGateway': {
+        const gateway = resolveIngressGateway(this.platform, peer.gateway);
+        this.principals.add(principal(this.platform, gateway.namespace, gateway.serviceAccount));
+        break;
+      }
       case 'namespace': this.namespaces.add(peer.namespace); break;
       case 'ipBlock': {
         const key = peer.except.join(',');

@@ -21,6 +21,7 @@ export const meshOwnLabels = (meshId: string): Readonly<Record<string, string>> 
 export const BASELINE_NAMES = {
   defaultDeny: 'default-deny',
   platformEgress: 'allow-platform-egress',
+  metricsScraping: 'allow-metrics-scraping',
   namespaceEgress: 'namespace-egress',
   allowNothing: 'allow-nothing',
   peerAuthentication: 'default',

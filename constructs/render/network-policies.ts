@@ -45,19 +45,49 @@ export function defaultDenyPolicy(namespace: string, labels: Labels): Manifest {
   return networkPolicy(BASELINE_NAMES.defaultDeny, namespace, labels, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 }
 
+/**
+ * The port pods send DNS queries to: resolv.conf names addresses, not ports. NetworkPolicy sees it
+ * as is at the DNS CIDRs (a node-local cache answers there untranslated), but sees the DNS pods'
+ * container port (`dns.port`) once the `kube-dns` Service has translated the query.
+ */
+const RESOLVER_PORT = 53;
+
+const dnsPorts = (port: number): k8s.NetworkPolicyPort[] => [
+  { port: k8s.IntOrString.fromNumber(port), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' },
+];
+
 /** Egress every pod needs under default deny: DNS (UDP and TCP) and the mesh control plane. */
 export function platformEgressPolicy(plan: MeshPlan, namespace: string, labels: Labels): Manifest {
   const { dns, controlPlane } = plan.mesh.platform;
+  const dnsPods = podsPeer(dns.namespace, dns.labels);
+  const dnsCidrs = dns.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  const dnsRules = dns.port === RESOLVER_PORT || dnsCidrs.length === 0
+    ? [{ to: [dnsPods, ...dnsCidrs], ports: dnsPorts(dns.port) }]
+    : [{ to: [dnsPods], ports: dnsPorts(dns.port) }, { to: dnsCidrs, ports: dnsPorts(RESOLVER_PORT) }];
   return networkPolicy(BASELINE_NAMES.platformEgress, namespace, labels, {
     podSelector: {},
     policyTypes: ['Egress'],
     egress: [
-      {
-        to: [podsPeer(dns.namespace, dns.labels), ...dns.cidrs.map((cidr) => ({ ipBlock: { cidr } }))],
-        ports: [{ port: k8s.IntOrString.fromNumber(dns.port), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(dns.port), protocol: 'TCP' }],
-      },
+      ...dnsRules,
       { to: [podsPeer(controlPlane.namespace, controlPlane.labels)], ports: [{ port: k8s.IntOrString.fromNumber(controlPlane.port), protocol: 'TCP' }] },
     ],
+  });
+}
+
+/**
+ * Ingress every pod lets the metrics scraper in on: the sidecar's metrics ports, which Istio never
+ * captures (no mTLS or authorization there), so NetworkPolicy alone decides. Only when declared.
+ */
+export function metricsScrapingPolicy(plan: MeshPlan, namespace: string, labels: Labels): Manifest | undefined {
+  const scraper = plan.mesh.platform.metricsScraper;
+  if (!scraper) return undefined;
+  return networkPolicy(BASELINE_NAMES.metricsScraping, namespace, labels, {
+    podSelector: {},
+    policyTypes: ['Ingress'],
+    ingress: [{
+      from: [podsPeer(scraper.namespace, scraper.labels)],
+      ports: scraper.ports.map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+    }],
   });
 }
 

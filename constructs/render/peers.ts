@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import type { MeshPeerConfig } from '../peer';
-import type { ResolvedPlatform } from '../platform';
+import { resolveIngressGateway, ResolvedPlatform } from '../platform';
 import type { MeshService } from '../service';
 
 /** The label that the API server puts on every namespace, so namespaces can be selected by name. */
@@ -24,7 +24,10 @@ export function networkPeer(peer: MeshPeerConfig, fromNamespace: string, platfor
   switch (peer.kind) {
     case 'service': return servicePeer(peer.service, fromNamespace);
     case 'namespace': return { namespaceSelector: namespaceSelector(peer.namespace) };
-    case 'ingressGateway': return podsPeer(platform.ingressGateway.namespace, platform.ingressGateway.labels);
+    case 'ingressGateway': {
+      const gateway = resolveIngressGateway(platform, peer.gateway);
+      return podsPeer(gateway.namespace, gateway.labels);
+    }
     case 'ipBlock': return { ipBlock: { cidr: peer.cidr, except: peer.except.length ? [...peer.except] : undefined } };
   }
 }

@@ -5,26 +5,28 @@ import { checkEdges } from './edge-checks';
 import { ProblemList, ValidationProblem } from './problem';
 import { checkLabels, checkMeshLabels, checkNamespaceLabels } from './labels';
 import { checkServices } from './service-checks';
-import { resolvePlatform } from '../platform';
+import { resolvePlatform, SIDECAR_METRICS_PORTS } from '../platform';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue, isPortNumber, labelValueLike, parseCidr } from './syntax';
 
 function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   const path = mesh.node.path;
-  const { clusterDomain, trustDomain, controlPlane, dns, ingressGateway, apiServer } = mesh.platform;
+  const { clusterDomain, trustDomain, controlPlane, dns, ingressGateway, apiServer, metricsScraper } = mesh.platform;
   if (!isDns1123Subdomain(clusterDomain)) problems.error(path, `clusterDomain '${clusterDomain}' is not a DNS name; use the kubelet's --cluster-domain, e.g. 'cluster.local'`);
   if (!isDns1123Subdomain(trustDomain)) problems.error(path, `trustDomain '${trustDomain}' is not a DNS name; use Istio's meshConfig.trustDomain, e.g. 'cluster.local'`);
   for (const [what, port] of [['controlPlane.port', controlPlane.port], ['dns.port', dns.port], ['apiServer.port', apiServer.port]] as const) {
     if (!isPortNumber(port)) problems.error(path, `${what} ${port} is out of range; use an integer from 1 to 65535`);
   }
-  for (const [what, pods] of [['controlPlane', controlPlane], ['dns', dns], ['ingressGateway', ingressGateway]] as const) {
+  const platformPods = [['controlPlane', controlPlane], ['dns', dns], ['ingressGateway', ingressGateway], ...(metricsScraper ? [['metricsScraper', metricsScraper] as const] : [])] as const;
+  for (const [what, pods] of platformPods) {
     checkLabels(problems, path, `${what}.labels`, pods.labels);
     if (!isDns1123Label(pods.namespace)) {
       problems.error(path, `${what}.namespace '${pods.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
     }
     if (Object.keys(pods.labels).length === 0) {
-      problems.error(path, `${what}.labels is empty, which selects every pod of namespace '${pods.namespace}'; give the labels of those pods, e.g. ${JSON.stringify(resolvePlatform({})[what].labels)}`);
+      problems.error(path, `${what}.labels is empty, which selects every pod of namespace '${pods.namespace}'; give the labels of those pods, e.g. ${JSON.stringify(resolvePlatform(SCRAPER_EXAMPLE)[what]!.labels)}`);
     }
   }
+  if (metricsScraper) checkScraperPorts(problems, path, metricsScraper.ports);
   if (!isDns1123Subdomain(ingressGateway.serviceAccount)) {
     problems.error(path, `ingressGateway.serviceAccount '${ingressGateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
   }
@@ -41,9 +43,25 @@ function checkPlatform(problems: ProblemList, mesh: Mesh): void {
   }
 }
 
+/** Platform settings with every default, for the examples of messages. */
+const SCRAPER_EXAMPLE = { metricsScraper: { namespace: 'monitoring' } };
+
+/**
+ * The scraper may only be let in on the sidecar's metrics ports: Istio captures every other port,
+ * where STRICT mTLS and the allow-nothing policy would still stop a scraper without a sidecar.
+ */
+function checkScraperPorts(problems: ProblemList, path: string, ports: readonly number[]): void {
+  const allowed = SIDECAR_METRICS_PORTS.join(' and ');
+  if (ports.length === 0) problems.error(path, `metricsScraper.ports is empty, so the scraper would be let in nowhere; omit it for the sidecar metrics ports ${allowed}`);
+  for (const port of ports.filter((p) => !SIDECAR_METRICS_PORTS.includes(p))) {
+    problems.error(path, `metricsScraper.ports holds ${port}, which is not a sidecar metrics port (${allowed}); an app's own metrics port is an edge: declare it on the service and allowFrom the scraper (Peer.namespace(...) with a sidecar, or a PLAINTEXT Peer.ipBlock of its pod CIDR)`);
+  }
+}
+
 /** Platform namespaces that must not be locked down by the mesh's default-deny baseline. */
 function platformNamespaces(mesh: Mesh): Set<string> {
-  return new Set([mesh.platform.controlPlane.namespace, mesh.platform.dns.namespace, mesh.platform.ingressGateway.namespace]);
+  const { controlPlane, dns, ingressGateway, metricsScraper } = mesh.platform;
+  return new Set([controlPlane.namespace, dns.namespace, ingressGateway.namespace, ...(metricsScraper ? [metricsScraper.namespace] : [])]);
 }
 
 function checkNamespaces(problems: ProblemList, mesh: Mesh): void {
@@ -56,7 +74,7 @@ function checkNamespaces(problems: ProblemList, mesh: Mesh): void {
       problems.error(path, `namespace '${namespace.name}' is also declared by mesh ${rival.node.path}; both would write its Namespace, Services and baseline policies: declare each namespace in one mesh only`);
     }
     if (!isDns1123Label(namespace.name)) problems.error(path, `namespace name '${namespace.name}' is not a DNS-1123 label; use at most 63 lowercase alphanumerics and '-'`);
-    if (reserved.has(namespace.name)) problems.error(path, `namespace '${namespace.name}' hosts the platform (DNS, control plane or gateway); the mesh's default-deny baseline would cut it off, declare application namespaces only`);
+    if (reserved.has(namespace.name)) problems.error(path, `namespace '${namespace.name}' hosts the platform (DNS, control plane, gateway or metrics scraper); the mesh's default-deny baseline would cut it off, declare application namespaces only`);
     checkNamespaceLabels(problems, mesh, namespace);
     checkServices(problems, namespace);
   }

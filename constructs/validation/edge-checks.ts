@@ -2,10 +2,11 @@ import type { ExternalEgressEdge, IngressEdge } from '../intent';
 import type { Mesh } from '../mesh';
 import { describePeer, MeshPeerConfig } from '../peer';
 import { resolveEdge } from '../plan';
-import { MtlsMode } from '../platform';
+import { IngressGatewaySettings, MtlsMode, resolveIngressGateway } from '../platform';
+import { checkLabels } from './labels';
 import { otherMeshes } from './app-meshes';
 import { ProblemList } from './problem';
-import { cidrContains, isDns1123Label, isPortNumber, parseCidr } from './syntax';
+import { cidrContains, isDns1123Label, isDns1123Subdomain, isPortNumber, parseCidr } from './syntax';
 
 const HTTP_METHOD = /^[A-Z]+$/;
 /** An HTTP method token (RFC 9110 tchar), in any case. */
@@ -53,10 +54,29 @@ function checkPeer(problems: ProblemList, mesh: Mesh, path: string, peer: MeshPe
   if (peer.kind === 'namespace' && !isDns1123Label(peer.namespace)) {
     problems.error(path, `peer namespace '${peer.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
   }
+  if (peer.kind === 'ingressGateway' && peer.gateway) checkGateway(problems, mesh, path, peer.gateway);
   if (peer.kind !== 'namespace') return;
   const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === peer.namespace));
   if (owner) {
     problems.error(path, `peer namespace '${peer.namespace}' belongs to mesh ${owner.node.path}, whose default-deny egress keeps its pods from calling here: this mesh cannot open it, so the edge could never work; declare both namespaces in one mesh, so that the edge gets both sides`);
+  }
+}
+
+/** A gateway other than the mesh's, completed from the mesh's settings when it was declared. */
+function checkGateway(problems: ProblemList, mesh: Mesh, path: string, given: IngressGatewaySettings): void {
+  const gateway = resolveIngressGateway(mesh.platform, given);
+  const named = `gateway ${gateway.namespace}/${gateway.serviceAccount}`;
+  if (!isDns1123Label(gateway.namespace)) {
+    problems.error(path, `${named}: namespace '${gateway.namespace}' is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+  } else if (mesh.namespaces.some((ns) => ns.name === gateway.namespace)) {
+    problems.error(path, `${named} runs in '${gateway.namespace}', a namespace of this mesh, whose default-deny baseline would cut the gateway off; run gateways in a namespace of their own`);
+  }
+  if (!isDns1123Subdomain(gateway.serviceAccount)) {
+    problems.error(path, `${named}: serviceAccount '${gateway.serviceAccount}' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName`);
+  }
+  checkLabels(problems, path, `${named} label`, gateway.labels);
+  if (Object.keys(gateway.labels).length === 0) {
+    problems.error(path, `${named}: labels are empty, which selects every pod of namespace '${gateway.namespace}'; give the gateway pods' labels, e.g. { istio: 'internal-gateway' }`);
   }
 }
 
@@ -111,15 +131,40 @@ export function checkEdges(problems: ProblemList, mesh: Mesh): void {
       }
     }
   }
-  for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, edge);
+  for (const edge of mesh._intent.externalEgressEdges) checkExternalEgress(problems, mesh, edge);
   for (const { path, message } of mesh._intent.misuses) problems.error(path, message);
 }
 
-function checkExternalEgress(problems: ProblemList, edge: ExternalEgressEdge): void {
+/**
+ * Egress to a namespace only makes sense where the mesh writes nothing: the services of its own
+ * namespaces are declared and called with allowFrom (both sides), and another mesh's namespace
+ * keeps its default-deny ingress, which this mesh cannot open.
+ */
+function checkEgressNamespace(problems: ProblemList, mesh: Mesh, path: string, namespace: string): boolean {
+  if (!isDns1123Label(namespace)) {
+    problems.error(path, `allows egress to namespace '${namespace}', which is not a namespace name (DNS-1123 label: at most 63 lowercase alphanumerics and '-')`);
+    return false;
+  }
+  if (mesh.namespaces.some((ns) => ns.name === namespace)) {
+    problems.error(path, `allowTo namespace '${namespace}', a namespace of this mesh, whose pods let in only what allowFrom declares; declare the service it calls there and write <that service>.allowFrom(this), which opens both sides`);
+    return false;
+  }
+  const owner = otherMeshes(mesh).find((other) => other.namespaces.some((ns) => ns.name === namespace));
+  if (owner) {
+    problems.error(path, `allowTo namespace '${namespace}', which mesh ${owner.node.path} manages: its default-deny ingress keeps this service out, and this mesh cannot open it; declare both namespaces in one mesh and use allowFrom`);
+    return false;
+  }
+  return true;
+}
+
+function checkExternalEgress(problems: ProblemList, mesh: Mesh, edge: ExternalEgressEdge): void {
   const path = edge.consumer.node.path;
-  checkIpBlock(problems, path, edge.peer);
+  if (edge.peer.kind === 'ipBlock') checkIpBlock(problems, path, edge.peer);
+  // A namespace that cannot be a target is the one thing to fix; its ports would not matter.
+  else if (!checkEgressNamespace(problems, mesh, path, edge.peer.namespace)) return;
+  const outside = edge.peer.kind === 'ipBlock' ? 'an IP block' : 'a namespace outside the mesh';
   for (const name of edge.unresolvedPortNames) {
-    problems.error(path, `allows egress to ${describePeer(edge.peer)} on port '${name}', but an IP block has no named ports; pass MeshPort values, e.g. MeshPort.tcp(443)`);
+    problems.error(path, `allows egress to ${describePeer(edge.peer)} on port '${name}', but ${outside} has no named ports here; pass MeshPort values of its container ports, e.g. MeshPort.tcp(${edge.peer.kind === 'ipBlock' ? 443 : 5432})`);
   }
   if (edge.ports.length === 0 && edge.unresolvedPortNames.length === 0) {
     problems.error(path, `allows egress to ${describePeer(edge.peer)} without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)`);

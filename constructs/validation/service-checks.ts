@@ -5,6 +5,8 @@ import type { MeshPort } from '../port';
 import { checkLabels } from './labels';
 import { ProblemList } from './problem';
 import { findOverlappingSelectors } from './selector-overlap';
+import { sidecarPortUse } from './sidecar-ports';
+import { SIDECAR_METRICS_PORTS } from '../platform';
 import { dns1035LabelLike, isDns1035Label, isDns1123Subdomain, isIanaServiceName, isPortNumber } from './syntax';
 
 function checkPorts(problems: ProblemList, service: MeshService): void {
@@ -32,6 +34,11 @@ function checkPorts(problems: ProblemList, service: MeshService): void {
     // Unless it only repeats the Service port's duplicate through the default.
     if (sameContainerPort && (port._containerPortGiven || sameContainerPort !== sameServicePort)) {
       problems.error(path, `container port ${containerPort} of '${port.name}' is also the container port of '${sameContainerPort.name}'; policies match container ports, so give each its own`);
+    }
+    const sidecarUse = sidecarPortUse(port);
+    if (sidecarUse) {
+      const scraping = SIDECAR_METRICS_PORTS.includes(port.containerPort) ? ". To let Prometheus scrape the sidecar's metrics, set MeshProps.metricsScraper instead of declaring the port" : '';
+      problems.error(path, `container port ${port.containerPort} of '${port.name}' is the Istio sidecar's own (${sidecarUse}) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port${scraping}`);
     }
     seenNames.add(port.name);
     if (!sameServicePort) byServicePort.set(servicePort, port);

@@ -48,7 +48,9 @@ describe('discover leaves gateways out', () => {
       expect(typescript.stdout).toContain('// - workload istio-ingress/istio-gateway-istio is a gateway (label gateway.networking.k8s.io/gateway-name=istio-gateway), '
         + 'not a mesh service: left out. If it is your ingress gateway, declare it in the Mesh\'s props, ingressGateway: { namespace: \'istio-ingress\', '
         + 'serviceAccount: \'istio-gateway-istio\', labels: { \'gateway.networking.k8s.io/gateway-name\': \'istio-gateway\' } }, '
-        + 'and let it call a service with service.allowFrom(Peer.ingressGateway())\n');
+        + 'and let it call a service with service.allowFrom(Peer.ingressGateway()); if the Mesh has another ingress gateway, let this one call with '
+        + 'service.allowFrom(Peer.ingressGateway({ namespace: \'istio-ingress\', serviceAccount: \'istio-gateway-istio\', '
+        + 'labels: { \'gateway.networking.k8s.io/gateway-name\': \'istio-gateway\' } }))\n');
       expect(scaffold.notes).toContain('namespace istio-ingress holds only gateways: not declared (the mesh\'s default-deny would cut them off)');
     } finally {
       await server.close();

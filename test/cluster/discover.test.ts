@@ -202,6 +202,22 @@ describe('discover from manifests', () => {
     expect(declared.sort()).toEqual(['shop/arguments -> shop/cartservice [7071]', 'shop/worker-v2 -> shop/cartservice [7070]', 'shop/worker-v2 -> shop/eval [8080]']);
   });
 
+  test('GIVEN a Service port for the sidecar\'s metrics (a ServiceMonitor\'s 15090) WHEN scaffolding THEN it is left out with a note, and the scaffold synthesizes', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'sidecar-port.json');
+    fs.writeFileSync(file, JSON.stringify([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+      ...deployed('shop', 'cartservice', { labels: { app: 'cartservice' }, serviceAccount: 'cartservice', ports: [{ containerPort: 7070 }] }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cartservice', namespace: 'shop' }, spec: { selector: { app: 'cartservice' }, ports: [
+        { name: 'grpc', port: 7070 }, { name: 'http-envoy-prom', port: 15090 },
+      ] } },
+    ]));
+    const scaffold = await discoverJson([file]);
+    expect(scaffold.services.find((s) => s.name === 'cartservice')!.ports.map((p) => p.containerPort)).toEqual([7070]);
+    expect(scaffold.notes).toContainEqual(expect.stringMatching(/^Service shop\/cartservice port 15090 targets 15090, a port of the Istio sidecar .*left out.*metricsScraper$/));
+    const { stdout } = await discover([file]);
+    expect(compileAndLoad(stdout).declareMesh(Testing.app()).problems().filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
   test('the output does not depend on the order of the documents', async () => {
     // GIVEN the same manifests in reverse order
     const reversed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-policy-discover-')), 'reversed.json');

@@ -101,6 +101,28 @@ describe('Istio AuthorizationPolicy', () => {
     ]);
   });
 
+  test('GIVEN a second gateway beside the mesh\'s WHEN both may call THEN each is allowed by its own principal and pod selector, and the mesh\'s named again merges', () => {
+    const { mesh, orders } = shop();
+    const internal = { namespace: 'istio-internal', serviceAccount: 'internal-gateway', labels: { istio: 'internal-gateway' } };
+    orders.allowFrom(Peer.ingressGateway(), { ports: ['grpc'] });
+    orders.allowFrom(Peer.ingressGateway(internal), { ports: ['grpc'] });
+    // The mesh's gateway named by its settings is the same peer as Peer.ingressGateway().
+    orders.allowFrom(Peer.ingressGateway({ namespace: 'istio-system' }), { ports: ['grpc'] });
+    const objects = synth(mesh);
+    expect(findObject(objects, 'AuthorizationPolicy', 'api', 'orders-allow').spec.rules).toEqual([{
+      from: [{ source: { principals: ['cluster.local/ns/istio-internal/sa/internal-gateway', 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }],
+      to: [{ operation: { ports: ['50051'] } }],
+    }]);
+    expect(findObject(objects, 'NetworkPolicy', 'api', 'orders-ingress').spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { istio: 'ingressgateway' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-internal' } }, podSelector: { matchLabels: { istio: 'internal-gateway' } } },
+    ]);
+    expect(mesh.declaredAccess().edges.map((e) => e.from)).toEqual([
+      { kind: 'ingressGateway', ...internal },
+      { kind: 'ingressGateway', namespace: 'istio-system', serviceAccount: 'istio-ingressgateway-service-account', labels: { istio: 'ingressgateway' } },
+    ]);
+  });
+
   test('UDP ports are left out of Istio rules (sidecars do not intercept UDP)', () => {
     const mesh = testMesh();
     const ns = mesh.addNamespace('infra');

@@ -41,6 +41,58 @@ describe('NetworkPolicy', () => {
     expect(dnsRule.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
   });
 
+  test('GIVEN a metrics scraper WHEN synthesized THEN every pod of every mesh namespace lets its pods in on the sidecar metrics ports only', () => {
+    const { mesh } = webAndApi({ metricsScraper: { namespace: 'monitoring' } });
+    const objects = synth(mesh);
+    for (const namespace of ['web', 'api']) {
+      const policy = findObject(objects, 'NetworkPolicy', namespace, 'allow-metrics-scraping');
+      expect(policy.spec).toEqual({
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+          ports: [{ port: 15020, protocol: 'TCP' }, { port: 15090, protocol: 'TCP' }],
+        }],
+      });
+    }
+  });
+
+  test('GIVEN a metrics scraper with its own labels and one port THEN only that port is opened to those pods', () => {
+    const { mesh } = webAndApi({ metricsScraper: { namespace: 'istio-system', labels: { app: 'prometheus' }, ports: [15020] } });
+    const rule = findObject(synth(mesh), 'NetworkPolicy', 'api', 'allow-metrics-scraping').spec.ingress[0];
+    expect(rule.from[0].podSelector).toEqual({ matchLabels: { app: 'prometheus' } });
+    expect(rule.ports).toEqual([{ port: 15020, protocol: 'TCP' }]);
+  });
+
+  test('GIVEN no metrics scraper THEN no scraping policy is written (default-deny keeps the metrics ports closed)', () => {
+    const { mesh } = webAndApi();
+    expect(hasObject(synth(mesh), 'NetworkPolicy', 'api', 'allow-metrics-scraping')).toBe(false);
+  });
+
+  test('GIVEN DNS pods on another port than 53 and a node-local cache WHEN synthesized THEN the pods are opened on their port and the cache on 53, where pods send queries', () => {
+    const { mesh } = webAndApi({ dns: { port: 1053, cidrs: ['169.254.20.10/32', '10.96.0.10/32'] } });
+    const [podsRule, cacheRule] = findObject(synth(mesh), 'NetworkPolicy', 'web', 'allow-platform-egress').spec.egress;
+    expect(podsRule).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: 1053, protocol: 'UDP' }, { port: 1053, protocol: 'TCP' }],
+    });
+    expect(cacheRule).toEqual({
+      to: [{ ipBlock: { cidr: '10.96.0.10/32' } }, { ipBlock: { cidr: '169.254.20.10/32' } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    });
+  });
+
+  test('GIVEN allowTo a namespace outside the mesh WHEN synthesized THEN the consumer\'s egress opens its pods on the given ports, and nothing is written there', () => {
+    const { mesh, frontend } = webAndApi();
+    frontend.allowTo(Peer.namespace('databases'), { ports: [MeshPort.tcp(5432), MeshPort.tcp(6432, { name: 'pgbouncer' })] });
+    const objects = synth(mesh);
+    expect(findObject(objects, 'NetworkPolicy', 'web', 'frontend-egress').spec.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }],
+      ports: [{ port: 5432, protocol: 'TCP' }, { port: 6432, protocol: 'TCP' }],
+    }]);
+    expect(objects.filter((o) => o.metadata.namespace === 'databases')).toEqual([]);
+  });
+
   test('a cross-namespace edge opens ingress on the destination for the consumer pods of that namespace, on container ports', () => {
     const { mesh, frontend, orders } = webAndApi();
     orders.allowFrom(frontend, { ports: ['http-metrics'] });

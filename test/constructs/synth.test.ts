@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
-import { Mesh, MeshApp, MeshPort } from '../../constructs';
+import { Mesh, MeshApp, MeshPort, Peer, PeerTransport } from '../../constructs';
 import { canonicalManifest } from '../../constructs/synth/canonical';
 import { stringifyDocument } from '../../constructs/synth/yaml-writer';
 import { onlineBoutique } from '../../main';
@@ -130,5 +130,25 @@ describe('MeshApp', () => {
     expect(result.file).toBe(path.join(outdir, 'online-boutique.k8s.yaml'));
     expect(result.documents).toBe(mesh.toManifests().length);
     expect(result.bytes).toBe(fs.statSync(result.file).size);
+  });
+});
+
+describe('object order', () => {
+  test('GIVEN a namespace with exceptions WHEN synthesized THEN each namespace-wide lockdown follows the exceptions of its kind (kubectl apply creates them in file order)', () => {
+    const mesh = new Mesh(Testing.app(), 'm', { metricsScraper: { namespace: 'monitoring' } });
+    const ns = mesh.addNamespace('api');
+    // Service names on both sides of the lockdowns' names in the alphabet.
+    const zeta = ns.addService('zeta', { ports: [MeshPort.http(8080)] });
+    zeta.allowFrom(ns.addService('alpha'));
+    zeta.allowFrom(Peer.ipBlock('203.0.113.0/24', { transport: PeerTransport.PLAINTEXT }));
+    const order = mesh.toManifests().map((m) => `${m.kind}/${m.metadata.name}`);
+    const ofKind = (kind: string) => order.filter((o) => o.startsWith(`${kind}/`));
+    expect(ofKind('NetworkPolicy')).toEqual([
+      'NetworkPolicy/allow-metrics-scraping', 'NetworkPolicy/allow-platform-egress', 'NetworkPolicy/alpha-egress', 'NetworkPolicy/zeta-ingress', 'NetworkPolicy/default-deny',
+    ]);
+    expect(ofKind('PeerAuthentication')).toEqual(['PeerAuthentication/zeta-plaintext-ports', 'PeerAuthentication/default']);
+    expect(ofKind('AuthorizationPolicy')).toEqual(['AuthorizationPolicy/zeta-allow', 'AuthorizationPolicy/allow-nothing']);
+    // Kinds keep their order: what a kind refers to comes first.
+    expect(order[0]).toBe('Namespace/api');
   });
 });

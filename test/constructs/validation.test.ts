@@ -147,6 +147,30 @@ describe('validation', () => {
     expect(problemsAt(mesh, 'test/api/namespace')).toContainEqual(expect.stringMatching(/would name a policy 'namespace-egress'/));
   });
 
+  test('GIVEN a container port the Istio sidecar takes WHEN validated THEN it is an error naming the port, the sidecar use and the scraper setting', () => {
+    const mesh = testMesh();
+    mesh.addNamespace('api').addService('orders', { ports: [
+      MeshPort.http(9090, { name: 'http-metrics', containerPort: 15020 }), MeshPort.tcp(15006), MeshPort.udp(15001), MeshPort.udp(15053), MeshPort.grpc(15012),
+    ] });
+    const problems = problemsAt(mesh, 'test/api/orders');
+    expect(problems).toContainEqual("error: container port 15020 of 'http-metrics' is the Istio sidecar's own (merged Prometheus metrics and rewritten health probes (istio-agent)) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port. To let Prometheus scrape the sidecar's metrics, set MeshProps.metricsScraper instead of declaring the port");
+    expect(problems).toContainEqual("error: container port 15006 of 'tcp-15006' is the Istio sidecar's own (Envoy inbound (the iptables redirect target)) in every injected pod: the app cannot listen on it and Istio does not authorize it; give the container another port");
+    // UDP: only the DNS proxy's port is the sidecar's; istiod's 15012 is no sidecar port.
+    expect(problems).toContainEqual(expect.stringMatching(/^error: container port 15053 of 'udp-15053' is the Istio sidecar's own \(DNS proxy\)/));
+    expect(problems.filter((p) => p.includes('sidecar'))).toHaveLength(3);
+  });
+
+  test('GIVEN a metrics scraper WHEN its settings are wrong THEN ports other than the sidecar metrics ports, no ports, empty labels and a mesh namespace are errors', () => {
+    const mesh = testMesh({ metricsScraper: { namespace: 'monitoring', labels: {}, ports: [15020, 9090] } });
+    mesh.addNamespace('monitoring');
+    expect(problemsAt(mesh, 'test')).toEqual([
+      "error: metricsScraper.labels is empty, which selects every pod of namespace 'monitoring'; give the labels of those pods, e.g. {\"app.kubernetes.io/name\":\"prometheus\"}",
+      "error: metricsScraper.ports holds 9090, which is not a sidecar metrics port (15020 and 15090); an app's own metrics port is an edge: declare it on the service and allowFrom the scraper (Peer.namespace(...) with a sidecar, or a PLAINTEXT Peer.ipBlock of its pod CIDR)",
+    ]);
+    expect(problemsAt(mesh, 'test/monitoring')).toEqual([expect.stringMatching(/^error: namespace 'monitoring' hosts the platform \(DNS, control plane, gateway or metrics scraper\)/)]);
+    expect(problemsAt(testMesh({ metricsScraper: { namespace: 'monitoring', ports: [] } }), 'test')).toEqual([expect.stringMatching(/^error: metricsScraper.ports is empty/)]);
+  });
+
   test('declaring a platform namespace is an error', () => {
     const mesh = testMesh();
     mesh.addNamespace('kube-system');
@@ -257,13 +281,38 @@ describe('validation: egress to IP blocks, grants, platform, and calls that decl
     ]);
   });
 
-  test('allowTo a namespace or the gateway is reported with the other problems, not thrown', () => {
+  test('GIVEN a second gateway WHEN its settings are wrong THEN the namespace, ServiceAccount and labels are reported at the service', () => {
+    const { mesh, orders } = twoServices();
+    orders.allowFrom(Peer.ingressGateway({ namespace: 'api', serviceAccount: 'Bad SA', labels: {} }), { ports: ['grpc'] });
+    expect(problemsAt(mesh, 'test/api/orders')).toEqual([
+      "error: gateway api/Bad SA runs in 'api', a namespace of this mesh, whose default-deny baseline would cut the gateway off; run gateways in a namespace of their own",
+      "error: gateway api/Bad SA: labels are empty, which selects every pod of namespace 'api'; give the gateway pods' labels, e.g. { istio: 'internal-gateway' }",
+      "error: gateway api/Bad SA: serviceAccount 'Bad SA' is not a ServiceAccount name (DNS-1123 subdomain); use the gateway pods' serviceAccountName",
+    ]);
+  });
+
+  test('allowTo the gateway is reported with the other problems, not thrown', () => {
     const { mesh, client } = twoServices();
-    client.allowTo(Peer.namespace('monitoring'));
     client.allowTo(Peer.ingressGateway());
     expect(problemsAt(mesh, 'test/api/client')).toEqual([
-      "error: allowTo accepts a mesh service or Peer.ipBlock(...), not a namespace ('monitoring'); to let namespace monitoring call this service, use allowFrom",
-      'error: allowTo accepts a mesh service or Peer.ipBlock(...), not the ingress gateway; to let the ingress gateway call this service, use allowFrom',
+      'error: allowTo accepts a mesh service, Peer.namespace(...) outside the mesh or Peer.ipBlock(...), not the ingress gateway; to let the ingress gateway call this service, use allowFrom',
+    ]);
+  });
+
+  test('GIVEN allowTo a namespace WHEN it is the mesh\'s own, another mesh\'s, or lacks ports THEN each is an error with the fix', () => {
+    const { mesh, api, client } = twoServices();
+    const other = new Mesh(mesh.node.scope as App, 'beta');
+    other.addNamespace('beta-ns');
+    client.allowTo(api);
+    client.allowTo(Peer.namespace('beta-ns'), { ports: [MeshPort.tcp(5432)] });
+    client.allowTo(Peer.namespace('databases'));
+    client.allowTo(Peer.namespace('databases'), { ports: ['postgres'], methods: ['GET'] });
+    expect(problemsAt(mesh, 'test/api/client')).toEqual([
+      "error: allowTo namespace 'api', a namespace of this mesh, whose pods let in only what allowFrom declares; declare the service it calls there and write <that service>.allowFrom(this), which opens both sides",
+      "error: allowTo namespace 'beta-ns', which mesh beta manages: its default-deny ingress keeps this service out, and this mesh cannot open it; declare both namespaces in one mesh and use allowFrom",
+      "error: allows egress to namespace databases on port 'postgres', but a namespace outside the mesh has no named ports here; pass MeshPort values of its container ports, e.g. MeshPort.tcp(5432)",
+      'error: allows egress to namespace databases with methods/paths, which nothing enforces on traffic leaving the mesh (NetworkPolicy sees ports only); drop them, or route the traffic through an egress gateway',
+      'error: allows egress to namespace databases without ports; pass { ports: [MeshPort.tcp(443)] } (all ports would need port 0, which the API server rejects)',
     ]);
   });
 

@@ -9,6 +9,10 @@ export interface MeshSpec {
   readonly edges: readonly EdgeSpec[];
   readonly egress: readonly EgressSpec[];
   readonly grants: readonly GrantSpec[];
+  /** `allowTo(Peer.namespace('databases'))` of a service (index modulo the services), on these ports. */
+  readonly namespaceEgress: ReadonlyArray<{ readonly from: number; readonly ports: ReadonlyArray<'tcp-5432' | 'tcp-443' | 'udp-514'> }>;
+  /** The sidecar metrics ports a Prometheus in `monitoring` is let in on; none: no scraper declared. */
+  readonly scraperPorts?: readonly number[];
 }
 
 /** `allowTo` an IP block outside the cluster. */
@@ -37,7 +41,7 @@ export interface EdgeSpec {
   /** Index into all services (modulo their count). */
   readonly to: number;
   readonly from: { readonly kind: 'service'; readonly index: number } | { readonly kind: 'namespace'; readonly index: number }
-    | { readonly kind: 'outsideNamespace'; readonly index: number } | { readonly kind: 'gateway' }
+    | { readonly kind: 'outsideNamespace'; readonly index: number } | { readonly kind: 'gateway' } | { readonly kind: 'internalGateway' }
     | { readonly kind: 'ipBlock'; readonly octet: number; readonly mtls: boolean; readonly hole: boolean };
   /** Pick a subset of the destination's ports (by bit mask), or all when undefined. */
   readonly portMask?: number;
@@ -57,6 +61,7 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('namespace' as const), index: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('outsideNamespace' as const), index: fc.integer({ min: 0, max: 1 }) }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'gateway' as const }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'internalGateway' as const }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('ipBlock' as const), octet: fc.integer({ min: 0, max: 3 }), mtls: fc.boolean(), hole: fc.boolean() }) },
     ),
     portMask: fc.option(fc.integer({ min: 1, max: 7 }), { nil: undefined }),
@@ -78,6 +83,8 @@ export const meshSpec: fc.Arbitrary<MeshSpec> = fc.record({
     verbs: fc.subarray(['get', 'list', 'watch', 'update'], { minLength: 1 }),
     resourceNames: fc.subarray(['app-config', 'app-secret'], { minLength: 0 }),
   }), { maxLength: 3 }),
+  namespaceEgress: fc.array(fc.record({ from: fc.nat(), ports: fc.subarray(['tcp-5432', 'tcp-443', 'udp-514'] as const, { minLength: 1 }) }), { maxLength: 2 }),
+  scraperPorts: fc.option(fc.subarray([15020, 15090], { minLength: 1 }), { nil: undefined }),
 });
 
 const EGRESS_PORTS = { 'tcp-5432': () => MeshPort.tcp(5432), 'tcp-443': () => MeshPort.tcp(443), 'udp-514': () => MeshPort.udp(514) };
@@ -86,10 +93,11 @@ const PORT_FACTORY = { http: MeshPort.http, grpc: MeshPort.grpc, tcp: MeshPort.t
 
 /**
  * Declares the mesh of a spec, skipping what validation would refuse (so every generated mesh
- * synthesizes): duplicate container ports, self edges, HTTP restrictions without HTTP ports.
+ * synthesizes): duplicate container ports, the sidecar's ports, self edges, HTTP restrictions without HTTP ports.
  */
 export function declareMesh(spec: MeshSpec): Mesh {
-  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls, apiServer: { cidrs: ['172.20.0.1/32'], port: 6443 } });
+  const metricsScraper = spec.scraperPorts ? { metricsScraper: { namespace: 'monitoring', ports: [...spec.scraperPorts] } } : {};
+  const mesh = new Mesh(Testing.app(), 'prop', { mtls: spec.mtls, apiServer: { cidrs: ['172.20.0.1/32'], port: 6443 }, ...metricsScraper });
   const services: MeshService[] = [];
   const namespaces = spec.namespaces.map((nsSpec, n) => {
     const ns = mesh.addNamespace(`ns${n}`);
@@ -97,7 +105,8 @@ export function declareMesh(spec: MeshSpec): Mesh {
       const used = new Set<string>();
       const ports = serviceSpec.ports.flatMap((p, i) => {
         const transport = p.kind === 'udp' ? 'UDP' : 'TCP';
-        if (used.has(`${transport}/${p.containerPort}`)) return [];
+        // The Istio sidecar's own ports (15000-15090) are refused as container ports.
+        if (used.has(`${transport}/${p.containerPort}`) || (p.containerPort >= 15000 && p.containerPort <= 15090)) return [];
         used.add(`${transport}/${p.containerPort}`);
         return [PORT_FACTORY[p.kind](1000 + i, { name: `${p.kind}-p${i}`, containerPort: p.containerPort })];
       });
@@ -125,6 +134,7 @@ export function declareMesh(spec: MeshSpec): Mesh {
       case 'namespace': destination.allowFrom(namespaces[edge.from.index % namespaces.length], options); break;
       case 'outsideNamespace': destination.allowFrom(Peer.namespace(`monitoring${edge.from.index}`), options); break;
       case 'gateway': destination.allowFrom(Peer.ingressGateway(), options); break;
+      case 'internalGateway': destination.allowFrom(Peer.ingressGateway({ namespace: 'istio-internal', serviceAccount: 'internal', labels: { istio: 'internal' } }), options); break;
       case 'ipBlock': {
         const { octet, mtls, hole } = edge.from;
         const transport = mtls ? PeerTransport.MTLS : PeerTransport.PLAINTEXT;
@@ -139,6 +149,9 @@ export function declareMesh(spec: MeshSpec): Mesh {
       Peer.ipBlock(block, { ...(egress.hole ? { except: [`198.51.${100 + egress.octet}.0/28`] } : {}), transport: PeerTransport.PLAINTEXT }),
       { ports: egress.ports.map((port) => EGRESS_PORTS[port]()) },
     );
+  }
+  for (const egress of spec.namespaceEgress) {
+    services[egress.from % services.length].allowTo(Peer.namespace('databases'), { ports: egress.ports.map((port) => EGRESS_PORTS[port]()) });
   }
   for (const grant of spec.grants) {
     services[grant.holder % services.length].grantApi(namespaces[grant.namespace % namespaces.length], {

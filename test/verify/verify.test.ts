@@ -3,6 +3,7 @@ import { Mesh, MeshPort, Ownership, Peer, PeerTransport } from '../../constructs
 import { egressProbes } from '../../cli/verify/egress-probes';
 import { addressInside } from '../../cli/verify/addresses';
 import { istioPathMatches, probes } from '../../cli/verify/probes';
+import { scraperProbes } from '../../cli/verify/scraper-probes';
 import { describeMismatch, verifyManifests } from '../../cli/verify/verify';
 import { onlineBoutique } from '../../main';
 
@@ -149,6 +150,15 @@ describe('verify', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> kube-system\/kube-dns:53\/UDP: declared allowed, manifests deny/));
     expect(lines).toContainEqual(expect.stringMatching(/^\[network\] ads\/adservice -> kube-system\/kube-dns:53\/TCP: declared allowed, manifests deny/));
     expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.from === 'ads/adservice' && m.expected)).toBe(true);
+  });
+
+  test('GIVEN DNS pods on 1053 and a node-local cache THEN the cache is probed on 53 and the pods on 1053, and the output verifies', () => {
+    const mesh = new Mesh(Testing.app(), 'm', { dns: { port: 1053, cidrs: ['169.254.20.10/32'] } });
+    mesh.addNamespace('web').addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    const toCache = egressProbes(mesh.declaredAccess()).filter((p) => p.request.to === 'ip:169.254.20.10');
+    expect(toCache.filter((p) => p.network).map((p) => `${p.request.port}/${p.request.protocol}`)).toEqual(['53/TCP', '53/UDP']);
+    expect(toCache.some((p) => p.request.port === 1053 && !p.network)).toBe(true);
+    expect(verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess()).mismatches).toEqual([]);
   });
 
   test('GIVEN egress to an IP block with a hole THEN inside is allowed on the declared port only, the hole and other addresses are not', () => {
@@ -336,5 +346,105 @@ describe('probe helpers', () => {
     expect(addressInside('10.0.0.0/24', ['10.0.0.0/25', '10.0.0.128/25'])).toBeUndefined();
     expect(addressInside('2001:db8::/32', ['2001:db8::/33', '2001:db8:8000::/33'])).toBeUndefined();
     expect(addressInside('10.0.0.0/30', ['10.0.0.1/32', '10.0.0.2/31'])).toBe('10.0.0.0');
+  });
+});
+
+describe('verify: two ingress gateways', () => {
+  /** site lets in the mesh's public gateway, admin an internal one in the same namespace. */
+  function gatewaysMesh() {
+    const mesh = new Mesh(Testing.app(), 'm', { ingressGateway: { namespace: 'gateways', serviceAccount: 'public', labels: { istio: 'public' } } });
+    const web = mesh.addNamespace('web');
+    web.addService('site', { ports: [MeshPort.http(8080, { name: 'http' })] }).allowFrom(Peer.ingressGateway());
+    web.addService('admin', { ports: [MeshPort.http(8080, { name: 'http' })] }).allowFrom(Peer.ingressGateway({ serviceAccount: 'internal', labels: { istio: 'internal' } }));
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+
+  test('GIVEN the manifests as synthesized THEN each gateway is stood in and reaches only its service, and verify agrees', () => {
+    const { manifests, declared } = gatewaysMesh();
+    const fromGateways = probes(declared).filter((p) => p.request.from.startsWith('gateways/')).map((p) => p.request.from);
+    expect(new Set(fromGateways)).toEqual(new Set(['gateways/istio-ingressgateway', 'gateways/istio-ingressgateway-2']));
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+  });
+
+  test('GIVEN the internal gateway let into the public site too THEN verify names it', () => {
+    const { manifests, declared } = gatewaysMesh();
+    const site = manifests.find(named('AuthorizationPolicy', 'web', 'site-allow'))!;
+    site.spec.rules[0].from[0].source.principals.push('cluster.local/ns/gateways/sa/internal');
+    const ingress = manifests.find(named('NetworkPolicy', 'web', 'site-ingress'))!;
+    ingress.spec.ingress[0].from.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateways' } }, podSelector: { matchLabels: { istio: 'internal' } } });
+    const mismatches = verifyManifests(loaded(manifests), declared).mismatches;
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => 'from' in m.request && m.request.to === 'web/site' && !m.expected && m.actual.allowed)).toBe(true);
+    // Only the internal gateway's stand-in (the first by name: internal < public) is let in where it should not be.
+    expect(new Set(mismatches.map((m) => ('from' in m.request ? m.request.from : '')))).toEqual(new Set(['gateways/istio-ingressgateway']));
+  });
+});
+
+describe('verify: egress to a namespace outside the mesh', () => {
+  function databaseMesh() {
+    const mesh = new Mesh(Testing.app(), 'm');
+    const api = mesh.addNamespace('api');
+    const orders = api.addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    api.addService('reports', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    orders.allowTo(Peer.namespace('databases'), { ports: [MeshPort.tcp(5432)] });
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+
+  test('GIVEN the manifests as synthesized THEN a stand-in pod there is reached on the declared port by the declaring service only, and verify agrees', () => {
+    const { manifests, declared } = databaseMesh();
+    const toDatabases = egressProbes(declared).filter((p) => p.request.to === 'databases/mesh-policy-probe');
+    expect(toDatabases.filter((p) => p.network).map((p) => `${p.request.from}:${p.request.port}`)).toEqual(['api/orders:5432']);
+    expect(toDatabases.map((p) => `${p.request.from}:${p.request.port}`)).toContain('api/reports:5432');
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+  });
+
+  test('GIVEN the egress rule widened to every port THEN the spare port probe catches it', () => {
+    const { manifests, declared } = databaseMesh();
+    delete manifests.find(named('NetworkPolicy', 'api', 'orders-egress'))!.spec.egress[0].ports;
+    const lines = verifyManifests(loaded(manifests), declared).mismatches.map(describeMismatch);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[both\] api\/orders -> databases\/mesh-policy-probe:65001\/TCP: declared denied, manifests allow/));
+  });
+});
+
+describe('verify: the sidecar metrics ports', () => {
+  /** orders in api, with a Prometheus in monitoring declared as the mesh's metrics scraper. */
+  function scrapedMesh(ports?: number[]) {
+    const mesh = new Mesh(Testing.app(), 'm', { metricsScraper: { namespace: 'monitoring', ports } });
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    return { manifests: JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[], declared: mesh.declaredAccess() };
+  }
+  const fromScraper = (m: { request: object }) => 'from' in m.request && m.request.from === 'monitoring/metrics-scraper';
+
+  test('GIVEN a declared scraper THEN it is stood in without a sidecar and reaches 15020 and 15090 of every service, and verify agrees', () => {
+    const { manifests, declared } = scrapedMesh();
+    expect(scraperProbes(declared).filter(fromScraper).map((p) => `${p.request.to}:${p.request.port} ${p.network}`)).toEqual(['api/orders:15020 true', 'api/orders:15090 true']);
+    const report = verifyManifests(loaded(manifests), declared);
+    expect(report.mismatches).toEqual([]);
+  });
+
+  test('GIVEN no scraper THEN the outsider is asked for the metrics ports, and default-deny keeps them closed', () => {
+    const mesh = new Mesh(Testing.app(), 'm');
+    mesh.addNamespace('api').addService('orders', { ports: [MeshPort.http(8080, { name: 'http' })] });
+    const report = verifyManifests(loaded(mesh.toManifests()), mesh.declaredAccess());
+    expect(report.mismatches).toEqual([]);
+    // WHEN the namespace lets everyone in on 15020
+    const opened = [...(JSON.parse(JSON.stringify(mesh.toManifests())) as Obj[]), {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open-metrics', namespace: 'api' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 15020, protocol: 'TCP' }] }] },
+    }];
+    const lines = verifyManifests(loaded(opened), mesh.declaredAccess()).mismatches.map(describeMismatch);
+    // THEN the outsider's probe catches it, on NetworkPolicy (Istio never guards the port)
+    expect(lines).toContainEqual(expect.stringMatching(/^\[both\] mesh-policy-outsider\/outsider -> api\/orders:15020\/TCP: declared denied, manifests allow/));
+  });
+
+  test('GIVEN the scraping policy dropped THEN the scraper is denied the declared ports', () => {
+    const { manifests, declared } = scrapedMesh([15020]);
+    // The scraper given 15020 only is asked for 15090 too, which must stay closed.
+    expect(scraperProbes(declared).filter(fromScraper).map((p) => `${p.request.port} ${p.network}`)).toEqual(['15020 true', '15090 false']);
+    expect(verifyManifests(loaded(manifests), declared).mismatches).toEqual([]);
+    // WHEN the policy is dropped
+    const mismatches = verifyManifests(loaded(manifests.filter((o) => !named('NetworkPolicy', 'api', 'allow-metrics-scraping')(o))), declared).mismatches;
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => fromScraper(m) && m.expected && 'port' in m.request && m.request.port === 15020)).toBe(true);
   });
 });
