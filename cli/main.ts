@@ -57,13 +57,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 /** Entry point of bin/mesh-policy. */
 export function main(): void {
-  // A reader that stops early (`mesh-policy reach dir | head`) closes the pipe: stop quietly, no stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  void run(process.argv.slice(2), {
+  const finished = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-  }).then((code) => { process.exitCode = code; });
+  }).then((code) => {
+    process.exitCode = code;
+    return code;
+  });
+  // A reader that stops early (`mesh-policy reach dir | head`) closes the pipe: stop quietly, no stack
+  // trace, but with the command's exit code (a widening `diff | head` must still fail a CI job). The
+  // error can arrive while the command is still writing, before its code is known: wait for it.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    void finished.then((code) => process.exit(code));
+  });
 }

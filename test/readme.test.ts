@@ -30,6 +30,16 @@ describe('README', () => {
     expect(yaml).toContain('kind: RoleBinding');
   });
 
+  test('GIVEN the public API THEN the API reference names every export of constructs/index.ts', () => {
+    const index = fs.readFileSync(path.join(__dirname, '..', 'constructs', 'index.ts'), 'utf8');
+    const exported = [...index.matchAll(/export (?:type )?\{([^}]*)\}/g)]
+      .flatMap((match) => match[1].split(',').map((name) => name.trim()).filter(Boolean));
+    const reference = README.slice(README.indexOf('## API reference'), README.indexOf('## The analyzer'));
+    const undocumented = exported.filter((name) => !new RegExp(`\`[^\`]*\\b${name}\\b[^\`]*\``).test(reference));
+    expect(exported.length).toBeGreaterThan(30);
+    expect(undocumented).toEqual([]);
+  });
+
   test('GIVEN the quick start THEN its two commands are the npm scripts that exist', () => {
     const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).scripts;
     expect(README).toContain('npm ci && npm run synth');

@@ -324,6 +324,23 @@ describe('bin/mesh-policy', () => {
     expect(result.stderr).toBe('');
   });
 
+  test('GIVEN a diff that widens access WHEN its reader closes the pipe at once THEN it still exits 1', () => {
+    const bin = path.join(ROOT, 'bin', 'mesh-policy');
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] } } },
+    };
+    const client = { ...deployment, metadata: { name: 'web', namespace: 'shop' } };
+    const denyAll = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
+    const list = (items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const before = tempFile('old.json', list([deployment, client, denyAll]));
+    const after = tempFile('new.json', list([deployment, client]));
+    // `true` reads nothing and exits: the CLI's first write meets a closed pipe (EPIPE).
+    const result = spawnSync('bash', ['-c', `set -o pipefail; "${bin}" diff "${before}" "${after}" | true`], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+  });
+
   test('is an executable node script that runs the compiled CLI', async () => {
     const bin = path.join(ROOT, 'bin', 'mesh-policy');
     expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
