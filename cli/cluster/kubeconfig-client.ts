@@ -179,6 +179,13 @@ export async function connectCluster(options: ConnectOptions): Promise<ClusterCl
         if (statusOf(error) !== 404) fail(`list ${resource}${where}`, error);
       }
     }
+    // Istio's kinds are missing where Istio is not installed; every Kubernetes API server serves the
+    // built-in ones (a list in a namespace that does not exist is empty, not 404). So a 404 there means
+    // the kubeconfig points at something else, whose "nothing" must not read as "everything is missing".
+    if (!apiVersions.some((apiVersion) => apiVersion.startsWith(`${ISTIO_GROUP}/`))) {
+      throw new InputError(`${server} answered 404 Not Found to list ${resource}${where}, which every Kubernetes API server serves: `
+        + 'is it one? Check the server of the kubeconfig\'s context (--kubeconfig, --context)');
+    }
     return undefined;
   }
 

@@ -83,6 +83,18 @@ describe('audit against a stand-in API server', () => {
     });
   });
 
+  test('a server that answers 404 to the built-in kinds is no Kubernetes API server: exit 2, not "everything is missing"', async () => {
+    // GIVEN a kubeconfig whose server URL points past the API (every path under it is 404, as behind a wrong proxy path)
+    const elsewhere = kubeconfig.replace(/config$/, 'config-elsewhere');
+    fs.writeFileSync(elsewhere, fs.readFileSync(kubeconfig, 'utf8').replace(`server: ${server.url}`, `server: ${server.url}/not-the-api`));
+    // WHEN auditing with it
+    const { code, stdout, stderr } = await runCommand('audit', [DIST], { kubeconfig: elsewhere });
+    // THEN it says the server is not one, instead of reporting every intended object as missing
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/answered 404 Not Found to list \w+.*which every Kubernetes API server serves: is it one\? Check the server of the kubeconfig's context/);
+  });
+
   test('a user who may not list ClusterRoles still gets an audit, with a note, but it is incomplete: exit 1, not "matches"', async () => {
     server.forbid(/\/clusterrole/);
     const { code, report } = await audit();
