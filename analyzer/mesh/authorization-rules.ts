@@ -1,4 +1,4 @@
-import { Cidr, cidrContains, cidrCoversEverything, parseAddress, parseCidr } from '../model/cidr';
+import { cidrContains, parseAddress, parseCidr, unknownAddressInside } from '../model/cidr';
 import { AuthorizationRule, AuthorizationSource, AuthorizationOperation } from '../model/types';
 import {
   Matcher, anyMatcher, headerMatcher, hostMatcher, namespaceMatcher, pathMatcher, principalsMatcher, serviceAccountMatcher,
@@ -257,7 +257,7 @@ class CheckBuilder {
           literalHint('serviceAccount', values.map((value) => (value.includes('/') ? value : `${policyNamespace}/${value}`))))),
       ...this.both(source.trustDomains, source.notTrustDomains, (values) =>
         this.identity(anyMatcher(expandTrustDomainAliases(values, trustDomains).map(trustDomainMatcher)))),
-      ...this.both(source.ipBlocks, source.notIpBlocks, (values) => this.addresses(values, (r) => r.sourceIps)),
+      ...this.both(source.ipBlocks, source.notIpBlocks, (values, negated) => this.addresses(values, (r) => r.sourceIps, negated)),
       ...this.both(source.remoteIpBlocks, source.notRemoteIpBlocks, (values, negated) => this.remoteAddresses(values, negated)),
       ...this.both(source.requestPrincipals, source.notRequestPrincipals, (values, negated) =>
         jwt(negated ? 'notRequestPrincipals' : 'requestPrincipals', values)),
@@ -283,11 +283,11 @@ class CheckBuilder {
     const built = ((): Check | undefined => {
       switch (key) {
         case 'source.ip':
-          return this.addresses(values, (r) => r.sourceIps);
+          return this.addresses(values, (r) => r.sourceIps, negated);
         case 'remote.ip':
           return this.remoteAddresses(values, negated);
         case 'destination.ip':
-          return this.addresses(values, (r) => r.destinationIps);
+          return this.addresses(values, (r) => r.destinationIps, negated);
         case 'destination.port':
           return this.ports(values);
         case 'source.namespace':
@@ -347,10 +347,24 @@ class CheckBuilder {
     };
   }
 
-  private addresses(values: readonly string[], pick: (request: MeshRequest) => readonly string[] | undefined): Check | undefined {
+  /**
+   * An address field or condition. `negated`: the caller negates the result (`notIpBlocks`...), which
+   * matters when the address is not known (`unknownAddressInside`): then the rule must not claim
+   * access that depends on it, so an ALLOW rule does not match and a DENY (or CUSTOM, AUDIT) rule does.
+   */
+  private addresses(values: readonly string[], pick: (request: MeshRequest) => readonly string[] | undefined, negated: boolean): Check | undefined {
     const blocks = this.keepValid(values.map((value) => parseCidr(value)));
     if (!blocks) return undefined;
-    return { httpOnly: false, test: (request) => fromBoolean(addressesMatch(blocks, pick(request))) };
+    const whenUnknown = fromBoolean(this.context.lenient !== negated);
+    return {
+      httpOnly: false,
+      test: (request) => {
+        const addresses = pick(request);
+        if (addresses !== undefined) return fromBoolean(blocks.some((block) => addresses.some((address) => cidrContains(block, address))));
+        const inside = blocks.map(unknownAddressInside);
+        return inside.includes('yes') ? YES : inside.every((answer) => answer === 'no') ? NO : whenUnknown;
+      },
+    };
   }
 
   /**
@@ -358,7 +372,7 @@ class CheckBuilder {
    * X-Forwarded-For header can name another, so "every request" (reach) depends on the header.
    */
   private remoteAddresses(values: readonly string[], negated: boolean): Check | undefined {
-    const direct = this.addresses(values, remoteIps);
+    const direct = this.addresses(values, remoteIps, negated);
     if (!direct) return undefined;
     return {
       ...direct,
@@ -393,10 +407,6 @@ class CheckBuilder {
 }
 
 /** Addresses unknown to the manifests only fall in a block that holds every address. */
-function addressesMatch(blocks: readonly Cidr[], addresses: readonly string[] | undefined): boolean {
-  if (addresses === undefined) return blocks.some(cidrCoversEverything);
-  return blocks.some((block) => addresses.some((address) => cidrContains(block, address)));
-}
 
 function http(
   field: HttpField,

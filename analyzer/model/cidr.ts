@@ -113,3 +113,18 @@ export function cidrsOfRange(family: 4 | 6, first: bigint, last: bigint): string
   }
   return blocks;
 }
+
+/** RFC 5737 (IPv4) and RFC 3849 (IPv6) documentation ranges: no cluster gives its pods these. */
+const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'].map((text) => parseCidr(text) as Cidr);
+
+/**
+ * Whether an address the manifests do not tell (a pod of a controller: its IP is given at run time)
+ * is inside a block: surely when the block holds every address, surely not when the block lies in a
+ * documentation range, else it may or may not be, and an answer must not depend on it.
+ */
+export function unknownAddressInside(block: Cidr): 'yes' | 'no' | 'unknown' {
+  if (cidrCoversEverything(block)) return 'yes';
+  const inDocumentation = DOCUMENTATION_RANGES.some((range) =>
+    range.family === block.family && block.prefix >= range.prefix && cidrContains(range, formatAddress(block.family, block.network)));
+  return inDocumentation ? 'no' : 'unknown';
+}

@@ -1,4 +1,4 @@
-import { Cidr, cidrContains, cidrCoversEverything } from '../model/cidr';
+import { Cidr, cidrContains, unknownAddressInside } from '../model/cidr';
 import { Labels, selectorMatches } from '../model/labels';
 import { ContainerPort, Namespace, NetworkPeer, NetworkPolicy, NetworkPolicyPort, NetworkPolicyRule, Protocol } from '../model/types';
 
@@ -164,11 +164,13 @@ export function peerMatches(peer: NetworkPeer, policyNamespace: string, endpoint
 /**
  * ipBlock with except. Pod IPs are matched like any address (the e2e suite checks pod IPs against
  * ipBlocks). A pod whose IP the manifests do not tell only matches a block that holds every address
- * and excepts none: anything narrower might or might not contain it, and we do not claim access we
- * cannot show.
+ * and excepts nothing it might be in (`unknownAddressInside`: holes in documentation ranges do not
+ * count): anything narrower might or might not contain it, and we do not claim access we cannot show.
  */
 export function ipBlockAdmits(cidr: Cidr, except: readonly Cidr[], ips: readonly string[] | undefined): boolean {
-  if (ips === undefined || ips.length === 0) return cidrCoversEverything(cidr) && except.length === 0;
+  if (ips === undefined || ips.length === 0) {
+    return unknownAddressInside(cidr) === 'yes' && except.every((hole) => unknownAddressInside(hole) === 'no');
+  }
   return ips.some((ip) => cidrContains(cidr, ip) && !except.some((hole) => cidrContains(hole, ip)));
 }
 
