@@ -124,7 +124,9 @@ const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24
  */
 export function unknownAddressInside(block: Cidr): 'yes' | 'no' | 'unknown' {
   if (cidrCoversEverything(block)) return 'yes';
+  // Compared as numbers: this is asked for every ipBlock of every rule evaluated against such a pod.
+  const bits = block.family === 4 ? 32 : 128;
   const inDocumentation = DOCUMENTATION_RANGES.some((range) =>
-    range.family === block.family && block.prefix >= range.prefix && cidrContains(range, formatAddress(block.family, block.network)));
+    range.family === block.family && block.prefix >= range.prefix && (block.network & mask(range.prefix, bits)) === range.network);
   return inDocumentation ? 'no' : 'unknown';
 }

@@ -25,6 +25,8 @@ export interface PortRun {
 export interface OutsidePartition {
   readonly addresses: readonly AddressRun[];
   readonly ports: readonly PortRun[];
+  /** The blocks AuthorizationPolicies name: they may bear on any workload's ingress. */
+  readonly meshBlocks: readonly Cidr[];
 }
 
 const BITS = { 4: 32, 6: 128 } as const;
@@ -36,7 +38,8 @@ const BITS = { 4: 32, 6: 128 } as const;
  * names it.
  */
 export function outsidePartition(inventories: readonly Inventory[]): OutsidePartition {
-  const blocks = inventories.flatMap(policyBlocks);
+  const meshBlocks = inventories.flatMap(authorizationBlocks);
+  const blocks = [...inventories.flatMap(networkPolicyBlocks), ...meshBlocks];
   const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
   const addresses = families.flatMap((family) => {
     const size = 1n << BigInt(BITS[family]);
@@ -61,7 +64,7 @@ export function outsidePartition(inventories: readonly Inventory[]): OutsidePart
   }
   const ports = [...portCuts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .flatMap(([protocol, cuts]) => runs(cuts).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
-  return { addresses, ports };
+  return { addresses, ports, meshBlocks };
 }
 
 /** [first, last] between consecutive distinct cuts (the last cut is one past the end). */
@@ -70,14 +73,19 @@ function runs(cuts: bigint[]): [bigint, bigint][] {
   return sorted.slice(1).map((end, i) => [sorted[i], end - 1n]);
 }
 
-/** Every block a NetworkPolicy or an AuthorizationPolicy names (unparsable ones name nothing). */
-function policyBlocks(inventory: Inventory): Cidr[] {
+/** Every block a NetworkPolicy names, holes included. */
+function networkPolicyBlocks(inventory: Inventory): Cidr[] {
   const blocks: Cidr[] = [];
   for (const policy of inventory.networkPolicies) {
     for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
       for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
     }
   }
+  return blocks;
+}
+
+/** Every block an AuthorizationPolicy names in an address field or condition (unparsable ones name nothing). */
+function authorizationBlocks(inventory: Inventory): Cidr[] {
   const texts: string[] = [];
   for (const policy of inventory.authorizationPolicies) {
     for (const rule of policy.rules) {
@@ -89,11 +97,7 @@ function policyBlocks(inventory: Inventory): Cidr[] {
       }
     }
   }
-  for (const text of texts) {
-    const block = parseCidr(text);
-    if (block) blocks.push(block);
-  }
-  return blocks;
+  return texts.flatMap((text) => parseCidr(text) ?? []);
 }
 
 /**

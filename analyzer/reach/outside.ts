@@ -1,3 +1,4 @@
+import { Verdict } from '../engine/connection';
 import { evaluateOutbound } from '../engine/outbound';
 import { PolicyIndex } from '../engine/policy-index';
 import { compareStrings } from '../load/files';
@@ -22,52 +23,122 @@ export interface OutsideAccess {
   readonly reason?: string;
 }
 
-/** One allowed run: an address run (and for egress a port run) of the partition. */
-interface Cell {
+/**
+ * The verdicts of one workload's port (ingress) or one run of destination ports (egress) over every
+ * address run: the index of the reason that allows a run, or -1. One array per group, not an object
+ * per run: a workload that reaches everything would otherwise make runs x ports objects.
+ */
+interface RunVerdicts {
   readonly direction: 'ingress' | 'egress';
   readonly workload: string;
+  /** ingress: the container port. */
   readonly port?: number;
-  readonly protocol: Protocol;
-  readonly address: number;
+  /** egress: the port run. */
   readonly portRun?: number;
-  readonly reason: string;
+  readonly protocol: Protocol;
+  readonly allowedBy: Int32Array;
+  /** Each reason with the address it was asked for, which it names. */
+  readonly reasons: ReadonlyArray<{ readonly reason: string; readonly probe: string }>;
 }
 
-/** The allowed runs of an inventory, by a key that names the same run in another inventory cut alike. */
-export type OutsideCells = ReadonlyMap<string, Cell>;
+/** The allowed runs of an inventory, by a key that names the same group in another inventory cut alike. */
+export type OutsideCells = ReadonlyMap<string, RunVerdicts>;
 
-const cellKey = (cell: Omit<Cell, 'reason'>) =>
-  [cell.direction, cell.workload, cell.port ?? '', cell.protocol, cell.address, cell.portRun ?? ''].join('\u0000');
+const groupKey = (group: Pick<RunVerdicts, 'direction' | 'workload' | 'port' | 'portRun' | 'protocol'>) =>
+  [group.direction, group.workload, group.port ?? '', group.protocol, group.portRun ?? ''].join('\u0000');
 
 /**
  * Every run of outside addresses against every workload: into each container port (a plain
  * connection, or any HTTP request where the proxy sees HTTP, as for workload pairs), and out to
  * each run of ports. Where NetworkPolicy isolates a workload in a direction, only the runs its rules
- * name can pass (`candidates`): the others are denied without asking, so that a cluster with many
- * blocks is not asked runs x ports of every workload.
+ * name can pass (`candidates`): the others are denied without asking. Runs that the blocks bearing
+ * on the workload cannot tell apart get one verdict (`Alike`): a workload no policy isolates is
+ * asked once, not once per run, however many blocks other workloads' policies name.
  */
 export function outsideCells(index: PolicyIndex, workloads: readonly Workload[], partition: OutsidePartition): OutsideCells {
-  const cells = new Map<string, Cell>();
-  const add = (cell: Cell) => cells.set(cellKey(cell), cell);
+  const cells = new Map<string, RunVerdicts>();
+  const runs = partition.addresses.length;
+  /** Asks each candidate address run, once per kind of run that `alike` tells apart. */
+  const ask = (group: Omit<RunVerdicts, 'allowedBy' | 'reasons'>, addresses: readonly number[], alike: (address: number) => string, verdictFor: (probe: string) => Verdict) => {
+    const allowedBy = new Int32Array(runs).fill(-1);
+    const reasons: Array<{ reason: string; probe: string }> = [];
+    const known = new Map<string, number>();
+    for (const address of addresses) {
+      const key = alike(address);
+      let reason = known.get(key);
+      if (reason === undefined) {
+        const probe = partition.addresses[address].address;
+        const verdict = verdictFor(probe);
+        reason = verdict.allowed ? reasons.push({ reason: verdict.reason, probe }) - 1 : -1;
+        known.set(key, reason);
+      }
+      allowedBy[address] = reason;
+    }
+    if (reasons.length > 0) cells.set(groupKey(group), { ...group, allowedBy, reasons });
+  };
   for (const workload of workloads) {
     const facts = index.facts(workload);
     const into = candidates(facts.ingressPolicies, 'ingress', partition);
+    // Istio's address fields may bear on any workload's ingress; the few blocks they name count for all.
+    const inward = new Alike(partition, [...policyBlocks(facts.ingressPolicies, 'ingress'), ...partition.meshBlocks]);
     for (const { port, protocol } of workload.ports) {
-      for (const address of into.addresses) {
-        const verdict = evaluatePair(index, { kind: 'external', ip: partition.addresses[address].address }, workload, port, protocol);
-        if (verdict.allowed) add({ direction: 'ingress', workload: workload.id, port, protocol, address, reason: verdict.reason });
-      }
+      ask({ direction: 'ingress', workload: workload.id, port, protocol }, into.addresses, (address) => inward.addressKey(address),
+        (probe) => evaluatePair(index, { kind: 'external', ip: probe }, workload, port, protocol));
     }
     const out = candidates(facts.egressPolicies, 'egress', partition);
-    for (const address of out.addresses) {
-      for (const portRun of out.ports) {
-        const ports = partition.ports[portRun];
-        const verdict = evaluateOutbound(index, workload, partition.addresses[address].address, ports.first, ports.protocol);
-        if (verdict.allowed) add({ direction: 'egress', workload: workload.id, protocol: ports.protocol, address, portRun, reason: verdict.reason });
-      }
+    const outward = new Alike(partition, policyBlocks(facts.egressPolicies, 'egress'), facts.egressPolicies);
+    for (const portRun of out.ports) {
+      const ports = partition.ports[portRun];
+      const portKey = outward.portKey(portRun);
+      ask({ direction: 'egress', workload: workload.id, portRun, protocol: ports.protocol }, out.addresses, (address) => `${outward.addressKey(address)}|${portKey}`,
+        (probe) => evaluateOutbound(index, workload, probe, ports.first, ports.protocol));
     }
   }
   return cells;
+}
+
+/**
+ * Which runs the blocks (and egress rules' ports) bearing on one workload tell apart: runs inside
+ * the same of those blocks, of the same family, get the same verdict; so do port runs of one
+ * protocol inside the same rules' port ranges.
+ */
+class Alike {
+  constructor(
+    private readonly partition: OutsidePartition,
+    private readonly blocks: readonly Cidr[],
+    private readonly portRules: readonly NetworkPolicy[] = [],
+  ) {}
+
+  addressKey(address: number): string {
+    const run = this.partition.addresses[address];
+    let key = `${run.family}:`;
+    for (const block of this.blocks) key += runInside(run, block) ? '1' : '0';
+    return key;
+  }
+
+  portKey(portRun: number): string {
+    const run = this.partition.ports[portRun];
+    let key = `${run.protocol}:`;
+    for (const policy of this.portRules) {
+      for (const rule of policy.egress ?? []) {
+        for (const port of rule.ports ?? []) {
+          key += typeof port.port === 'number' && run.first >= port.port && run.last <= (port.endPort ?? port.port) ? '1' : '0';
+        }
+      }
+    }
+    return key;
+  }
+}
+
+/** The IP blocks (and their holes) of the policies' rules of a direction. */
+function policyBlocks(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress'): Cidr[] {
+  const blocks: Cidr[] = [];
+  for (const policy of policies) {
+    for (const rule of policy[direction] ?? []) {
+      for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
+    }
+  }
+  return blocks;
 }
 
 /**
@@ -106,61 +177,73 @@ function runInside(run: AddressRun, block: Cidr): boolean {
   return run.first >= block.network && run.last < block.network + size;
 }
 
-/** The cells of `cells` that `other` lacks. */
+/** The allowed runs of `cells` that `other` does not allow. */
 export function cellsNotIn(cells: OutsideCells, other: OutsideCells): OutsideCells {
-  return new Map([...cells].filter(([key]) => !other.has(key)));
+  const left = new Map<string, RunVerdicts>();
+  for (const [key, group] of cells) {
+    const theirs = other.get(key)?.allowedBy;
+    const allowedBy = group.allowedBy.map((reason, run) => (theirs && theirs[run] >= 0 ? -1 : reason));
+    if (allowedBy.some((reason) => reason >= 0)) left.set(key, { ...group, allowedBy });
+  }
+  return left;
 }
 
 /**
  * The cells as a reviewer reads them: per workload, container port and protocol the addresses
  * admitted in; per workload and protocol, the addresses reached out to grouped by the ports allowed
- * to them. `withReasons` keeps the reason of each group's first cell.
+ * to them. `withReasons` keeps the reason of each entry's first run.
  */
 export function describeOutside(cells: OutsideCells, partition: OutsidePartition, withReasons = true): OutsideAccess[] {
-  const groups = new Map<string, Cell[]>();
-  for (const cell of cells.values()) {
-    const key = cell.direction === 'ingress' ? `${cell.workload}\u0000i\u0000${cell.port}/${cell.protocol}` : `${cell.workload}\u0000e\u0000${cell.protocol}`;
-    const group = groups.get(key);
-    if (group) group.push(cell);
-    else groups.set(key, [cell]);
-  }
-  // The reason was given for the address standing for the run: it names the addresses instead.
-  const reason = (cell: Cell, addresses: string) =>
-    (withReasons ? { reason: cell.reason.split(`ip:${partition.addresses[cell.address].address}`).join(addresses) } : {});
+  // The reason was given for the address standing for its run: it names the entry's addresses instead.
+  const reason = (group: RunVerdicts, run: number, addresses: string) => {
+    if (!withReasons) return {};
+    const { reason: text, probe } = group.reasons[group.allowedBy[run]];
+    return { reason: text.split(`ip:${probe}`).join(addresses) };
+  };
   const entries: OutsideAccess[] = [];
-  for (const group of groups.values()) {
-    const [first] = group;
-    if (first.direction === 'ingress') {
-      const runs = [...new Set(group.map((cell) => cell.address))].sort((a, b) => a - b).map((i) => partition.addresses[i]);
-      const addresses = describeAddresses(runs, partition);
-      entries.push({ direction: 'ingress', workload: first.workload, port: first.port, protocol: first.protocol, addresses, ...reason(first, addresses) });
+  const egress = new Map<string, RunVerdicts[]>();
+  for (const group of cells.values()) {
+    if (group.direction === 'egress') {
+      const key = `${group.workload}\u0000${group.protocol}`;
+      egress.set(key, [...(egress.get(key) ?? []), group]);
       continue;
     }
-    for (const { cell, addresses: runs, ports } of egressEntries(group)) {
+    const runs = allowedRuns(group);
+    const addresses = describeAddresses(runs.map((i) => partition.addresses[i]), partition);
+    entries.push({ direction: 'ingress', workload: group.workload, port: group.port, protocol: group.protocol, addresses, ...reason(group, runs[0], addresses) });
+  }
+  for (const groups of egress.values()) {
+    for (const { runs, portGroups } of egressEntries(groups, partition.addresses.length)) {
+      const [first] = portGroups;
       const addresses = describeAddresses(runs.map((i) => partition.addresses[i]), partition);
-      const portText = describePorts(ports.map((i) => partition.ports[i]), partition, cell.protocol);
-      entries.push({ direction: 'egress', workload: cell.workload, protocol: cell.protocol, ports: portText, addresses, ...reason(cell, addresses) });
+      const ports = describePorts(portGroups.map((group) => partition.ports[group.portRun as number]), partition, first.protocol);
+      entries.push({ direction: 'egress', workload: first.workload, protocol: first.protocol, ports, addresses, ...reason(first, runs[0], addresses) });
     }
   }
   return entries.sort((a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.direction, b.direction)
     || (a.port ?? 0) - (b.port ?? 0) || compareStrings(a.protocol, b.protocol) || compareStrings(a.addresses, b.addresses) || compareStrings(a.ports ?? '', b.ports ?? ''));
 }
 
-/** The cells of one workload's egress over one protocol, grouped: addresses allowed the same ports go together. */
-function egressEntries(group: readonly Cell[]): Array<{ cell: Cell; addresses: number[]; ports: number[] }> {
-  const byAddress = new Map<number, { cell: Cell; ports: number[] }>();
-  for (const cell of group) {
-    const entry = byAddress.get(cell.address);
-    if (entry) entry.ports.push(cell.portRun as number);
-    else byAddress.set(cell.address, { cell, ports: [cell.portRun as number] });
-  }
-  const byPorts = new Map<string, { cell: Cell; addresses: number[]; ports: number[] }>();
-  for (const [address, { cell, ports }] of [...byAddress].sort(([a], [b]) => a - b)) {
-    ports.sort((a, b) => a - b);
-    const key = ports.join(',');
+function allowedRuns(group: RunVerdicts): number[] {
+  const runs: number[] = [];
+  group.allowedBy.forEach((reason, run) => { if (reason >= 0) runs.push(run); });
+  return runs;
+}
+
+/**
+ * One workload's egress over one protocol (a group per port run), as entries: the address runs that
+ * are allowed the same port runs go together.
+ */
+function egressEntries(groups: readonly RunVerdicts[], runCount: number): Array<{ runs: number[]; portGroups: RunVerdicts[] }> {
+  const sorted = [...groups].sort((a, b) => (a.portRun as number) - (b.portRun as number));
+  const byPorts = new Map<string, { runs: number[]; portGroups: RunVerdicts[] }>();
+  for (let run = 0; run < runCount; run++) {
+    const portGroups = sorted.filter((group) => group.allowedBy[run] >= 0);
+    if (portGroups.length === 0) continue;
+    const key = portGroups.map((group) => group.portRun).join(',');
     const entry = byPorts.get(key);
-    if (entry) entry.addresses.push(address);
-    else byPorts.set(key, { cell, addresses: [address], ports });
+    if (entry) entry.runs.push(run);
+    else byPorts.set(key, { runs: [run], portGroups });
   }
   return [...byPorts.values()];
 }
