@@ -1,4 +1,5 @@
 import { Verdict } from '../engine/connection';
+import { HttpAccess } from '../mesh/authorization';
 import { evaluateOutbound } from '../engine/outbound';
 import { PolicyIndex } from '../engine/policy-index';
 import { compareStrings } from '../load/files';
@@ -21,6 +22,8 @@ export interface OutsideAccess {
   readonly addresses: string;
   /** Why, for the first address (and port) of the group; absent where a diff lists the change. */
   readonly reason?: string;
+  /** ingress on an HTTP port: the requests AuthorizationPolicies limit these addresses to (absent: any request). */
+  readonly http?: HttpAccess;
 }
 
 /**
@@ -38,7 +41,7 @@ interface RunVerdicts {
   readonly protocol: Protocol;
   readonly allowedBy: Int32Array;
   /** Each reason with the address it was asked for, which it names. */
-  readonly reasons: ReadonlyArray<{ readonly reason: string; readonly probe: string }>;
+  readonly reasons: ReadonlyArray<{ readonly reason: string; readonly probe: string; readonly http?: HttpAccess }>;
 }
 
 /** The allowed runs of an inventory, by a key that names the same group in another inventory cut alike. */
@@ -61,7 +64,7 @@ export function outsideCells(index: PolicyIndex, workloads: readonly Workload[],
   /** Asks each candidate address run, once per kind of run that `alike` tells apart. */
   const ask = (group: Omit<RunVerdicts, 'allowedBy' | 'reasons'>, addresses: readonly number[], alike: (address: number) => string, verdictFor: (probe: string) => Verdict) => {
     const allowedBy = new Int32Array(runs).fill(-1);
-    const reasons: Array<{ reason: string; probe: string }> = [];
+    const reasons: Array<{ reason: string; probe: string; http?: HttpAccess }> = [];
     const known = new Map<string, number>();
     for (const address of addresses) {
       const key = alike(address);
@@ -69,7 +72,7 @@ export function outsideCells(index: PolicyIndex, workloads: readonly Workload[],
       if (reason === undefined) {
         const probe = partition.addresses[address].address;
         const verdict = verdictFor(probe);
-        reason = verdict.allowed ? reasons.push({ reason: verdict.reason, probe }) - 1 : -1;
+        reason = verdict.allowed ? reasons.push({ reason: verdict.reason, probe, ...(verdict.http ? { http: verdict.http } : {}) }) - 1 : -1;
         known.set(key, reason);
       }
       allowedBy[address] = reason;
@@ -208,9 +211,18 @@ export function describeOutside(cells: OutsideCells, partition: OutsidePartition
       egress.set(key, [...(egress.get(key) ?? []), group]);
       continue;
     }
-    const runs = allowedRuns(group);
-    const addresses = describeAddresses(runs.map((i) => partition.addresses[i]), partition);
-    entries.push({ direction: 'ingress', workload: group.workload, port: group.port, protocol: group.protocol, addresses, ...reason(group, runs[0], addresses) });
+    // With reasons, one entry per verdict: addresses that different rules let in may be limited to
+    // different requests. A diff lists what changed, not why: all its addresses go together.
+    const verdicts = withReasons ? group.reasons.map((_, verdict) => verdict) : [undefined];
+    verdicts.forEach((verdict) => {
+      const runs = allowedRuns(group).filter((run) => verdict === undefined || group.allowedBy[run] === verdict);
+      const http = verdict === undefined ? undefined : group.reasons[verdict].http;
+      const addresses = describeAddresses(runs.map((i) => partition.addresses[i]), partition);
+      entries.push({
+        direction: 'ingress', workload: group.workload, port: group.port, protocol: group.protocol, addresses,
+        ...reason(group, runs[0], addresses), ...(http ? { http } : {}),
+      });
+    });
   }
   for (const groups of egress.values()) {
     for (const { runs, portGroups } of egressEntries(groups, partition.addresses.length)) {

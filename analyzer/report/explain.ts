@@ -4,7 +4,7 @@ import { ReachEdge, ReachReport, ReachWorkload } from '../reach/reach';
 import { apiAccessSection } from './api-access';
 import { compactHttpAccess, describeHttpAccess } from './http-summary';
 import { markdownTable } from './markdown';
-import { outsideRows } from './outside-rows';
+import { OUTSIDE_HEADER, outsideRows } from './outside-rows';
 
 /**
  * Markdown for a pull request: what is wide open, an access matrix per destination namespace, a Mermaid
@@ -74,7 +74,7 @@ function graphSection(report: ReachReport, workloadsByNamespace: ReadonlyMap<str
 }
 
 function outsideSection(outside: ReachReport['outside']): string {
-  return ['### Outside the cluster', '', markdownTable(['Workload', 'Direction', 'Addresses', 'Ports', 'Why'], outsideRows(outside))].join('\n');
+  return ['### Outside the cluster', '', markdownTable(OUTSIDE_HEADER, outsideRows(outside))].join('\n');
 }
 
 function edgesSection(edges: readonly ReachEdge[]): string {

@@ -2,6 +2,7 @@ import { reach } from '../../analyzer';
 import { describeOutsideChanges, outsideChanges } from '../../analyzer/report/outside-diff';
 import { diffLayers } from '../../analyzer/report/layer-diff';
 import { describeAddresses, outsidePartition } from '../../analyzer/reach/outside-partition';
+import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { authorizationPolicy, deployment, inventoryOf, meshedPair, networkPolicy, peerAuthentication } from './support';
 
 // Access from and to addresses outside the cluster, which workload pairs cannot show. NetworkPolicy
@@ -51,6 +52,19 @@ describe('reach: outside the cluster', () => {
     const denyEgress = networkPolicy('shop/deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
     const report = reach(inventoryOf(meshedPair([allowOffice, denyEgress])));
     expect(lines(report.outside)).toEqual(['ingress shop/api 8080/TCP 198.51.100.0/24']);
+  });
+
+  test('GIVEN blocks let in by different rules on an HTTP port THEN one entry per rule, with the requests each is limited to', () => {
+    const allow = authorizationPolicy('shop/api', { selector: { matchLabels: { app: 'api' } }, rules: [
+      { from: [{ source: { ipBlocks: ['198.51.100.0/24'] } }], to: [{ operation: { methods: ['GET'] } }] },
+      { from: [{ source: { ipBlocks: ['203.0.113.0/24'] } }] },
+    ] });
+    const denyEgress = networkPolicy('shop/deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+    const report = reach(inventoryOf(meshedPair([allow, denyEgress])));
+    expect(report.outside.map((a) => [a.addresses, describeHttpAccess(a.http)])).toEqual([
+      ['198.51.100.0/24', 'only GET (AuthorizationPolicy/shop/api)'],
+      ['203.0.113.0/24', ''],
+    ]);
   });
 
   test('GIVEN an IPv6 block THEN IPv6 addresses are cut and named too', () => {

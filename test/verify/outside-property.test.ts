@@ -197,22 +197,25 @@ function reportedOutside(entries: ReturnType<typeof reach>['outside']): Access {
 }
 
 /**
- * How the entries are grouped, which the union of their boxes does not show: one ingress entry per
- * workload, port and protocol; egress entries of a workload and protocol grouped by the ports
- * allowed, so that no two name the same ports or share an address.
+ * How the entries are grouped, which the union of their boxes does not show: ingress entries of a
+ * workload, port and protocol (one per allowing rule) never share an address; egress entries of a
+ * workload and protocol grouped by the ports allowed, so that no two name the same ports or share an
+ * address.
  */
 function groupingProblems(entries: ReturnType<typeof reach>['outside']): string[] {
   const problems: string[] = [];
   const seen = new Map<string, Range[]>();
   for (const entry of entries) {
     const key = entry.direction === 'ingress' ? `ingress ${entry.workload} ${entry.protocol} port ${entry.port}` : `egress ${entry.workload} ${entry.protocol} ports ${entry.ports}`;
-    if (seen.has(key)) problems.push(`${key}: more than one entry`);
+    // Ingress: one entry per allowing rule (each with its reason and HTTP limits), never two for one address.
+    if (entry.direction === 'egress' && seen.has(key)) problems.push(`${key}: more than one entry`);
     seen.set(key, parseAddresses(entry.addresses));
-    if (entry.direction !== 'egress') continue;
     for (const other of entries) {
-      if (other === entry || other.direction !== 'egress' || other.workload !== entry.workload || other.protocol !== entry.protocol) continue;
+      const sameGroup = other.direction === entry.direction && other.workload === entry.workload && other.protocol === entry.protocol
+        && (entry.direction === 'egress' || other.port === entry.port);
+      if (other === entry || !sameGroup) continue;
       const shared = subtract(parseAddresses(entry.addresses), subtract(parseAddresses(entry.addresses), parseAddresses(other.addresses)));
-      if (shared.length > 0) problems.push(`${key} and ports ${other.ports}: both hold ${describeRange(shared[0], formatAddress)}`);
+      if (shared.length > 0) problems.push(`${key} and ${other.ports ?? other.addresses}: both hold ${describeRange(shared[0], formatAddress)}`);
     }
   }
   return problems;
