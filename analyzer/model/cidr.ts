@@ -38,6 +38,12 @@ export function cidrContains(cidr: Cidr, addressText: string): boolean {
   return (address.value & mask(cidr.prefix, bits)) === cidr.network;
 }
 
+/** The first and last address of a block, as numbers. */
+export function cidrRange(cidr: Cidr): { readonly first: bigint; readonly last: bigint } {
+  const size = 1n << BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefix);
+  return { first: cidr.network, last: cidr.network + size - 1n };
+}
+
 /** True when the block holds every address of its family (0.0.0.0/0, ::/0). */
 export function cidrCoversEverything(cidr: Cidr): boolean {
   return cidr.prefix === 0;
@@ -84,7 +90,10 @@ function parseIpv6(text: string): bigint | undefined {
   return embedded === undefined ? value : (value << 32n) | embedded;
 }
 
-/** The text of an address: dotted IPv4, or IPv6 with its longest run of zero groups written `::` (RFC 5952). */
+/**
+ * The text of an address: dotted IPv4, or IPv6 in its canonical text (RFC 5952: lowercase, the longest
+ * run of two or more zero groups written `::`, the first of equally long runs).
+ */
 export function formatAddress(family: 4 | 6, value: bigint): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
   const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => Number((value >> shift) & 0xffffn));

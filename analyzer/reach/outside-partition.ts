@@ -1,5 +1,5 @@
-import { Cidr, cidrsOfRange, formatAddress, parseCidr } from '../model/cidr';
-import { Inventory, Protocol } from '../model/types';
+import { Cidr, cidrRange, cidrsOfRange, formatAddress, parseCidr } from '../model/cidr';
+import { Inventory, NetworkPolicy, NetworkPolicyPort, Protocol } from '../model/types';
 
 // Addresses outside the cluster are not workloads: policies name them by CIDR blocks (NetworkPolicy
 // ipBlock, Istio ipBlocks and remoteIpBlocks) and egress rules name their ports. Cut at every
@@ -29,8 +29,6 @@ export interface OutsidePartition {
   readonly meshBlocks: readonly Cidr[];
 }
 
-const BITS = { 4: 32, 6: 128 } as const;
-
 /**
  * The runs of the blocks and ports that the policies of all the inventories name (two versions
  * compared by `diff` share one partition, so that their verdicts are compared run by run). IPv6 is
@@ -39,14 +37,15 @@ const BITS = { 4: 32, 6: 128 } as const;
  */
 export function outsidePartition(inventories: readonly Inventory[]): OutsidePartition {
   const meshBlocks = inventories.flatMap(authorizationBlocks);
-  const blocks = [...inventories.flatMap(networkPolicyBlocks), ...meshBlocks];
+  const blocks = [
+    ...inventories.flatMap(({ networkPolicies }) => [...ipBlocksOf(networkPolicies, 'ingress'), ...ipBlocksOf(networkPolicies, 'egress')]),
+    ...meshBlocks,
+  ];
   const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
   const addresses = families.flatMap((family) => {
-    const size = 1n << BigInt(BITS[family]);
-    const cuts = [0n, size];
+    const cuts = [0n, 1n << BigInt(family === 4 ? 32 : 128)];
     for (const block of blocks) {
-      if (block.family !== family) continue;
-      cuts.push(block.network, block.network + (1n << BigInt(BITS[family] - block.prefix)));
+      if (block.family === family) cuts.push(block.network, cidrRange(block).last + 1n);
     }
     return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
   });
@@ -73,15 +72,27 @@ function runs(cuts: bigint[]): [bigint, bigint][] {
   return sorted.slice(1).map((end, i) => [sorted[i], end - 1n]);
 }
 
-/** Every block a NetworkPolicy names, holes included. */
-function networkPolicyBlocks(inventory: Inventory): Cidr[] {
+/** The IP blocks (and their holes) that the policies' rules of a direction name. */
+export function ipBlocksOf(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress'): Cidr[] {
   const blocks: Cidr[] = [];
-  for (const policy of inventory.networkPolicies) {
-    for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
+  for (const policy of policies) {
+    for (const rule of policy[direction] ?? []) {
       for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
     }
   }
   return blocks;
+}
+
+/** Runs never straddle a block the partition was cut at: inside it or outside it as a whole. */
+export function runInside(run: AddressRun, block: Cidr): boolean {
+  if (run.family !== block.family) return false;
+  const { first, last } = cidrRange(block);
+  return run.first >= first && run.last <= last;
+}
+
+/** Whether a port run lies inside a rule's numbered port or range (named ports never hold an outside port). */
+export function portRunInside(run: PortRun, port: NetworkPolicyPort): boolean {
+  return typeof port.port === 'number' && run.first >= port.port && run.last <= (port.endPort ?? port.port);
 }
 
 /** Every block an AuthorizationPolicy names in an address field or condition (unparsable ones name nothing). */

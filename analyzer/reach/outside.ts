@@ -6,7 +6,7 @@ import { compareStrings } from '../load/files';
 import { NetworkPolicy, Protocol, Workload } from '../model/types';
 import { evaluatePair } from './evaluate';
 import { Cidr } from '../model/cidr';
-import { AddressRun, OutsidePartition, describeAddresses, describePorts } from './outside-partition';
+import { OutsidePartition, describeAddresses, describePorts, ipBlocksOf, portRunInside, runInside } from './outside-partition';
 
 /** Access between a workload and addresses outside the cluster, allowed by every layer. */
 export interface OutsideAccess {
@@ -83,13 +83,13 @@ export function outsideCells(index: PolicyIndex, workloads: readonly Workload[],
     const facts = index.facts(workload);
     const into = candidates(facts.ingressPolicies, 'ingress', partition);
     // Istio's address fields may bear on any workload's ingress; the few blocks they name count for all.
-    const inward = new Alike(partition, [...policyBlocks(facts.ingressPolicies, 'ingress'), ...partition.meshBlocks]);
+    const inward = new Alike(partition, [...ipBlocksOf(facts.ingressPolicies, 'ingress'), ...partition.meshBlocks]);
     for (const { port, protocol } of workload.ports) {
       ask({ direction: 'ingress', workload: workload.id, port, protocol }, into.addresses, (address) => inward.addressKey(address),
         (probe) => evaluatePair(index, { kind: 'external', ip: probe }, workload, port, protocol));
     }
     const out = candidates(facts.egressPolicies, 'egress', partition);
-    const outward = new Alike(partition, policyBlocks(facts.egressPolicies, 'egress'), facts.egressPolicies);
+    const outward = new Alike(partition, ipBlocksOf(facts.egressPolicies, 'egress'), facts.egressPolicies);
     for (const portRun of out.ports) {
       const ports = partition.ports[portRun];
       const portKey = outward.portKey(portRun);
@@ -125,23 +125,12 @@ class Alike {
     for (const policy of this.portRules) {
       for (const rule of policy.egress ?? []) {
         for (const port of rule.ports ?? []) {
-          key += typeof port.port === 'number' && run.first >= port.port && run.last <= (port.endPort ?? port.port) ? '1' : '0';
+          key += portRunInside(run, port) ? '1' : '0';
         }
       }
     }
     return key;
   }
-}
-
-/** The IP blocks (and their holes) of the policies' rules of a direction. */
-function policyBlocks(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress'): Cidr[] {
-  const blocks: Cidr[] = [];
-  for (const policy of policies) {
-    for (const rule of policy[direction] ?? []) {
-      for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
-    }
-  }
-  return blocks;
 }
 
 /**
@@ -158,26 +147,19 @@ function candidates(policies: readonly NetworkPolicy[], direction: 'ingress' | '
   const ports = new Set<number>();
   for (const policy of policies) {
     for (const rule of policy[direction] ?? []) {
-      const blocks = rule.peers?.filter((peer) => peer.kind === 'ipBlock') ?? 'every address';
-      if (blocks !== 'every address' && blocks.length === 0) continue;
+      // No peers: every address. Peers, but no IP block among them: no address outside the cluster.
+      const blocks = rule.peers?.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : []));
+      if (blocks?.length === 0) continue;
       partition.addresses.forEach((run, i) => {
-        if (blocks === 'every address' || blocks.some((block) => block.kind === 'ipBlock' && runInside(run, block.cidr))) addresses.add(i);
+        if (!blocks || blocks.some((block) => runInside(run, block))) addresses.add(i);
       });
       partition.ports.forEach((run, i) => {
-        if (!rule.ports || rule.ports.some((port) => port.protocol === run.protocol && (port.port === undefined
-          || (typeof port.port === 'number' && run.first >= port.port && run.last <= (port.endPort ?? port.port))))) ports.add(i);
+        if (!rule.ports || rule.ports.some((port) => port.protocol === run.protocol && (port.port === undefined || portRunInside(run, port)))) ports.add(i);
       });
     }
   }
   const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
   return { addresses: sorted(addresses), ports: sorted(ports) };
-}
-
-/** Runs never straddle a block the partition was cut at: inside or outside as a whole. */
-function runInside(run: AddressRun, block: Cidr): boolean {
-  if (run.family !== block.family) return false;
-  const size = 1n << BigInt((block.family === 4 ? 32 : 128) - block.prefix);
-  return run.first >= block.network && run.last < block.network + size;
 }
 
 /** The allowed runs of `cells` that `other` does not allow. */
@@ -208,7 +190,9 @@ export function describeOutside(cells: OutsideCells, partition: OutsidePartition
   for (const group of cells.values()) {
     if (group.direction === 'egress') {
       const key = `${group.workload}\u0000${group.protocol}`;
-      egress.set(key, [...(egress.get(key) ?? []), group]);
+      const groups = egress.get(key);
+      if (groups) groups.push(group);
+      else egress.set(key, [group]);
       continue;
     }
     // With reasons, one entry per verdict: addresses that different rules let in may be limited to

@@ -15,8 +15,11 @@ import { OutsidePartition, outsidePartition } from './outside-partition';
 export interface ReachOptions {
   /** List every denied pair with its exact reason (materializes the whole matrix: small inputs only). */
   readonly listDenied?: boolean;
-  /** How to cut the addresses and ports outside the cluster; by default at the inventory's own blocks and ports. */
-  readonly outside?: OutsidePartition;
+  /**
+   * How to cut the addresses and ports outside the cluster; by default at the inventory's own blocks
+   * and ports. `false` leaves `outside` empty: for callers that compare it run by run (`outsideChanges`).
+   */
+  readonly outside?: OutsidePartition | false;
 }
 
 export interface ReachEdge {
@@ -131,15 +134,18 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   const listed = classes.flatMap((workloadClass) => workloadClass.members);
   const workloads = listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id));
   const order = new PairOrder(workloads);
-  const partition = options.outside ?? outsidePartition([inventory]);
   return {
     workloads,
     summary: { workloads: listed.length, pairs: allowed.length + deniedCount, allowed: allowed.length, denied: deniedCount },
     allowed: order.sort(allowed),
     denied: order.sort(denied),
     ...(options.listDenied ? { deniedPairs: order.sort(deniedPairs) } : {}),
-    outside: describeOutside(outsideCells(index, listed, partition), partition),
+    outside: options.outside === false ? [] : outsideOf(index, listed, options.outside ?? outsidePartition([inventory])),
   };
+}
+
+function outsideOf(index: PolicyIndex, workloads: readonly Workload[], partition: OutsidePartition): OutsideAccess[] {
+  return describeOutside(outsideCells(index, workloads, partition), partition);
 }
 
 interface Exclusion {

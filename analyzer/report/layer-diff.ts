@@ -50,7 +50,7 @@ export function diffLayers(
   ]);
   return layers.map((layer) => {
     const [was, is] = [layerAlone(before, layer), layerAlone(after, layer)];
-    const diff = diffReach(reach(was), reach(is));
+    const diff = diffReach(reach(was, { outside: false }), reach(is, { outside: false }));
     const added = diff.added.filter((edge) => !shown.has(`+${edgeKey(edge)}`));
     const removed = diff.removed.filter((edge) => !shown.has(`-${edgeKey(edge)}`));
     const changed = diff.changed.filter((change) => !shown.has(changeKey(change)));

@@ -53,14 +53,15 @@ export function compareAccess(
   options: MeshOptions & { readonly readNamespaces?: ReadonlySet<string> },
 ): AccessComparison {
   const liveInventory = buildInventory(live, options);
-  const liveReach = reach(liveInventory);
+  // Outside access is compared below, run by run (outsideChanges).
+  const liveReach = reach(liveInventory, { outside: false });
   const { rootNamespace } = liveInventory.mesh;
   const rootPolicy = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
   // The intent's own root-namespace policies are intended: they replace the live copies, not vanish.
   const intendedRoot = new Set(intent.filter(({ object }) => rootPolicy(object)).map(({ object }) => objectKey(object)));
   const meshWide = (object: LoadedObject['object']) => rootPolicy(object) && !intendedRoot.has(objectKey(object));
   const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide, rootPolicy), options);
-  const intendedReach = reach(intendedInventory);
+  const intendedReach = reach(intendedInventory, { outside: false });
   const diff = diffReach(intendedReach, liveReach);
   const partition = outsidePartition([intendedInventory, liveInventory]);
   const changes = outsideChanges(intendedInventory, liveInventory, partition);

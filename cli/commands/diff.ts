@@ -26,9 +26,9 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   }
   const inventories = args.positionals.map((path) => inventoryFrom([path], args, args.options.get('workloads') ?? []));
   requireWorkloads(inventories, args.positionals);
-  // One cut of the outside addresses and ports for both, so that their verdicts compare run by run.
+  // Access outside the cluster is compared run by run (outsideChanges), over one cut for both sides.
   const partition = outsidePartition(inventories);
-  const [before, after] = inventories.map((inventory) => ({ report: reach(inventory, { outside: partition }), grants: apiGrants(inventory) }));
+  const [before, after] = inventories.map((inventory) => ({ report: reach(inventory, { outside: false }), grants: apiGrants(inventory) }));
   const endToEnd = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
   const changes = outsideChanges(inventories[0], inventories[1], partition);
   const outside = describeOutsideChanges(changes, partition);

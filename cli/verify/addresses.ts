@@ -1,17 +1,11 @@
 // Addresses the probes use: inside a declared IP block (outside its exceptions), or outside every one.
 
-import { Cidr, cidrContains, parseCidr } from '../../analyzer/model/cidr';
+import { Cidr, cidrContains, cidrRange, formatAddress, parseCidr } from '../../analyzer/model/cidr';
 
 /** An inclusive range of addresses of one family, as numbers. */
 interface AddressRange {
   readonly first: bigint;
   readonly last: bigint;
-}
-
-const familyBits = (cidr: Cidr) => (cidr.family === 4 ? 32 : 128);
-
-function rangeOf(cidr: Cidr): AddressRange {
-  return { first: cidr.network, last: cidr.network + (1n << BigInt(familyBits(cidr) - cidr.prefix)) - 1n };
 }
 
 /**
@@ -36,14 +30,14 @@ function firstUncovered(start: bigint, last: bigint, holes: readonly AddressRang
 export function addressInside(cidr: string, except: readonly string[]): string | undefined {
   const block = parseCidr(cidr);
   if (!block) return undefined;
-  const { first, last } = rangeOf(block);
+  const { first, last } = cidrRange(block);
   const holes = except.map(parseCidr)
     .filter((hole): hole is Cidr => hole !== undefined && hole.family === block.family)
-    .map(rangeOf)
+    .map(cidrRange)
     .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   const preferred = last - first > 1n ? firstUncovered(first + 1n, last, holes) : undefined;
   const address = preferred ?? firstUncovered(first, last, holes);
-  return address === undefined ? undefined : formatAddress(address, block.family);
+  return address === undefined ? undefined : formatAddress(block.family, address);
 }
 
 /** Whether the exceptions of a (valid) CIDR cover all of it, so that no address is inside the block. */
@@ -59,20 +53,6 @@ export function blockProbeAddresses(cidr: string, except: readonly string[]): st
   return [addressInside(cidr, except), ...except.map((hole) => addressInside(hole, []))].filter((address): address is string => address !== undefined);
 }
 
-/** Dotted IPv4, or IPv6 in its canonical text (RFC 5952: lowercase, the longest run of zero groups as `::`). */
-function formatAddress(value: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-  const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((shift) => Number((value >> shift) & 0xffffn));
-  let run = { at: -1, length: 0 };
-  for (let at = 0; at < groups.length; at++) {
-    let length = 0;
-    while (groups[at + length] === 0) length++;
-    // RFC 5952 4.2.2: a single zero group is not shortened; the first of equally long runs is.
-    if (length > 1 && length > run.length) run = { at, length };
-  }
-  const hex = (part: readonly number[]) => part.map((group) => group.toString(16)).join(':');
-  return run.at < 0 ? hex(groups) : `${hex(groups.slice(0, run.at))}::${hex(groups.slice(run.at + run.length))}`;
-}
 
 /** Documentation addresses (RFC 5737), for clients and servers outside everything declared. */
 export const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
