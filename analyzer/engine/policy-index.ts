@@ -1,7 +1,7 @@
 import { ApplicablePolicies, CompiledPolicy, compilePolicy, selectApplicable } from '../mesh/authorization';
 import { TLS_MODE_LABEL } from '../mesh/injected-labels';
 import { gatewayTrustedProxies } from '../mesh/gateway-topology';
-import { Interception, interceptionOf } from '../mesh/interception';
+import { Interception, interceptionKey, interceptionOf } from '../mesh/interception';
 import { MtlsSetting, mtlsSettingsFor, namespaceMtlsSetting } from '../mesh/peer-authentication';
 import { DialedPort, MeshProtocol, declaredPorts, dialedPorts } from '../mesh/protocol';
 import { SharedOperations } from '../mesh/shared-operations';
@@ -21,9 +21,13 @@ export class PolicyIndex {
   private readonly servicesByNamespace = new Map<string, Service[]>();
   private readonly peerAuthenticationsByNamespace = new Map<string, PeerAuthentication[]>();
   private readonly memo = new Map<Workload, WorkloadFacts>();
+  private readonly recent: (Workload | undefined)[] = [undefined, undefined];
+  private readonly recentFacts: (WorkloadFacts | undefined)[] = [undefined, undefined];
   /** By "namespace/name", which a Pod and a controller may share. */
   private readonly workloadsByName = new Map<string, Workload[]>();
   private readonly workloadsByNamespace = new Map<string, Workload[]>();
+  /** Workloads with the same capture annotations (nearly all: none) share one Interception and its answers. */
+  private readonly interceptions = new Map<string, Interception>();
 
   constructor(readonly inventory: Inventory) {
     const domains = trustDomains(inventory.mesh);
@@ -54,11 +58,19 @@ export class PolicyIndex {
   }
 
   facts(workload: Workload): WorkloadFacts {
+    // One evaluation asks for its source's and destination's facts a dozen times, alternately: the last
+    // two answers are kept at hand, which spares most lookups in a map of every workload.
+    if (workload === this.recent[0]) return this.recentFacts[0] as WorkloadFacts;
+    if (workload === this.recent[1]) return this.recentFacts[1] as WorkloadFacts;
     let facts = this.memo.get(workload);
     if (!facts) {
       facts = this.computeFacts(workload);
       this.memo.set(workload, facts);
     }
+    this.recent[1] = this.recent[0];
+    this.recentFacts[1] = this.recentFacts[0];
+    this.recent[0] = workload;
+    this.recentFacts[0] = facts;
     return facts;
   }
 
@@ -91,10 +103,20 @@ export class PolicyIndex {
       declaredPorts: declaredPorts(selecting, workload.ports),
       dialedPorts: dialed,
       plaintextEndpoints: this.plaintextEndpoints(dialed),
-      interception: interceptionOf(workload.annotations),
+      interception: this.interceptionOf(workload),
       identity: `spiffe://${this.inventory.mesh.trustDomain}/ns/${workload.namespace}/sa/${workload.serviceAccount}`,
       ...(workload.sidecar.gateway ? { xffTrustedHops: gatewayTrustedProxies(workload.annotations, this.inventory.mesh.gatewayTrustedProxies) } : {}),
     };
+  }
+
+  private interceptionOf(workload: Workload): Interception {
+    const key = interceptionKey(workload.annotations);
+    let interception = this.interceptions.get(key);
+    if (!interception) {
+      interception = interceptionOf(workload.annotations);
+      this.interceptions.set(key, interception);
+    }
+    return interception;
   }
 
   /**

@@ -48,6 +48,7 @@ export function interceptionOf(annotations: Labels): Interception {
     return { inboundBypass: () => none, outboundBypass: () => none };
   }
   const includeInbound = annotations.get(INCLUDE_INBOUND_PORTS) ?? '*';
+  const inboundEverything = includeInbound.trim() === '*';
   const statusPort = annotations.get(STATUS_PORT) ?? DEFAULT_STATUS_PORT;
   const excludedInbound = new Set([...PROXY_PORTS, ...(statusPort === '0' ? [] : [statusPort]), ...list(EXCLUDE_INBOUND_PORTS, '')]);
   const includedInbound = new Set(list(INCLUDE_INBOUND_PORTS, '*'));
@@ -58,7 +59,7 @@ export function interceptionOf(annotations: Labels): Interception {
 
   function inboundBypass(port: number): string | undefined {
     const text = String(port);
-    if (includeInbound.trim() === '*') {
+    if (inboundEverything) {
       return excludedInbound.has(text) ? `port ${port} is excluded from inbound capture (${EXCLUDE_INBOUND_PORTS}, or a port of the proxy itself)` : undefined;
     }
     return includedInbound.has(text) ? undefined : `port ${port} is not in ${INCLUDE_INBOUND_PORTS} ${JSON.stringify(includeInbound)}`;
@@ -72,16 +73,37 @@ export function interceptionOf(annotations: Labels): Interception {
     return includeRanges.length === 0 ? `${INCLUDE_OUTBOUND_RANGES} is empty` : undefined;
   }
 
+  // Asked for every connection `reach` evaluates, with few distinct ports: each answer is worked out once.
+  const inbound = new Map<number, string | undefined>();
+  const outbound = new Map<number, string | undefined>();
+  const once = (answers: Map<number, string | undefined>, port: number, answer: (port: number) => string | undefined) => {
+    if (answers.has(port)) return answers.get(port);
+    const value = answer(port);
+    answers.set(port, value);
+    return value;
+  };
   return {
-    inboundBypass,
+    inboundBypass: (port) => once(inbound, port, inboundBypass),
     outboundBypass(ports) {
-      const reasons = ports.map(bypassOne);
-      return reasons.length > 0 && reasons.every((reason) => reason !== undefined) ? reasons[0] : undefined;
+      // Bypassed only when every dialed port is; the reason is the first port's.
+      let first: string | undefined;
+      for (let i = 0; i < ports.length; i++) {
+        const reason = once(outbound, ports[i], bypassOne);
+        if (reason === undefined) return undefined;
+        if (i === 0) first = reason;
+      }
+      return first;
     },
   };
 }
 
-/** The annotations that decide interception, as a key: workloads that differ in them are not alike. */
+/**
+ * The annotations that decide interception, as a key: workloads that differ in them are not alike.
+ * An absent annotation is not an empty one (includeInboundPorts "" captures nothing, absent everything).
+ */
 export function interceptionKey(annotations: Labels): string {
-  return ANNOTATIONS.map((key) => annotations.get(key) ?? '').join('\u0001');
+  return ANNOTATIONS.map((key) => {
+    const value = annotations.get(key);
+    return value === undefined ? '-' : `=${value}`;
+  }).join('\u0001');
 }

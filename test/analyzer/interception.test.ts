@@ -52,6 +52,14 @@ describe('TEMPLATE + IPTABLES: inbound capture', () => {
     expect(verdict(none, fromLegacy(8080)).allowed).toBe(true);
   });
 
+  test('an empty includeInboundPorts is not an absent one, within one inventory too (workloads share capture answers by annotations)', () => {
+    const objects = [meshed, STRICT, ALLOW_NOTHING, ...legacy,
+      deployment('shop/open', { ports: [{ port: 8080 }], annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }),
+      deployment('shop/closed', { ports: [{ port: 8080 }] })];
+    const allowed = reach(inventoryOf(objects)).allowed.filter((edge) => edge.from === 'legacy/client').map((edge) => edge.to);
+    expect(allowed).toEqual(['shop/open']);
+  });
+
   test('interceptionMode NONE: nothing is captured, inbound or outbound', () => {
     const none = { 'sidecar.istio.io/interceptionMode': 'NONE' };
     expect(verdict([meshed, STRICT, ALLOW_NOTHING, ...api(none), ...legacy], fromLegacy(8080)).allowed).toBe(true);
