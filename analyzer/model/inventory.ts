@@ -119,18 +119,20 @@ function collectNamespaces(declared: readonly Namespace[], used: ReadonlySet<str
 
 function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyMap<string, Namespace>): Workload[] {
   const present = new Set(drafts.map((draft) => `${draft.namespace}/${draft.kind}/${draft.name}`));
-  const ownedByListed = (draft: WorkloadDraft) => draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`));
+  const ownedByListed = drafts.map((draft) => draft.owners.some((owner) => present.has(`${draft.namespace}/${owner.kind}/${owner.name}`)));
   // A Pod and a controller (or two controllers) may share a name; reports then name each with its
   // kind, "ns/Pod/web" and "ns/Deployment/web", as `check` asks to write them.
+  const names = drafts.map((draft) => `${draft.namespace}/${draft.name}`);
   const named = new Map<string, number>();
-  for (const draft of drafts) {
-    if (!ownedByListed(draft)) named.set(`${draft.namespace}/${draft.name}`, (named.get(`${draft.namespace}/${draft.name}`) ?? 0) + 1);
-  }
-  const workloads = drafts.map((draft): Workload => {
+  drafts.forEach((_, i) => {
+    if (!ownedByListed[i]) named.set(names[i], (named.get(names[i]) ?? 0) + 1);
+  });
+  const workloads = drafts.map((draft, i): Workload => {
     const sidecar = decideSidecar(draft, namespaces.get(draft.namespace) as Namespace);
-    const shared = (named.get(`${draft.namespace}/${draft.name}`) ?? 0) > 1;
+    const shared = (named.get(names[i]) ?? 0) > 1;
+    // One literal shape (phase undefined rather than absent): thousands of workloads, one hidden class.
     return {
-      id: shared ? `${draft.namespace}/${draft.kind}/${draft.name}` : `${draft.namespace}/${draft.name}`,
+      id: shared ? `${draft.namespace}/${draft.kind}/${draft.name}` : names[i],
       kind: draft.kind,
       namespace: draft.namespace,
       name: draft.name,
@@ -139,11 +141,11 @@ function finishWorkloads(drafts: readonly WorkloadDraft[], namespaces: ReadonlyM
       serviceAccount: draft.serviceAccount,
       ports: draft.ports,
       podIPs: draft.podIPs,
-      ...(draft.phase ? { phase: draft.phase } : {}),
+      phase: draft.phase,
       sidecar,
-    // A cluster dump lists a Deployment, its ReplicaSet and their Pods: only the top owner is a workload
-    // of its own in reports; the others stay addressable by name.
-      ownedByListedWorkload: ownedByListed(draft),
+      // A cluster dump lists a Deployment, its ReplicaSet and their Pods: only the top owner is a workload
+      // of its own in reports; the others stay addressable by name.
+      ownedByListedWorkload: ownedByListed[i],
       source: draft.source,
     };
   });

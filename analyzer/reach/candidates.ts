@@ -97,16 +97,20 @@ export class CandidateIndex {
         if (rule.broken || (tcp && rule.hasHttpOnly)) continue;
         for (const alternative of rule.principals) {
           if (!alternative.hint) return 'all';
-          ids.push(...this.lookup(alternative.hint));
+          this.lookup(alternative.hint, ids);
         }
       }
     }
     return ids;
   }
 
-  private lookup(hint: IdentityHint): number[] {
+  /** Adds the classes a hint names to `ids` (a loop, not flatMap: this runs for every destination port). */
+  private lookup(hint: IdentityHint, ids: number[]): void {
     const table = hint.kind === 'principal' ? this.byPrincipal : hint.kind === 'namespace' ? this.byNamespace : this.byServiceAccount;
-    return hint.values.flatMap((value) => table.get(value) ?? []);
+    for (const value of hint.values) {
+      const classes = table.get(value);
+      if (classes) for (const id of classes) ids.push(id);
+    }
   }
 
   private egressTables(): EgressTables {
