@@ -248,7 +248,8 @@ class CheckBuilder {
     return [
       ...this.both(source.principals, source.notPrincipals, (values) => {
         const principals = replaceTrustDomainAliases(values, trustDomains);
-        return this.identity(principalsMatcher(principals), literalHint('principal', principals.map((v) => `spiffe://${v}`)));
+        // Flat strings (join, not a template): `reach` looks identities up by them.
+        return this.identity(principalsMatcher(principals), literalHint('principal', principals.map((v) => ['spiffe://', v].join(''))));
       }),
       ...this.both(source.namespaces, source.notNamespaces, (values) =>
         this.identity(anyMatcher(values.map(namespaceMatcher)), literalHint('namespace', values))),

@@ -49,20 +49,21 @@ export function outsidePartition(inventories: readonly Inventory[]): OutsidePart
     }
     return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
   });
-  const portCuts = new Map<Protocol, bigint[]>([['TCP', [1n, 65536n]], ['UDP', [1n, 65536n]]]);
+  // Numbers while collecting: every egress rule of a big mesh names the same few ports.
+  const portCuts = new Map<Protocol, Set<number>>([['TCP', new Set([1, 65536])], ['UDP', new Set([1, 65536])]]);
   for (const inventory of inventories) {
     for (const policy of inventory.networkPolicies) {
       for (const rule of policy.egress ?? []) {
         for (const port of rule.ports ?? []) {
-          const cuts = portCuts.get(port.protocol) ?? [1n, 65536n];
+          const cuts = portCuts.get(port.protocol) ?? new Set([1, 65536]);
           portCuts.set(port.protocol, cuts);
-          if (typeof port.port === 'number') cuts.push(BigInt(port.port), BigInt((port.endPort ?? port.port) + 1));
+          if (typeof port.port === 'number') cuts.add(port.port).add((port.endPort ?? port.port) + 1);
         }
       }
     }
   }
   const ports = [...portCuts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap(([protocol, cuts]) => runs(cuts).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
+    .flatMap(([protocol, cuts]) => runs([...cuts].map(BigInt)).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
   return { addresses, ports, meshBlocks };
 }
 

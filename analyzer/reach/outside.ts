@@ -81,14 +81,18 @@ export function outsideCells(index: PolicyIndex, workloads: readonly Workload[],
   };
   for (const workload of workloads) {
     const facts = index.facts(workload);
+    // Isolated with no IP block in a direction (a default-deny mesh): no address to ask there.
     const into = candidates(facts.ingressPolicies, 'ingress', partition);
-    // Istio's address fields may bear on any workload's ingress; the few blocks they name count for all.
-    const inward = new Alike(partition, [...ipBlocksOf(facts.ingressPolicies, 'ingress'), ...partition.meshBlocks]);
-    for (const { port, protocol } of workload.ports) {
-      ask({ direction: 'ingress', workload: workload.id, port, protocol }, into.addresses, (address) => inward.addressKey(address),
-        (probe) => evaluatePair(index, { kind: 'external', ip: probe }, workload, port, protocol));
+    if (into.addresses.length > 0) {
+      // Istio's address fields may bear on any workload's ingress; the few blocks they name count for all.
+      const inward = new Alike(partition, [...ipBlocksOf(facts.ingressPolicies, 'ingress'), ...partition.meshBlocks]);
+      for (const { port, protocol } of workload.ports) {
+        ask({ direction: 'ingress', workload: workload.id, port, protocol }, into.addresses, (address) => inward.addressKey(address),
+          (probe) => evaluatePair(index, { kind: 'external', ip: probe }, workload, port, protocol));
+      }
     }
     const out = candidates(facts.egressPolicies, 'egress', partition);
+    if (out.addresses.length === 0) continue;
     const outward = new Alike(partition, ipBlocksOf(facts.egressPolicies, 'egress'), facts.egressPolicies);
     for (const portRun of out.ports) {
       const ports = partition.ports[portRun];
@@ -140,16 +144,14 @@ class Alike {
  * hold (named ports resolve against container ports, which an outside address has none of).
  */
 function candidates(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress', partition: OutsidePartition): { addresses: number[]; ports: number[] } {
-  const everyAddress = partition.addresses.map((_, i) => i);
-  const everyPort = partition.ports.map((_, i) => i);
-  if (policies.length === 0) return { addresses: everyAddress, ports: everyPort };
+  if (policies.length === 0) return { addresses: partition.addresses.map((_, i) => i), ports: partition.ports.map((_, i) => i) };
   const addresses = new Set<number>();
   const ports = new Set<number>();
   for (const policy of policies) {
     for (const rule of policy[direction] ?? []) {
       // No peers: every address. Peers, but no IP block among them: no address outside the cluster.
+      if (rule.peers && !rule.peers.some((peer) => peer.kind === 'ipBlock')) continue;
       const blocks = rule.peers?.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : []));
-      if (blocks?.length === 0) continue;
       partition.addresses.forEach((run, i) => {
         if (!blocks || blocks.some((block) => runInside(run, block))) addresses.add(i);
       });
