@@ -52,10 +52,12 @@ describe('TEMPLATE + IPTABLES: inbound capture', () => {
     expect(verdict(none, fromLegacy(8080)).allowed).toBe(true);
   });
 
-  test('an empty includeInboundPorts is not an absent one, within one inventory too (workloads share capture answers by annotations)', () => {
+  test('an empty includeInboundPorts is not an absent one, within one inventory too (reach groups workloads and shares capture answers by annotations)', () => {
+    // Same labels and service account: only the annotation tells the two apart.
+    const alike = { ports: [{ port: 8080 }], labels: { app: 'api' }, serviceAccount: 'api' };
     const objects = [meshed, STRICT, ALLOW_NOTHING, ...legacy,
-      deployment('shop/open', { ports: [{ port: 8080 }], annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }),
-      deployment('shop/closed', { ports: [{ port: 8080 }] })];
+      deployment('shop/open', { ...alike, annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }),
+      deployment('shop/closed', alike)];
     const allowed = reach(inventoryOf(objects)).allowed.filter((edge) => edge.from === 'legacy/client').map((edge) => edge.to);
     expect(allowed).toEqual(['shop/open']);
   });
