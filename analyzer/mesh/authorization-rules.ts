@@ -407,8 +407,6 @@ class CheckBuilder {
   }
 }
 
-/** Addresses unknown to the manifests only fall in a block that holds every address. */
-
 function http(
   field: HttpField,
   summaryValues: readonly string[],

@@ -150,8 +150,8 @@ function candidates(policies: readonly NetworkPolicy[], direction: 'ingress' | '
   for (const policy of policies) {
     for (const rule of policy[direction] ?? []) {
       // No peers: every address. Peers, but no IP block among them: no address outside the cluster.
-      if (rule.peers && !rule.peers.some((peer) => peer.kind === 'ipBlock')) continue;
       const blocks = rule.peers?.flatMap((peer) => (peer.kind === 'ipBlock' ? [peer.cidr] : []));
+      if (blocks?.length === 0) continue;
       partition.addresses.forEach((run, i) => {
         if (!blocks || blocks.some((block) => runInside(run, block))) addresses.add(i);
       });

@@ -4,7 +4,7 @@ import { ReachEdge, ReachReport, ReachWorkload } from '../reach/reach';
 import { apiAccessSection } from './api-access';
 import { compactHttpAccess, describeHttpAccess } from './http-summary';
 import { markdownTable } from './markdown';
-import { OUTSIDE_HEADER, outsideRows } from './outside-rows';
+import { outsideSection } from './outside-rows';
 
 /**
  * Markdown for a pull request: what is wide open, an access matrix per destination namespace, a Mermaid
@@ -71,10 +71,6 @@ function graphSection(report: ReachReport, workloadsByNamespace: ReadonlyMap<str
     lines.push(`  ${ids.get(from)} -->|"${mermaidText(edges.map(edgeLabel).join(', '))}"| ${ids.get(to)}`);
   }
   return ['### Allowed edges', '', '```mermaid', ...lines, '```', ''].join('\n');
-}
-
-function outsideSection(outside: ReachReport['outside']): string {
-  return ['### Outside the cluster', '', markdownTable(OUTSIDE_HEADER, outsideRows(outside))].join('\n');
 }
 
 function edgesSection(edges: readonly ReachEdge[]): string {

@@ -1,5 +1,6 @@
 import { OutsideAccess } from '../reach/outside';
 import { describeHttpAccess } from './http-summary';
+import { markdownTable } from './markdown';
 
 /** `8080/TCP` into a workload's port, `any port/UDP` or `443/TCP` out of it. */
 export function outsidePorts(access: OutsideAccess): string {
@@ -17,11 +18,12 @@ export function outsideLine(access: OutsideAccess): string {
     : `${access.workload} -> outside ${access.addresses} ${outsidePorts(access)}`;
 }
 
-/** The header of `outsideRows`' table. */
-export const OUTSIDE_HEADER = ['Workload', 'Direction', 'Addresses', 'Ports', 'HTTP', 'Why'];
-
-/** Table rows: workload, direction (`in from`/`out to`), addresses, ports, HTTP, why. */
-export function outsideRows(outside: readonly OutsideAccess[]): string[][] {
-  return outside.map((access) => [access.workload, access.direction === 'ingress' ? 'in from' : 'out to', access.addresses, outsidePorts(access),
+/**
+ * The Markdown section `reach` and `explain` give access outside the cluster: a table of workload,
+ * direction (`in from`/`out to`), addresses, ports, HTTP, why.
+ */
+export function outsideSection(outside: readonly OutsideAccess[]): string {
+  const rows = outside.map((access) => [access.workload, access.direction === 'ingress' ? 'in from' : 'out to', access.addresses, outsidePorts(access),
     describeHttpAccess(access.http) || (access.direction === 'ingress' ? 'any' : ''), access.reason ?? '']);
+  return ['### Outside the cluster', '', markdownTable(['Workload', 'Direction', 'Addresses', 'Ports', 'HTTP', 'Why'], rows)].join('\n');
 }

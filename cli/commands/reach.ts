@@ -2,7 +2,7 @@ import { reach } from '../../analyzer';
 import { ReachReport } from '../../analyzer/reach/reach';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
-import { outsideLine, OUTSIDE_HEADER, outsideRows } from '../../analyzer/report/outside-rows';
+import { outsideLine, outsideSection } from '../../analyzer/report/outside-rows';
 import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
@@ -53,9 +53,7 @@ function reachMarkdown(report: ReachReport): string {
     '### Denied',
     '',
     deniedSection,
-    '### Outside the cluster',
-    '',
-    markdownTable(OUTSIDE_HEADER, outsideRows(report.outside)),
+    outsideSection(report.outside),
   ].join('\n');
 }
 
