@@ -1,7 +1,6 @@
 import { compareStrings } from '../load/files';
 import { PROXY_CONFIG_ANNOTATION } from '../mesh/gateway-topology';
 import { interceptionKey } from '../mesh/interception';
-import { Labels } from '../model/labels';
 import { Workload } from '../model/types';
 
 /**
@@ -30,23 +29,9 @@ export function classify(workloads: readonly Workload[]): WorkloadClass[] {
 }
 
 function classKey(workload: Workload): string {
-  const labels = labelsKey(workload.labels);
+  const labels = [...workload.labels].sort(([a], [b]) => compareStrings(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
   const ports = workload.ports.map((port) => `${port.name ?? ''}:${port.port}/${port.protocol}`).join(',');
   const proxyConfig = workload.sidecar.gateway ? workload.annotations.get(PROXY_CONFIG_ANNOTATION) ?? '' : '';
   return [workload.namespace, labels, workload.serviceAccount, workload.sidecar.injected, workload.sidecar.gateway, ports,
     workload.podIPs.join(','), interceptionKey(workload.annotations), proxyConfig].join('\u0000');
-}
-
-/** The labels in key order (as written, nearly always: sorting only when they are not). */
-function labelsKey(labels: Labels): string {
-  const pairs = [...labels];
-  for (let i = 1; i < pairs.length; i++) {
-    if (compareStrings(pairs[i - 1][0], pairs[i][0]) > 0) {
-      pairs.sort(([a], [b]) => compareStrings(a, b));
-      break;
-    }
-  }
-  let key = '';
-  for (const [name, value] of pairs) key += `${name}=${value},`;
-  return key;
 }
