@@ -1,3 +1,4 @@
+import { compareStrings } from '../load/files';
 import { Cidr, cidrRange, cidrsOfRange, formatAddress, parseCidr } from '../model/cidr';
 import { Inventory, NetworkPolicy, NetworkPolicyPort, Protocol } from '../model/types';
 
@@ -62,7 +63,7 @@ export function outsidePartition(inventories: readonly Inventory[]): OutsidePart
       }
     }
   }
-  const ports = [...portCuts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const ports = [...portCuts].sort(([a], [b]) => compareStrings(a, b))
     .flatMap(([protocol, cuts]) => runs([...cuts].map(BigInt)).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
   return { addresses, ports, meshBlocks };
 }

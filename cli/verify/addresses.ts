@@ -53,7 +53,6 @@ export function blockProbeAddresses(cidr: string, except: readonly string[]): st
   return [addressInside(cidr, except), ...except.map((hole) => addressInside(hole, []))].filter((address): address is string => address !== undefined);
 }
 
-
 /** Documentation addresses (RFC 5737), for clients and servers outside everything declared. */
 export const OUTSIDE_ADDRESSES = ['192.0.2.123', '198.51.100.234', '203.0.113.45'];
 

@@ -1,4 +1,5 @@
 import type { LoadedObject } from '../../analyzer';
+import { compareStrings } from '../../analyzer/load/files';
 import type { DeclaredAccess, DeclaredPeer } from '../../constructs';
 import { blockProbeAddresses } from './addresses';
 
@@ -20,7 +21,7 @@ export type DeclaredGateway = Extract<DeclaredPeer, { kind: 'ingressGateway' }>;
 
 /** Whether two edges name the same gateway. */
 export const gatewayKey = (gateway: DeclaredGateway) =>
-  JSON.stringify([gateway.namespace, gateway.serviceAccount, Object.entries(gateway.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  JSON.stringify([gateway.namespace, gateway.serviceAccount, Object.entries(gateway.labels).sort(([a], [b]) => compareStrings(a, b))]);
 
 /**
  * One stand-in per gateway that an edge names, with its workload name: `istio-ingressgateway`, and
