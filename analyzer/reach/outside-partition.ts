@@ -1,6 +1,6 @@
 import { compareStrings } from '../load/files';
 import { Cidr, cidrRange, cidrsOfRange, formatAddress, parseCidr } from '../model/cidr';
-import { Inventory, NetworkPolicy, NetworkPolicyPort, Protocol } from '../model/types';
+import { Inventory, NetworkPolicy, NetworkPolicyPort, NetworkPolicyRule, Protocol } from '../model/types';
 
 // Addresses outside the cluster are not workloads: policies name them by CIDR blocks (NetworkPolicy
 // ipBlock, Istio ipBlocks and remoteIpBlocks) and egress rules name their ports. Cut at every
@@ -38,23 +38,16 @@ export interface OutsidePartition {
  */
 export function outsidePartition(inventories: readonly Inventory[]): OutsidePartition {
   const meshBlocks = inventories.flatMap(authorizationBlocks);
-  const blocks = [
-    ...inventories.flatMap(({ networkPolicies }) => [...ipBlocksOf(networkPolicies, 'ingress'), ...ipBlocksOf(networkPolicies, 'egress')]),
-    ...meshBlocks,
-  ];
-  const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
-  const addresses = families.flatMap((family) => {
-    const cuts = [0n, 1n << BigInt(family === 4 ? 32 : 128)];
-    for (const block of blocks) {
-      if (block.family === family) cuts.push(block.network, cidrRange(block).last + 1n);
-    }
-    return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
-  });
-  // Numbers while collecting: every egress rule of a big mesh names the same few ports.
+  // One walk over every rule of every NetworkPolicy (a big mesh has hundreds of thousands of peers)
+  // collects both the blocks and the egress ports; port cuts are numbers while collecting, since
+  // every egress rule of a big mesh names the same few ports.
+  const blocks: Cidr[] = [];
   const portCuts = new Map<Protocol, Set<number>>([['TCP', new Set([1, 65536])], ['UDP', new Set([1, 65536])]]);
   for (const inventory of inventories) {
     for (const policy of inventory.networkPolicies) {
+      for (const rule of policy.ingress ?? []) addIpBlocks(rule, blocks);
       for (const rule of policy.egress ?? []) {
+        addIpBlocks(rule, blocks);
         for (const port of rule.ports ?? []) {
           const cuts = portCuts.get(port.protocol) ?? new Set([1, 65536]);
           portCuts.set(port.protocol, cuts);
@@ -63,6 +56,15 @@ export function outsidePartition(inventories: readonly Inventory[]): OutsidePart
       }
     }
   }
+  blocks.push(...meshBlocks);
+  const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
+  const addresses = families.flatMap((family) => {
+    const cuts = [0n, 1n << BigInt(family === 4 ? 32 : 128)];
+    for (const block of blocks) {
+      if (block.family === family) cuts.push(block.network, cidrRange(block).last + 1n);
+    }
+    return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
+  });
   const ports = [...portCuts].sort(([a], [b]) => compareStrings(a, b))
     .flatMap(([protocol, cuts]) => runs([...cuts].map(BigInt)).map(([first, last]) => ({ protocol, first: Number(first), last: Number(last) })));
   return { addresses, ports, meshBlocks };
@@ -78,11 +80,13 @@ function runs(cuts: bigint[]): [bigint, bigint][] {
 export function ipBlocksOf(policies: readonly NetworkPolicy[], direction: 'ingress' | 'egress'): Cidr[] {
   const blocks: Cidr[] = [];
   for (const policy of policies) {
-    for (const rule of policy[direction] ?? []) {
-      for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
-    }
+    for (const rule of policy[direction] ?? []) addIpBlocks(rule, blocks);
   }
   return blocks;
+}
+
+function addIpBlocks(rule: NetworkPolicyRule, blocks: Cidr[]): void {
+  for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') blocks.push(peer.cidr, ...peer.except);
 }
 
 /** Runs never straddle a block the partition was cut at: inside it or outside it as a whole. */

@@ -73,6 +73,28 @@ describe('fast YAML reader', () => {
     expect(fastDocuments('%YAML 1.2\n---\na: 1\n')).toBeUndefined();
   });
 
+  test('hands the filter each document\'s kind and metadata.namespace as `yaml` reads them (property)', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
+    const object = fc.record({
+      apiVersion: fc.constant('v1'),
+      kind: name,
+      metadata: fc.record({ name, namespace: name, labels: fc.dictionary(key, text, { maxKeys: 2 }) }, { requiredKeys: ['name'] }),
+      spec: value,
+    });
+    fc.assert(fc.property(fc.array(object, { minLength: 1, maxLength: 4 }), options, (objects, format) => {
+      const streamText = objects.map((object) => stringify(object, null, format)).join('---\n');
+      const seen: [string, string | undefined][] = [];
+      fastDocuments(streamText, (kind, namespace) => seen.push([kind, namespace]) > 0);
+      const expected = (viaYamlPackage(streamText) as { kind: string; metadata: { namespace?: string } }[])
+        .map((document): [string, string | undefined] => [document.kind, document.metadata.namespace]);
+      // Plain block keys: every document is peeked at. Quoted keys and flow style are not peeked at:
+      // those documents are read in full instead.
+      const style = format as { collectionStyle?: string; defaultStringType?: string };
+      const peeked = style.collectionStyle !== 'flow' && style.defaultStringType === undefined;
+      expect(seen).toEqual(peeked ? expected : []);
+    }), { numRuns: 300 });
+  });
+
   test('skips documents the filter rejects by their kind and metadata.namespace, without reading them', () => {
     const streamText = 'kind: Pod\nmetadata:\n  name: a\n  namespace: "x"\nspec: [unparsed\n---\nkind: Pod\nmetadata:\n  name: b\n  namespace: y\n';
     const kept = fastDocuments(streamText, (kind, namespace) => kind === 'Pod' && namespace === 'y');
