@@ -56,11 +56,11 @@ export function outsidePartition(inventories: readonly Inventory[]): OutsidePart
       }
     }
   }
-  blocks.push(...meshBlocks);
-  const families: (4 | 6)[] = blocks.some((block) => block.family === 6) ? [4, 6] : [4];
+  const allBlocks = blocks.concat(meshBlocks);
+  const families: (4 | 6)[] = allBlocks.some((block) => block.family === 6) ? [4, 6] : [4];
   const addresses = families.flatMap((family) => {
     const cuts = [0n, 1n << BigInt(family === 4 ? 32 : 128)];
-    for (const block of blocks) {
+    for (const block of allBlocks) {
       if (block.family === family) cuts.push(block.network, cidrRange(block).last + 1n);
     }
     return runs(cuts).map(([first, last]) => ({ family, first, last, address: formatAddress(family, first) }));
