@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Measurement } from './contenders';
+import { median, option } from './numbers';
 import { writeStandIns } from './stand-ins';
 import { namespaceName, namespaceOf, serviceName, standardWorkload } from './workload';
 
@@ -24,11 +25,6 @@ interface Run extends Measurement {
 
 /** cdk8s spreads a chart's documents as function arguments: past ~120,000 objects it overflows. */
 const CDK8S_PLUS_LIMIT = 10_000;
-
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-}
 
 function finish(measurement: Measurement): Run {
   const usage = process.resourceUsage();
@@ -82,8 +78,6 @@ function measure(name: ContenderName, services: number, outdir: string, extra: s
   if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status})`);
   return JSON.parse(result.stdout) as Run;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function summarize(runs: Run[]): Run & { runs: number } {
   const phases: Record<string, number> = {};
