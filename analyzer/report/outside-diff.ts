@@ -1,7 +1,7 @@
 import { policyIndexOf } from '../check';
 import { Inventory } from '../model/types';
 import { OutsideAccess, OutsideCells, cellsNotIn, describeOutside, outsideCells } from '../reach/outside';
-import { OutsidePartition } from '../reach/outside-partition';
+import { OutsidePartition, outsidePartition } from '../reach/outside-partition';
 
 /** Runs of outside addresses (and ports) allowed only after, or only before. */
 export interface OutsideChanges {
@@ -25,6 +25,20 @@ export function outsideChanges(before: Inventory, after: Inventory, partition: O
     outsideCells(policyIndexOf(inventory), inventory.workloads.filter((workload) => !workload.ownedByListedWorkload), partition);
   const [was, is] = [cellsOf(before), cellsOf(after)];
   return { added: cellsNotIn(is, was), removed: cellsNotIn(was, is) };
+}
+
+/** Two inventories' outside access compared over one cut of both: the partition, the changes, and as a reviewer reads them. */
+export interface OutsideComparison {
+  readonly partition: OutsidePartition;
+  readonly changes: OutsideChanges;
+  readonly diff: OutsideDiff;
+}
+
+/** What `diff` and `audit` compare outside the cluster (a layer's own diff takes the partition and changes along). */
+export function compareOutside(before: Inventory, after: Inventory): OutsideComparison {
+  const partition = outsidePartition([before, after]);
+  const changes = outsideChanges(before, after, partition);
+  return { partition, changes, diff: describeOutsideChanges(changes, partition) };
 }
 
 /** The changes, less those `shown` already lists (a layer's own diff leaves out the end-to-end one's). */

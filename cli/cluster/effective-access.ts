@@ -1,9 +1,8 @@
 import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
 import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
 import { LayerDiff, diffLayers } from '../../analyzer/report/layer-diff';
-import { describeOutsideChanges, outsideChanges } from '../../analyzer/report/outside-diff';
+import { compareOutside } from '../../analyzer/report/outside-diff';
 import { OutsideAccess } from '../../analyzer/reach/outside';
-import { outsidePartition } from '../../analyzer/reach/outside-partition';
 import { ApiAccessComparison, compareApiAccess } from './api-access';
 import { POLICY_KINDS, inAudited } from './drift';
 import { describeObject, objectKey, scopeOf } from './object-identity';
@@ -53,7 +52,7 @@ export function compareAccess(
   options: MeshOptions & { readonly readNamespaces?: ReadonlySet<string> },
 ): AccessComparison {
   const liveInventory = buildInventory(live, options);
-  // Outside access is compared below, run by run (outsideChanges).
+  // Outside access is compared below, run by run (compareOutside).
   const liveReach = reach(liveInventory, { outside: false });
   const { rootNamespace } = liveInventory.mesh;
   const rootPolicy = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
@@ -63,20 +62,18 @@ export function compareAccess(
   const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide, rootPolicy), options);
   const intendedReach = reach(intendedInventory, { outside: false });
   const diff = diffReach(intendedReach, liveReach);
-  const partition = outsidePartition([intendedInventory, liveInventory]);
-  const changes = outsideChanges(intendedInventory, liveInventory, partition);
-  const outside = describeOutsideChanges(changes, partition);
+  const outside = compareOutside(intendedInventory, liveInventory);
   return {
     workloads: liveReach.summary.workloads,
     overPermissive: diff.added,
     underPermissive: diff.removed,
     widened: diff.changed.filter((change) => change.widened),
     narrowed: diff.changed.filter((change) => !change.widened),
-    outsideOverPermissive: outside.outsideAdded,
-    outsideUnderPermissive: outside.outsideRemoved,
+    outsideOverPermissive: outside.diff.outsideAdded,
+    outsideUnderPermissive: outside.diff.outsideRemoved,
     api: compareApiAccess(live, intent, audited, options.readNamespaces),
     meshWidePolicies: live.filter(({ object }) => meshWide(object)).map(({ object }) => describeObject(object)).sort(),
-    layers: diffLayers(intendedInventory, liveInventory, diff, { partition, changes }),
+    layers: diffLayers(intendedInventory, liveInventory, diff, outside),
   };
 }
 

@@ -5,10 +5,9 @@ import { AccessDiff, diffReach } from '../../analyzer/report/diff';
 import { LAYER_NAMES, LayerDiff, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
-import { OutsideDiff, describeOutsideChanges, outsideChanges } from '../../analyzer/report/outside-diff';
+import { OutsideDiff, compareOutside } from '../../analyzer/report/outside-diff';
 import { OutsideAccess } from '../../analyzer/reach/outside';
 import { outsideLine, outsidePorts } from '../../analyzer/report/outside-rows';
-import { outsidePartition } from '../../analyzer/reach/outside-partition';
 import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK, EXIT_FINDINGS } from '../io';
@@ -26,15 +25,13 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
   }
   const inventories = args.positionals.map((path) => inventoryFrom([path], args, args.options.get('workloads') ?? []));
   requireWorkloads(inventories, args.positionals);
-  // Access outside the cluster is compared run by run (outsideChanges), over one cut for both sides.
-  const partition = outsidePartition(inventories);
+  // Access outside the cluster is compared run by run, over one cut for both sides (compareOutside).
   const [before, after] = inventories.map((inventory) => ({ report: reach(inventory, { outside: false }), grants: apiGrants(inventory) }));
   const endToEnd = diffReach(before.report, after.report, { before: before.grants, after: after.grants });
-  const changes = outsideChanges(inventories[0], inventories[1], partition);
-  const outside = describeOutsideChanges(changes, partition);
-  const layers = diffLayers(inventories[0], inventories[1], endToEnd, { partition, changes });
-  const widened = endToEnd.widened || outside.outsideAdded.length > 0 || layers.some(({ diff: layer }) => layer.widened);
-  const diff: LayeredDiff = { ...endToEnd, ...outside, layers, widened };
+  const outside = compareOutside(inventories[0], inventories[1]);
+  const layers = diffLayers(inventories[0], inventories[1], endToEnd, outside);
+  const widened = endToEnd.widened || outside.diff.outsideAdded.length > 0 || layers.some(({ diff: layer }) => layer.widened);
+  const diff: LayeredDiff = { ...endToEnd, ...outside.diff, layers, widened };
   io.stdout(format === 'json' ? `${JSON.stringify(diff)}\n` : format === 'markdown' ? diffMarkdown(diff) : diffText(diff));
   return diff.widened ? EXIT_FINDINGS : EXIT_OK;
 }
