@@ -1,4 +1,5 @@
 import type { Protocol } from '../../analyzer';
+import { compareStrings } from '../../analyzer/load/files';
 import type { DeclaredAccess } from '../../constructs';
 import { OUTSIDE_ADDRESSES, addressInside, inBlock } from './addresses';
 import { Probe } from './probes';
@@ -103,5 +104,5 @@ function probedPorts(declared: DeclaredAccess): PortAndProtocol[] {
 
 function uniquePorts(ports: readonly PortAndProtocol[]): PortAndProtocol[] {
   const unique = new Map(ports.map((p) => [`${p.port}/${p.protocol}`, p]));
-  return [...unique.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
+  return [...unique.values()].sort((a, b) => a.port - b.port || compareStrings(a.protocol, b.protocol));
 }
