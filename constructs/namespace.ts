@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { anchorChildren } from './children-anchor';
 import { assertDeclarable } from './declaration';
 import { Mesh } from './mesh';
 import { compare } from './order';
@@ -39,6 +40,8 @@ export class MeshNamespace extends Construct implements IMeshPeer {
 
   constructor(scope: Mesh, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    // Before any service: see anchorChildren.
+    anchorChildren(this);
     Object.defineProperty(this, NAMESPACE_SYMBOL, { value: true });
     this.name = id;
     this.mesh = scope;
