@@ -44,12 +44,13 @@ async function analyzer(argv: string[], dir: string, phase: string): Promise<Mea
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cli = require('../cli/main') as { run: (argv: string[], io: unknown) => Promise<number> };
   const outFile = path.join(dir, `${phase}.out`);
-  const out = fs.createWriteStream(outFile);
-  const io = { stdout: (s: string) => out.write(s), stderr: (s: string) => process.stderr.write(s) };
+  // Written as `mesh-policy ... > file` writes: process.stdout to a file is synchronous, so writing counts.
+  const out = fs.openSync(outFile, 'w');
+  const io = { stdout: (s: string) => { fs.writeSync(out, s); }, stderr: (s: string) => process.stderr.write(s) };
   const start = performance.now();
   const code = await cli.run(argv, io);
   const phases = { [phase]: performance.now() - start };
-  await new Promise((resolve) => out.end(resolve));
+  fs.closeSync(out);
   if (code !== 0) throw new Error(`mesh-policy ${argv[0]} exited ${code}`);
   return { phases, objects: 0, bytes: fs.statSync(outFile).size };
 }

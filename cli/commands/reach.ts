@@ -6,35 +6,39 @@ import { outsideLine, outsideSection } from '../../analyzer/report/outside-rows'
 import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption } from '../args';
 import { inventoryFrom } from '../inputs';
 import { CliIo, EXIT_OK } from '../io';
+import { LineWriter, writeJson } from '../streamed-output';
 
 /** `reach <paths...>`: allowed edges with reasons, denied pairs counted per destination port. */
 export function runReach(args: ParsedArgs, io: CliIo): number {
   allowOnly(args, 'reach', ['list-denied', 'stand-ins', ...MESH_OPTIONS]);
   const format = formatOption(args, ['text', 'json', 'markdown'], 'text');
   const report = reach(inventoryFrom(args.positionals, args), { listDenied: args.flags.has('list-denied') });
-  io.stdout(format === 'json' ? `${JSON.stringify(report)}\n` : format === 'markdown' ? reachMarkdown(report) : reachText(report));
+  // JSON and text in pieces (streamed-output.ts): the report of a big mesh is a hundred megabytes.
+  if (format === 'json') writeJson(report, io.stdout);
+  else if (format === 'markdown') io.stdout(reachMarkdown(report));
+  else writeReachText(report, new LineWriter(io.stdout));
   return EXIT_OK;
 }
 
-function reachText(report: ReachReport): string {
+function writeReachText(report: ReachReport, out: LineWriter): void {
   const { summary } = report;
-  const lines = [`${plural(summary.workloads, 'workload')}, ${summary.pairs} workload pairs x ports: ${summary.allowed} allowed, ${summary.denied} denied`];
+  out.line(`${plural(summary.workloads, 'workload')}, ${summary.pairs} workload pairs x ports: ${summary.allowed} allowed, ${summary.denied} denied`);
   for (const edge of report.allowed) {
     const http = describeHttpAccess(edge.http);
-    lines.push(`ALLOW ${edge.from} -> ${edge.to} ${edge.port}/${edge.protocol}${http ? ` [${http}]` : ''}: ${edge.reason}`);
+    out.line(`ALLOW ${edge.from} -> ${edge.to} ${edge.port}/${edge.protocol}${http ? ` [${http}]` : ''}: ${edge.reason}`);
   }
   for (const pair of report.deniedPairs ?? []) {
-    lines.push(`DENY  ${pair.from} -> ${pair.to} ${pair.port}/${pair.protocol} at ${pair.layer} layer: ${pair.reason}`);
+    out.line(`DENY  ${pair.from} -> ${pair.to} ${pair.port}/${pair.protocol} at ${pair.layer} layer: ${pair.reason}`);
   }
-  for (const access of report.outside) lines.push(`ALLOW ${outsideLine(access)}: ${access.reason}`);
+  for (const access of report.outside) out.line(`ALLOW ${outsideLine(access)}: ${access.reason}`);
   if (!report.deniedPairs) {
     for (const summary of report.denied) {
       for (const reason of summary.reasons) {
-        lines.push(`DENY  ${reason.count} source(s) -> ${summary.to} ${summary.port}/${summary.protocol} at ${reason.layer} layer: ${reason.reason}`);
+        out.line(`DENY  ${reason.count} source(s) -> ${summary.to} ${summary.port}/${summary.protocol} at ${reason.layer} layer: ${reason.reason}`);
       }
     }
   }
-  return `${lines.join('\n')}\n`;
+  out.flush();
 }
 
 function reachMarkdown(report: ReachReport): string {
