@@ -52,4 +52,12 @@ describe('hidden classes at scale', () => {
       `mesh/shop: addService('${CHILDREN_ANCHOR_ID}'): a service name must be a DNS-1035 label`,
     );
   });
+
+  test('as a namespace name it is reported at synth with the other problems, like any name that is not a label', () => {
+    const mesh = new Mesh(Testing.app(), 'mesh');
+    mesh.addNamespace(CHILDREN_ANCHOR_ID);
+    expect(mesh.problems().map((problem) => problem.message)).toContain(
+      `namespace name '${CHILDREN_ANCHOR_ID}' is not a DNS-1123 label; use at most 63 lowercase alphanumerics and '-'`,
+    );
+  });
 });
