@@ -99,8 +99,8 @@ export function findWorkload(inventory: Inventory, name: string): Workload {
   if (parts.length < 2 || parts.length > 3 || !namespace || !workloadName) {
     throw new InputError(`invalid workload name ${JSON.stringify(name)}: expected namespace/name`);
   }
-  const matches = policyIndexOf(inventory).workloadsNamed(`${namespace}/${workloadName}`)
-    .filter((workload) => kind === undefined || workload.kind.toLowerCase() === kind.toLowerCase());
+  const named = policyIndexOf(inventory).workloadsNamed(`${namespace}/${workloadName}`);
+  const matches = kind === undefined ? named : named.filter((workload) => workload.kind.toLowerCase() === kind.toLowerCase());
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) throw new InputError(`unknown workload ${name}: no Pod or workload controller of that name in the manifests`);
   const kinds = matches.map((workload) => workload.kind).join(', ');

@@ -94,7 +94,7 @@ function authorizeConnection(index: PolicyIndex, connection: Connection, mtlsFro
 function normalizedRequest(http: Connection['http'], mode: PathNormalization): Connection['http'] {
   if (typeof http !== 'object' || http.path === undefined) return http;
   const path = normalizeRequestPath(http.path, mode);
-  return path === http.path ? http : { ...http, path };
+  return path === http.path ? http : { method: http.method, path, host: http.host, headers: http.headers };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { IdentityHint } from '../mesh/authorization-rules';
 import { PolicyIndex } from '../engine/policy-index';
 import { LabelIndex } from '../model/label-index';
-import { Namespace, NetworkPeer, NetworkPolicyRule, Protocol } from '../model/types';
+import { interceptionKey } from '../mesh/interception';
+import { Namespace, NetworkPeer, NetworkPolicy, NetworkPolicyRule, Protocol } from '../model/types';
 import { ipBlockAdmits, portsAdmit } from '../network/network-policy';
 import { WorkloadClass } from './classes';
 
@@ -116,6 +117,10 @@ export class CandidateIndex {
   private egressTables(): EgressTables {
     const unrestricted = new Uint8Array(this.classes.length);
     const admitters: number[][] = this.classes.map(() => []);
+    const groupOf = new Int32Array(this.classes.length).fill(-1);
+    const groups: SourceGroup[] = [];
+    const groupsByKey = new Map<string, SourceGroup>();
+    let restrictedMembers = 0;
     for (const source of this.classes) {
       const { egressPolicies } = this.index.facts(source.representative);
       const named = new Set<number>();
@@ -127,11 +132,24 @@ export class CandidateIndex {
           else for (const id of peers) named.add(id);
         }
       }
-      if (anywhere) unrestricted[source.id] = 1;
-      else for (const id of named) admitters[id].push(source.id);
+      if (!anywhere) {
+        restrictedMembers += source.members.length;
+        for (const id of named) admitters[id].push(source.id);
+        continue;
+      }
+      unrestricted[source.id] = 1;
+      const key = sourceGroupKey(source, egressPolicies);
+      let group = groupsByKey.get(key);
+      if (!group) {
+        group = { index: groups.length, representative: source, ids: [], members: 0 };
+        groupsByKey.set(key, group);
+        groups.push(group);
+      }
+      group.ids.push(source.id);
+      group.members += source.members.length;
+      groupOf[source.id] = group.index;
     }
-    const unrestrictedMembers = this.classes.reduce((sum, c) => sum + (unrestricted[c.id] ? c.members.length : 0), 0);
-    return { unrestricted, admitters, unrestrictedMembers };
+    return { unrestricted, admitters, restrictedMembers, groups, groupOf };
   }
 
   private ruleClasses(rule: NetworkPolicyRule, policyNamespace: string): ClassSet {
@@ -191,8 +209,30 @@ export interface EgressTables {
   readonly unrestricted: Uint8Array;
   /** Per destination class: the egress-restricted classes whose rules name it. */
   readonly admitters: readonly (readonly number[])[];
-  /** Workloads in the unrestricted classes. */
-  readonly unrestrictedMembers: number;
+  /** Workloads in the egress-restricted classes. */
+  readonly restrictedMembers: number;
+  /** The unrestricted classes, grouped so that a source outside a destination's candidates fails like its group. */
+  readonly groups: readonly SourceGroup[];
+  /** Per class: the index of its group, or -1 when its egress is restricted. */
+  readonly groupOf: Int32Array;
+}
+
+/**
+ * Unrestricted classes that no layer tells apart as sources, short of naming them: the same egress
+ * policies (so the same egress verdict towards any destination) and the same proxy behaviour
+ * (sidecar or not, gateway, capture annotations: whether STRICT mTLS rejects them, and why). Ingress
+ * does not matter here: these groups are only used for destinations whose ingress admits every workload.
+ */
+export interface SourceGroup {
+  readonly index: number;
+  readonly representative: WorkloadClass;
+  readonly ids: number[];
+  members: number;
+}
+
+function sourceGroupKey(source: WorkloadClass, egressPolicies: readonly NetworkPolicy[]): string {
+  const { sidecar, annotations } = source.representative;
+  return [egressPolicies.map((policy) => policy.ref).join(','), sidecar.injected, sidecar.gateway, interceptionKey(annotations)].join('\u0000');
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

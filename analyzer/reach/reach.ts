@@ -163,9 +163,10 @@ interface Plan {
 
 /**
  * Sorts the sources of one destination port into "certainly denied at layer X" and "evaluate", visiting
- * only an explicit candidate set (the ingress candidates of an isolated destination, else the sources
- * whose egress names it) and counting the sources outside it; only when neither set is explicit does it
- * visit every class.
+ * only explicit candidate sets (the ingress candidates of an isolated destination, else the sources
+ * whose egress names it and, among those whose egress may go anywhere, the mesh candidates) and counting
+ * the sources outside them, by group. It visits every class only when no layer narrows the sources:
+ * then every one of them is evaluated.
  */
 class SourceScan {
   private readonly ingress: Marks;
@@ -209,19 +210,22 @@ class SourceScan {
     const evaluate: WorkloadClass[] = [];
     /** A source that passed the network supersets: the mesh superset, then exact evaluation. */
     const route = (source: WorkloadClass) => {
-      if (meshSet === 'all' || this.mesh.has(source.id)) {
-        evaluate.push(source);
-        return;
-      }
-      // The candidate sets are supersets: check the network and mTLS exactly, so that the reason counted
-      // is the one `check` would give first.
-      const from = index.facts(source.representative);
-      if (!egressAdmits(from, facts, port, protocol)) exclusions.egress.count += weight(source);
-      else if (!ingressAdmits(from, facts, port, protocol)) exclusions.ingress.count += weight(source);
+      if (meshSet === 'all' || this.mesh.has(source.id)) evaluate.push(source);
+      else exclude(source.representative, weight(source));
+    };
+    /**
+     * Counts `count` sources that fail like `source` outside the mesh superset. The candidate sets are
+     * supersets: the network and mTLS are checked exactly, so that the reason counted is the one
+     * `check` would give first.
+     */
+    const exclude = (source: Workload, count: number) => {
+      const from = index.facts(source);
+      if (!egressAdmits(from, facts, port, protocol)) exclusions.egress.count += count;
+      else if (!ingressAdmits(from, facts, port, protocol)) exclusions.ingress.count += count;
       else {
-        const strict = strictRejection(index, source.representative, destination.representative, port);
-        if (strict) strictFor(strict, source.representative).count += weight(source);
-        else exclusions.mesh.count += weight(source);
+        const strict = strictRejection(index, source, destination.representative, port);
+        if (strict) strictFor(strict, source).count += count;
+        else exclusions.mesh.count += count;
       }
     };
     /** Routes the given sources; returns how many workloads they hold. */
@@ -236,15 +240,26 @@ class SourceScan {
       const admitted = routeAll(ingressSet);
       exclusions.ingress.count += total - admitted;
     } else {
+      // Ingress admits every workload. Sources whose egress rules name the destination are routed one
+      // by one; the other egress-restricted ones are denied by their egress.
       const egress = candidates.egress();
-      const admitters = this.egress.load(egress.admitters[destination.id]) as readonly number[];
-      if (egress.unrestrictedMembers === 0) {
-        const admitted = routeAll(admitters);
-        exclusions.egress.count += total - admitted;
+      const admitted = routeAll(this.egress.load(egress.admitters[destination.id]) as readonly number[]);
+      exclusions.egress.count += egress.restrictedMembers - (egress.unrestricted[destination.id] === 1 ? 0 : 1) - admitted;
+      // Sources whose egress may go anywhere: those in the mesh superset are evaluated, and the rest of
+      // each group fails like any one of them, so that no destination visits every source (in a mesh
+      // without NetworkPolicies, all of them are here).
+      if (meshSet === 'all') {
+        for (const group of egress.groups) for (const id of group.ids) evaluate.push(classes[id]);
       } else {
-        for (const source of classes) {
-          if (egress.unrestricted[source.id] === 1 || this.egress.has(source.id)) route(source);
-          else exclusions.egress.count += weight(source);
+        const outside = egress.groups.map((group) => group.members - (egress.groupOf[destination.id] === group.index ? 1 : 0));
+        for (const id of meshSet) {
+          const group = egress.groupOf[id];
+          if (group < 0) continue;
+          evaluate.push(classes[id]);
+          outside[group] -= weight(classes[id]);
+        }
+        for (const group of egress.groups) {
+          if (outside[group.index] > 0) exclude(group.representative.representative, outside[group.index]);
         }
       }
     }
