@@ -5,6 +5,7 @@ import { runDiff } from './commands/diff';
 import { runExplain } from './commands/explain';
 import { runReach } from './commands/reach';
 import { CliIo, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK } from './io';
+import { SyncOutput } from './sync-output';
 import { USAGE } from './usage';
 
 type Command = (args: ReturnType<typeof parseArgs>, io: CliIo) => number | Promise<number>;
@@ -57,18 +58,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 /** Entry point of bin/mesh-policy. */
 export function main(): void {
-  const finished = run(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
+  // Written synchronously (sync-output.ts). A reader that stops early (`mesh-policy reach dir | head`)
+  // closes the pipe: the rest is not written, quietly, and the command still ends with its own exit
+  // code (a widening `diff | head` must still fail a CI job).
+  const stdout = new SyncOutput(1);
+  void run(process.argv.slice(2), {
+    stdout: (text) => stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   }).then((code) => {
     process.exitCode = code;
-    return code;
-  });
-  // A reader that stops early (`mesh-policy reach dir | head`) closes the pipe: stop quietly, no stack
-  // trace, but with the command's exit code (a widening `diff | head` must still fail a CI job). The
-  // error can arrive while the command is still writing, before its code is known: wait for it.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    void finished.then((code) => process.exit(code));
   });
 }

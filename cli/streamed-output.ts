@@ -2,8 +2,8 @@
  * Big reports written in pieces. `reach` over 50,000 services gives a 112 MB report: built as one
  * string, then copied once more to UTF-8, it took 2.6 s (most of it full collections forced by the
  * two giant allocations) against 0.9 s in slices, and a few times more services would pass V8's
- * largest string (2^29 - 24 characters) and crash. Node writes process.stdout synchronously to a file,
- * and to a pipe on Linux, so each piece is gone before the next is built.
+ * largest string (2^29 - 24 characters) and crash. `mesh-policy` writes each piece synchronously
+ * (sync-output.ts), so it is gone before the next is built.
  */
 
 /** Items per piece: large enough that the native `JSON.stringify` does the work, small enough to stay young. */

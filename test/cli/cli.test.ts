@@ -311,17 +311,29 @@ describe('mesh-policy input details', () => {
 });
 
 describe('bin/mesh-policy', () => {
-  test('a reader that closes the pipe early ends the command quietly (no EPIPE stack trace)', () => {
-    const bin = path.join(ROOT, 'bin', 'mesh-policy');
-    // 200 workloads without policies: 39,800 allowed pairs, megabytes of output, far more than a pipe holds.
+  /** 200 workloads without policies: 39,800 allowed pairs, megabytes of output, far more than a pipe holds. */
+  function bigCluster(): string {
     const deployments = Array.from({ length: 200 }, (_, i) => ({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `w${i}`, namespace: 'big' },
       spec: { selector: { matchLabels: { app: `w${i}` } }, template: { metadata: { labels: { app: `w${i}` } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] } } },
     }));
-    const big = tempFile('big.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: deployments }));
-    const result = spawnSync('sh', ['-c', `"${bin}" reach "${big}" | head -c 10`], { encoding: 'utf8' });
+    return tempFile('big.json', JSON.stringify({ apiVersion: 'v1', kind: 'List', items: deployments }));
+  }
+
+  test('a reader that closes the pipe early ends the command quietly (no EPIPE stack trace)', () => {
+    const bin = path.join(ROOT, 'bin', 'mesh-policy');
+    const result = spawnSync('sh', ['-c', `"${bin}" reach "${bigCluster()}" | head -c 10`], { encoding: 'utf8' });
     expect(result.stdout).toHaveLength(10);
     expect(result.stderr).toBe('');
+  });
+
+  test('a report piped to a reader that starts late arrives whole (written as the reader takes it)', async () => {
+    const bin = path.join(ROOT, 'bin', 'mesh-policy');
+    const big = bigCluster();
+    const result = spawnSync('bash', ['-c', `set -o pipefail; "${bin}" reach "${big}" --format json | (sleep 0.3; wc -c)`], { encoding: 'utf8' });
+    const { stdout } = await runCli('reach', big, '--format', 'json');
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(Number(result.stdout.trim())).toBe(Buffer.byteLength(stdout));
   });
 
   test('GIVEN a diff that widens access WHEN its reader closes the pipe at once THEN it still exits 1', () => {
