@@ -115,7 +115,6 @@ export class CandidateIndex {
   }
 
   private egressTables(): EgressTables {
-    const unrestricted = new Uint8Array(this.classes.length);
     const admitters: number[][] = this.classes.map(() => []);
     const groupOf = new Int32Array(this.classes.length).fill(-1);
     const groups: SourceGroup[] = [];
@@ -137,7 +136,6 @@ export class CandidateIndex {
         for (const id of named) admitters[id].push(source.id);
         continue;
       }
-      unrestricted[source.id] = 1;
       const key = sourceGroupKey(source, egressPolicies);
       let group = groupsByKey.get(key);
       if (!group) {
@@ -149,7 +147,7 @@ export class CandidateIndex {
       group.members += source.members.length;
       groupOf[source.id] = group.index;
     }
-    return { unrestricted, admitters, restrictedMembers, groups, groupOf };
+    return { admitters, restrictedMembers, groups, groupOf };
   }
 
   private ruleClasses(rule: NetworkPolicyRule, policyNamespace: string): ClassSet {
@@ -205,13 +203,14 @@ export class CandidateIndex {
 }
 
 export interface EgressTables {
-  /** Per class: its egress may go anywhere (no egress policy, or a rule too wide to list). */
-  readonly unrestricted: Uint8Array;
   /** Per destination class: the egress-restricted classes whose rules name it. */
   readonly admitters: readonly (readonly number[])[];
   /** Workloads in the egress-restricted classes. */
   readonly restrictedMembers: number;
-  /** The unrestricted classes, grouped so that a source outside a destination's candidates fails like its group. */
+  /**
+   * The unrestricted classes, whose egress may go anywhere (no egress policy, or a rule too wide to
+   * list), grouped so that a source outside a destination's candidates fails like its group.
+   */
   readonly groups: readonly SourceGroup[];
   /** Per class: the index of its group, or -1 when its egress is restricted. */
   readonly groupOf: Int32Array;

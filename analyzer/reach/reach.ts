@@ -240,11 +240,12 @@ class SourceScan {
       const admitted = routeAll(ingressSet);
       exclusions.ingress.count += total - admitted;
     } else {
-      // Ingress admits every workload. Sources whose egress rules name the destination are routed one
-      // by one; the other egress-restricted ones are denied by their egress.
+      // Ingress admits every workload: the destination is not isolated, or a rule admits every peer on
+      // this port (no peers, or a namespaceSelector {} alone). Sources whose egress rules name the
+      // destination are routed one by one; the other egress-restricted ones are denied by their egress.
       const egress = candidates.egress();
       const admitted = routeAll(this.egress.load(egress.admitters[destination.id]) as readonly number[]);
-      exclusions.egress.count += egress.restrictedMembers - (egress.unrestricted[destination.id] === 1 ? 0 : 1) - admitted;
+      exclusions.egress.count += egress.restrictedMembers - (egress.groupOf[destination.id] < 0 ? 1 : 0) - admitted;
       // Sources whose egress may go anywhere: those in the mesh superset are evaluated, and the rest of
       // each group fails like any one of them, so that no destination visits every source (in a mesh
       // without NetworkPolicies, all of them are here).
