@@ -1,4 +1,4 @@
-import { InputError, loadManifests } from '../../analyzer';
+import { InputError, streamManifests } from '../../analyzer';
 import { MESH_OPTIONS, ParsedArgs, allowOnly, formatOption, single } from '../args';
 import { meshOptions } from '../inputs';
 import { CliIo, EXIT_FINDINGS, EXIT_OK } from '../io';
@@ -21,9 +21,10 @@ export function runVerify(args: ParsedArgs, io: CliIo): number {
   if (file && app) throw new InputError('--declared-access cannot be combined with --app: give the file a synth wrote, or the app to run');
   const meshes = file ? readDeclaredAccess(file) : declaredAccessOfApp(app ?? cdk8sAppCommand());
   const paths = args.positionals.length > 0 ? args.positionals : ['dist'];
-  const manifests = loadManifests(paths);
+  // Read again for each mesh (nearly always one) rather than held: each object goes into the inventory
+  // as it is read, and the parsed documents of a big output take more memory than the inventory.
   const results = Object.entries(meshes).sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([mesh, declared]) => ({ mesh, ...verifyManifests(manifests, declared, meshOptions(args)) }));
+    .map(([mesh, declared]) => ({ mesh, ...verifyManifests(streamManifests(paths), declared, meshOptions(args)) }));
   const ok = results.every((r) => r.mismatches.length === 0);
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ ok, meshes: results })}\n`);

@@ -1,4 +1,6 @@
 import { AccessRequest, ApiDecision, ResourceApiRequest, authorizeApi, buildInventory, check, CheckResult, Inventory, LoadedObject, reach } from '../../analyzer';
+import { NetworkPolicy } from '../../analyzer/model/types';
+import { layerAlone } from '../../analyzer/report/layer-diff';
 import type { DeclaredAccess } from '../../constructs';
 import { blockWithoutAddresses } from './addresses';
 import { apiProbes } from './api-probes';
@@ -29,29 +31,22 @@ export interface VerifyReport {
   readonly notes: readonly string[];
 }
 
-const MESH_KINDS = new Set(['AuthorizationPolicy', 'PeerAuthentication']);
-
-/** The objects one layer consists of: NetworkPolicy alone, Istio alone, or one NetworkPolicy direction alone. */
-function layerObjects(objects: readonly LoadedObject[], layer: VerifiedLayer): LoadedObject[] {
-  if (layer === 'network') return objects.filter((o) => !MESH_KINDS.has(o.object.kind));
-  if (layer === 'mesh') return objects.filter((o) => o.object.kind !== 'NetworkPolicy');
-  if (layer === 'ingress' || layer === 'egress') {
-    return layerObjects(objects, 'network').flatMap((o) => {
-      if (o.object.kind !== 'NetworkPolicy') return [o];
-      const policy = oneDirection(o.object, layer === 'ingress' ? 'Ingress' : 'Egress');
-      return policy ? [{ ...o, object: policy }] : [];
-    });
-  }
-  return [...objects];
-}
-
-/** A NetworkPolicy with only the rules of one direction (policyTypes defaulted as the API server does), or nothing. */
-function oneDirection(policy: LoadedObject['object'], type: 'Ingress' | 'Egress'): LoadedObject['object'] | undefined {
-  const spec = (policy.spec ?? {}) as { policyTypes?: string[]; ingress?: unknown; egress?: unknown };
-  const types = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-  if (!types.includes(type)) return undefined;
-  const field = type === 'Ingress' ? 'ingress' : 'egress';
-  return { ...policy, spec: { ...spec, policyTypes: [type], ingress: undefined, egress: undefined, [field]: spec[field] } };
+/**
+ * The inventory as one layer sees it: NetworkPolicy alone, Istio alone (as `diff` takes them), or one
+ * NetworkPolicy direction alone: each policy with only its rules of that direction, dropped when it is
+ * not of that type (policyTypes as the API server defaults them, model/network-policy.ts).
+ */
+function layerInventory(inventory: Inventory, layer: VerifiedLayer): Inventory {
+  if (layer === 'both') return inventory;
+  if (layer === 'network' || layer === 'mesh') return layerAlone(inventory, layer);
+  const network = layerAlone(inventory, 'network');
+  const networkPolicies = network.networkPolicies.flatMap((policy): NetworkPolicy[] => {
+    const { ref, namespace, name, podSelector } = policy;
+    const rules = layer === 'ingress' ? policy.ingress : policy.egress;
+    if (rules === undefined) return [];
+    return [layer === 'ingress' ? { ref, namespace, name, podSelector, ingress: rules, egress: undefined } : { ref, namespace, name, podSelector, ingress: undefined, egress: rules }];
+  });
+  return { ...network, networkPolicies };
 }
 
 const expectation = (probe: Probe, layer: VerifiedLayer) =>
@@ -63,16 +58,15 @@ const expectation = (probe: Probe, layer: VerifiedLayer) =>
  * hole in the other: exactly the declared edges must be allowed, by each layer; and of RBAC,
  * exactly the declared API grants.
  */
-export function verifyManifests(manifests: readonly LoadedObject[], declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
-  // Stand-ins first: a Namespace or Service the manifests hold wins over the one assumed from the declaration.
-  const objects = [...standInObjects(declared), ...manifests];
+export function verifyManifests(manifests: Iterable<LoadedObject>, declared: DeclaredAccess, options: { trustDomain?: string; rootNamespace?: string } = {}): VerifyReport {
+  // Read once, each object into the inventory as it comes; the layers are views of it.
+  const whole = buildInventory(standInsFirst(declared, manifests), { trustDomain: declared.trustDomain, ...options });
   const questions = [...probes(declared), ...egressProbes(declared), ...scraperProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
-  const inventoryOf = (layer: VerifiedLayer) => buildInventory(layerObjects(objects, layer), { trustDomain: declared.trustDomain, ...options });
-  const whole = inventoryOf('both');
+  const inventoryOf = (layer: VerifiedLayer) => layerInventory(whole, layer);
   for (const layer of ['both', 'network', 'mesh'] as const) {
-    const inventory = layer === 'both' ? whole : inventoryOf(layer);
+    const inventory = inventoryOf(layer);
     mismatches.push(...pairs.compare(inventory, layer));
     for (const probe of questions) {
       // Its `ip:` probes are plaintext hosts, also where an MTLS block's meshed stand-in pod has the address.
@@ -90,6 +84,12 @@ export function verifyManifests(manifests: readonly LoadedObject[], declared: De
     if (actual.allowed !== probe.allowed) mismatches.push({ layer: 'api', request: probe.request, expected: probe.allowed, actual });
   }
   return { requests: pairs.questions + questions.length, apiRequests: apiQuestions.length, mismatches, notes: emptyBlockNotes(declared) };
+}
+
+/** Stand-ins first: a Namespace or Service the manifests hold wins over the one assumed from the declaration. */
+function* standInsFirst(declared: DeclaredAccess, manifests: Iterable<LoadedObject>): Generator<LoadedObject> {
+  yield* standInObjects(declared);
+  yield* manifests;
 }
 
 /**

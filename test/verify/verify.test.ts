@@ -50,6 +50,19 @@ describe('verify', () => {
     expect(report.mismatches.every((m) => m.layer !== 'api' && m.request.to === 'shop/cartservice' && m.expected)).toBe(true);
   });
 
+  test('GIVEN a policy without policyTypes whose egress list is empty THEN it is an ingress policy, also for the egress rules alone', () => {
+    // The API server defaults policyTypes to Ingress, plus Egress only when there are egress rules
+    // (pkg/apis/networking/v1/defaults.go): an empty list is none, and the policy does not touch the
+    // egress of the pods it selects, here the ingress gateway's, which no other policy isolates.
+    const { manifests, declared } = boutique();
+    const gateway = declared.edges.map((edge) => edge.from).find((peer) => peer.kind === 'ingressGateway')!;
+    const openIngress = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'hand-written', namespace: gateway.namespace },
+      spec: { podSelector: {}, ingress: [{}], egress: [] },
+    };
+    expect(verifyManifests(loaded([...manifests, openIngress]), declared).mismatches).toEqual([]);
+  });
+
   test('GIVEN one side of an edge widened (ingress open to the whole namespace) THEN only the ingress rules alone show it', () => {
     // The other pods of shop still cannot send (their egress policies hold), so access is unchanged;
     // but a side wider than declared is a hole as soon as the other side changes.
