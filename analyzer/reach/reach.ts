@@ -149,9 +149,9 @@ function outsideOf(index: PolicyIndex, workloads: readonly Workload[], partition
 }
 
 /**
- * How many ingress candidates of an isolated destination may fail the mesh superset before they are
- * counted by group (which needs the egress tables, ~45 ms to build at 5,000 services) instead of one
- * by one. Tests set it to 0, to check that both ways count alike.
+ * Above how many ingress candidates an isolated destination's are sorted with the egress tables (~45 ms
+ * to build at 5,000 services) and counted by group, instead of one by one. Tests set it to 0, to check
+ * that both ways count alike.
  */
 export const GROUPING = { candidates: 64 };
 
@@ -244,21 +244,24 @@ class SourceScan {
     if (ingressSet !== 'all') {
       // Isolated for ingress: only its ingress candidates can pass, and they are exactly the sources its
       // rules admit on this port (peers selected exactly, ports checked rule by rule); the rest is
-      // denied at the network.
+      // denied at the network. Many candidates (a rule that admits whole namespaces) are sorted with
+      // the egress tables, as for an open destination: those whose egress rules name other
+      // destinations only are denied there, counted rather than evaluated (evaluated, each would add a
+      // reason naming it); those failing the mesh superset are counted by group.
+      const egress = ingressSet.length > GROUPING.candidates ? candidates.egress() : undefined;
+      if (egress) this.egress.load(egress.admitters[destination.id]);
       const outsideMesh: number[] = [];
       let admitted = 0;
       for (const id of ingressSet) {
         admitted += weight(classes[id]);
-        if (meshSet === 'all' || this.mesh.has(id)) evaluate.push(classes[id]);
+        if (egress && egress.groupOf[id] < 0 && !this.egress.has(id)) exclusions.egress.count += weight(classes[id]);
+        else if (meshSet === 'all' || this.mesh.has(id)) evaluate.push(classes[id]);
         else outsideMesh.push(id);
       }
       exclusions.ingress.count += total - admitted;
-      if (outsideMesh.length <= GROUPING.candidates) {
+      if (!egress) {
         for (const id of outsideMesh) exclude(classes[id].representative, weight(classes[id]));
       } else {
-        // Many (a rule that admits whole namespaces): counted as for an open destination, by group.
-        const egress = candidates.egress();
-        this.egress.load(egress.admitters[destination.id]);
         const byGroup = new Map<number, { readonly first: WorkloadClass; count: number }>();
         for (const id of outsideMesh) {
           const source = classes[id];
@@ -266,8 +269,7 @@ class SourceScan {
           const entry = group < 0 ? undefined : byGroup.get(group);
           if (entry) entry.count += weight(source);
           else if (group >= 0) byGroup.set(group, { first: source, count: weight(source) });
-          else if (this.egress.has(id)) exclude(source.representative, weight(source));
-          else exclusions.egress.count += weight(source); // its egress rules name other destinations only
+          else exclude(source.representative, weight(source)); // its egress rules name the destination
         }
         // The first candidate of a group, admitted by ingress like the others, fails like them.
         for (const { first, count } of byGroup.values()) if (count > 0) exclude(first.representative, count);
