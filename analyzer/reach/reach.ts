@@ -1,16 +1,16 @@
 import { policyIndexOf } from '../check';
 import { Layer } from '../engine/connection';
-import { strictRejection } from '../engine/mesh-layer';
-import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
-import { HttpAccess, noAllowRuleMatches } from '../mesh/authorization';
+import { PolicyIndex } from '../engine/policy-index';
+import { HttpAccess } from '../mesh/authorization';
 import { compareStrings } from '../load/files';
 import { ContainerPort, Inventory, Protocol, Workload } from '../model/types';
-import { Openness, egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason, openness } from '../network/network-policy';
-import { ClassSet, CandidateIndex } from './candidates';
-import { WorkloadClass, classify } from './classes';
-import { evaluatePair, meshProtocol } from './evaluate';
+import { Openness, openness } from '../network/network-policy';
+import { CandidateIndex } from './candidates';
+import { classify } from './classes';
+import { evaluatePair } from './evaluate';
 import { OutsideAccess, describeOutside, outsideCells } from './outside';
 import { OutsidePartition, outsidePartition } from './outside-partition';
+import { SourceScan } from './source-scan';
 
 export interface ReachOptions {
   /** List every denied pair with its exact reason (materializes the whole matrix: small inputs only). */
@@ -96,13 +96,10 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   const allowed: ReachEdge[] = [];
   const denied: DeniedSummary[] = [];
   const deniedPairs: DeniedPair[] = [];
-  const candidates = options.listDenied ? undefined : new CandidateIndex(index, classes);
-  const scan = new SourceScan(classes.length);
+  const scan = options.listDenied ? undefined : new SourceScan(index, new CandidateIndex(index, classes), classes);
   for (const destination of classes) {
     for (const { port, protocol } of distinctPorts(destination.representative.ports)) {
-      const plan = candidates
-        ? scan.plan(index, candidates, classes, destination, port, protocol)
-        : { evaluate: classes, excluded: [] };
+      const plan = scan ? scan.plan(destination, port, protocol) : { evaluate: classes, excluded: [] };
       for (const target of destination.members) {
         const tally = new Tally();
         for (const { layer, reason, count } of plan.excluded) {
@@ -146,201 +143,6 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
 
 function outsideOf(index: PolicyIndex, workloads: readonly Workload[], partition: OutsidePartition): OutsideAccess[] {
   return describeOutside(outsideCells(index, workloads, partition), partition);
-}
-
-/**
- * Above how many ingress candidates an isolated destination's are sorted with the egress tables (~45 ms
- * to build at 5,000 services) and counted by group, instead of one by one. Tests set it to 0, to check
- * that both ways count alike.
- */
-export const GROUPING = { candidates: 64 };
-
-interface Exclusion {
-  readonly layer: Layer;
-  /** Source-independent, so that one line counts them all. */
-  readonly reason: (destination: Workload) => string;
-  /** Excluded sources per destination workload (a class's own member is not its source). */
-  count: number;
-}
-
-interface Plan {
-  readonly evaluate: readonly WorkloadClass[];
-  readonly excluded: readonly Exclusion[];
-}
-
-/**
- * Sorts the sources of one destination port into "certainly denied at layer X" and "evaluate", visiting
- * only explicit candidate sets (the ingress candidates of an isolated destination, else the sources
- * whose egress names it and, among those whose egress may go anywhere, the mesh candidates) and counting
- * the sources outside them, by group. It visits every class only when no layer narrows the sources:
- * then every one of them is evaluated.
- */
-class SourceScan {
-  private readonly ingress: Marks;
-  private readonly egress: Marks;
-  private readonly mesh: Marks;
-
-  constructor(size: number) {
-    this.ingress = new Marks(size);
-    this.egress = new Marks(size);
-    this.mesh = new Marks(size);
-  }
-
-  plan(
-    index: PolicyIndex,
-    candidates: CandidateIndex,
-    classes: readonly WorkloadClass[],
-    destination: WorkloadClass,
-    port: number,
-    protocol: Protocol,
-  ): Plan {
-    const facts = index.facts(destination.representative);
-    const ingressSet = this.ingress.load(candidates.ingressCandidates(destination, port, protocol));
-    const meshSet = protocol === 'TCP' ? this.mesh.load(candidates.meshCandidates(destination, port, meshProtocol(index, destination.representative, port) === 'tcp')) : 'all';
-    const exclusions = {
-      egress: exclusion('network', (target) =>
-        `egress of the source is limited by its NetworkPolicies and no rule allows ${target.id} on ${port}/${protocol}`),
-      ingress: exclusion('network', (target) => ingressDeniedReason(facts.ingressPolicies, target.id, port, protocol)),
-      mesh: exclusion('mesh', (target) => noAllowRuleMatches(facts.authorization, target.id)),
-    };
-    // STRICT rejections, one line per way of failing (no sidecar, outbound not captured...).
-    const strictExclusions = new Map<string, Exclusion>();
-    const strictFor = (reason: string, source: Workload) => {
-      let found = strictExclusions.get(reason);
-      if (!found) {
-        found = exclusion('mesh', (target) => strictRejection(index, source, target, port) ?? '');
-        strictExclusions.set(reason, found);
-      }
-      return found;
-    };
-    const weight = (source: WorkloadClass) => source.members.length - (source === destination ? 1 : 0);
-    const evaluate: WorkloadClass[] = [];
-    /** A source that passed the network supersets: the mesh superset, then exact evaluation. */
-    const route = (source: WorkloadClass) => {
-      if (meshSet === 'all' || this.mesh.has(source.id)) evaluate.push(source);
-      else exclude(source.representative, weight(source));
-    };
-    /**
-     * Counts `count` sources that fail like `source` outside the mesh superset. The candidate sets are
-     * supersets: the network and mTLS are checked exactly, so that the reason counted is the one
-     * `check` would give first.
-     */
-    const exclude = (source: Workload, count: number) => {
-      const from = index.facts(source);
-      if (!egressAdmits(from, facts, port, protocol)) exclusions.egress.count += count;
-      else if (!ingressAdmits(from, facts, port, protocol)) exclusions.ingress.count += count;
-      else {
-        const strict = strictRejection(index, source, destination.representative, port);
-        if (strict) strictFor(strict, source).count += count;
-        else exclusions.mesh.count += count;
-      }
-    };
-    /** Routes the given sources; returns how many workloads they hold. */
-    const routeAll = (ids: readonly number[]) => ids.reduce((admitted, id) => {
-      route(classes[id]);
-      return admitted + weight(classes[id]);
-    }, 0);
-    const total = candidates.memberCount - 1;
-    if (ingressSet !== 'all') {
-      // Isolated for ingress: only its ingress candidates can pass, and they are exactly the sources its
-      // rules admit on this port (peers selected exactly, ports checked rule by rule); the rest is
-      // denied at the network. Many candidates (a rule that admits whole namespaces) are sorted with
-      // the egress tables, as for an open destination: those whose egress rules name other
-      // destinations only are denied there, counted rather than evaluated (evaluated, each would add a
-      // reason naming it); those failing the mesh superset are counted by group.
-      const egress = ingressSet.length > GROUPING.candidates ? candidates.egress() : undefined;
-      if (egress) this.egress.load(egress.admitters[destination.id]);
-      const outsideMesh: number[] = [];
-      let admitted = 0;
-      for (const id of ingressSet) {
-        admitted += weight(classes[id]);
-        if (egress && egress.groupOf[id] < 0 && !this.egress.has(id)) exclusions.egress.count += weight(classes[id]);
-        else if (meshSet === 'all' || this.mesh.has(id)) evaluate.push(classes[id]);
-        else outsideMesh.push(id);
-      }
-      exclusions.ingress.count += total - admitted;
-      if (!egress) {
-        for (const id of outsideMesh) exclude(classes[id].representative, weight(classes[id]));
-      } else {
-        const byGroup = new Map<number, { readonly first: WorkloadClass; count: number }>();
-        for (const id of outsideMesh) {
-          const source = classes[id];
-          const group = egress.groupOf[id];
-          const entry = group < 0 ? undefined : byGroup.get(group);
-          if (entry) entry.count += weight(source);
-          else if (group >= 0) byGroup.set(group, { first: source, count: weight(source) });
-          else exclude(source.representative, weight(source)); // its egress rules name the destination
-        }
-        // The first candidate of a group, admitted by ingress like the others, fails like them.
-        for (const { first, count } of byGroup.values()) if (count > 0) exclude(first.representative, count);
-      }
-    } else {
-      // Ingress admits every workload: the destination is not isolated, or a rule admits every peer on
-      // this port (no peers, or a namespaceSelector {} alone). Sources whose egress rules name the
-      // destination are routed one by one; the other egress-restricted ones are denied by their egress.
-      const egress = candidates.egress();
-      const admitted = routeAll(this.egress.load(egress.admitters[destination.id]) as readonly number[]);
-      exclusions.egress.count += egress.restrictedMembers - (egress.groupOf[destination.id] < 0 ? 1 : 0) - admitted;
-      // Sources whose egress may go anywhere: those in the mesh superset are evaluated, and the rest of
-      // each group fails like any one of them, so that no destination visits every source (in a mesh
-      // without NetworkPolicies, all of them are here).
-      if (meshSet === 'all') {
-        for (const group of egress.groups) for (const id of group.ids) evaluate.push(classes[id]);
-      } else {
-        const outside = egress.groups.map((group) => group.members - (egress.groupOf[destination.id] === group.index ? 1 : 0));
-        for (const id of meshSet) {
-          const group = egress.groupOf[id];
-          if (group < 0) continue;
-          evaluate.push(classes[id]);
-          outside[group] -= weight(classes[id]);
-        }
-        for (const group of egress.groups) {
-          if (outside[group.index] > 0) exclude(group.representative.representative, outside[group.index]);
-        }
-      }
-    }
-    return { evaluate, excluded: [exclusions.egress, exclusions.ingress, ...strictExclusions.values(), exclusions.mesh] };
-  }
-}
-
-function exclusion(layer: Layer, reason: (destination: Workload) => string): Exclusion {
-  return { layer, reason, count: 0 };
-}
-
-function egressAdmits(from: WorkloadFacts, to: WorkloadFacts, port: number, protocol: Protocol): boolean {
-  return from.egressPolicies.length === 0 || egressAdmittedBy(from.egressPolicies, to.endpoint, port, protocol) !== undefined;
-}
-
-function ingressAdmits(from: WorkloadFacts, to: WorkloadFacts, port: number, protocol: Protocol): boolean {
-  return to.ingressPolicies.length === 0
-    || ingressAdmittedBy(to.ingressPolicies, from.endpoint, to.endpoint, port, protocol) !== undefined;
-}
-
-/** A set of class ids that can be refilled in O(size of the new set). */
-class Marks {
-  private readonly stamps: Uint32Array;
-  private epoch = 0;
-
-  constructor(size: number) {
-    this.stamps = new Uint32Array(size);
-  }
-
-  /** Replaces the set; returns its ids without duplicates. */
-  load(set: ClassSet): ClassSet {
-    this.epoch++;
-    if (set === 'all') return set;
-    const unique: number[] = [];
-    for (const id of set) {
-      if (this.stamps[id] === this.epoch) continue;
-      this.stamps[id] = this.epoch;
-      unique.push(id);
-    }
-    return unique;
-  }
-
-  has(id: number): boolean {
-    return this.stamps[id] === this.epoch;
-  }
 }
 
 class Tally {

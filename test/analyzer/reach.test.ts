@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import * as meshLayer from '../../analyzer/engine/mesh-layer';
-import { GROUPING } from '../../analyzer/reach/reach';
+import { GROUPING } from '../../analyzer/reach/source-scan';
 import { DeniedReason, ReachReport, reach } from '../../analyzer';
 import { authorizationPolicy, deployment, inventoryOf, meshedPair, namespace, networkPolicy, peerAuthentication, pod, service } from './support';
 
