@@ -64,9 +64,8 @@ export function verifyManifests(manifests: Iterable<LoadedObject>, declared: Dec
   const questions = [...probes(declared), ...egressProbes(declared), ...scraperProbes(declared)];
   const pairs = new PairLevel(declared);
   const mismatches: Mismatch[] = [];
-  const inventoryOf = (layer: VerifiedLayer) => layerInventory(whole, layer);
   for (const layer of ['both', 'network', 'mesh'] as const) {
-    const inventory = inventoryOf(layer);
+    const inventory = layerInventory(whole, layer);
     mismatches.push(...pairs.compare(inventory, layer));
     for (const probe of questions) {
       // Its `ip:` probes are plaintext hosts, also where an MTLS block's meshed stand-in pod has the address.
@@ -76,7 +75,7 @@ export function verifyManifests(manifests: Iterable<LoadedObject>, declared: Dec
     }
   }
   for (const layer of ['ingress', 'egress'] as const) {
-    mismatches.push(...pairs.compare(inventoryOf(layer), layer));
+    mismatches.push(...pairs.compare(layerInventory(whole, layer), layer));
   }
   const apiQuestions = apiProbes(declared);
   for (const probe of apiQuestions) {
