@@ -220,7 +220,9 @@ export interface EgressTables {
  * Unrestricted classes that no layer tells apart as sources, short of naming them: the same egress
  * policies (so the same egress verdict towards any destination) and the same proxy behaviour
  * (sidecar or not, gateway, capture annotations: whether STRICT mTLS rejects them, and why). Ingress
- * does not matter here: these groups are only used for destinations whose ingress admits every workload.
+ * is not in the key: a group stands for sources that a destination's ingress admits alike (all of
+ * them when it admits every workload; else those among its ingress candidates, represented by one of
+ * them, reach/source-scan.ts).
  */
 export interface SourceGroup {
   readonly index: number;

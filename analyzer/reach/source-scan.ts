@@ -4,7 +4,7 @@ import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { noAllowRuleMatches } from '../mesh/authorization';
 import { Protocol, Workload } from '../model/types';
 import { egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason } from '../network/network-policy';
-import { CandidateIndex, ClassSet, EgressTables } from './candidates';
+import { CandidateIndex, ClassSet } from './candidates';
 import { WorkloadClass } from './classes';
 import { meshProtocol } from './evaluate';
 
@@ -89,10 +89,13 @@ export class SourceScan {
     for (const id of outsideMesh) {
       const source = classes[id];
       const group = egress.groupOf[id];
-      const entry = group < 0 ? undefined : byGroup.get(group);
+      if (group < 0) {
+        plan.exclude(source.representative, plan.weight(source)); // its egress rules name the destination
+        continue;
+      }
+      const entry = byGroup.get(group);
       if (entry) entry.count += plan.weight(source);
-      else if (group >= 0) byGroup.set(group, { first: source, count: plan.weight(source) });
-      else plan.exclude(source.representative, plan.weight(source)); // its egress rules name the destination
+      else byGroup.set(group, { first: source, count: plan.weight(source) });
     }
     // The first candidate of a group, admitted by ingress like the others, fails like them.
     for (const { first, count } of byGroup.values()) if (count > 0) plan.exclude(first.representative, count);
@@ -109,7 +112,7 @@ export class SourceScan {
   private fromAnySource(plan: PortPlan, meshSet: ClassSet): void {
     const { classes } = this;
     const { destination } = plan;
-    const egress: EgressTables = this.candidates.egress();
+    const egress = this.candidates.egress();
     let admitted = 0;
     for (const id of this.egress.load(egress.admitters[destination.id]) as readonly number[]) {
       plan.route(classes[id]);

@@ -42,9 +42,8 @@ function layerInventory(inventory: Inventory, layer: VerifiedLayer): Inventory {
   const network = layerAlone(inventory, 'network');
   const networkPolicies = network.networkPolicies.flatMap((policy): NetworkPolicy[] => {
     const { ref, namespace, name, podSelector } = policy;
-    const rules = layer === 'ingress' ? policy.ingress : policy.egress;
-    if (rules === undefined) return [];
-    return [layer === 'ingress' ? { ref, namespace, name, podSelector, ingress: rules, egress: undefined } : { ref, namespace, name, podSelector, ingress: undefined, egress: rules }];
+    if (policy[layer] === undefined) return [];
+    return [{ ref, namespace, name, podSelector, ingress: layer === 'ingress' ? policy.ingress : undefined, egress: layer === 'egress' ? policy.egress : undefined }];
   });
   return { ...network, networkPolicies };
 }
