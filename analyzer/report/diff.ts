@@ -31,8 +31,8 @@ export interface AccessDiff {
 
 /** Compares the allowed edges of two reach reports, and their API grants when given. */
 export function diffReach(
-  before: ReachReport,
-  after: ReachReport,
+  before: Pick<ReachReport, 'allowed'>,
+  after: Pick<ReachReport, 'allowed'>,
   apiGrants: { readonly before: readonly ApiGrantEntry[]; readonly after: readonly ApiGrantEntry[] } = { before: [], after: [] },
 ): AccessDiff {
   const old = new Map(before.allowed.map((edge) => [edgeKey(edge), edge]));

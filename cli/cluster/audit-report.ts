@@ -1,7 +1,7 @@
 import type { ReachEdge } from '../../analyzer';
 import type { ChangedEdge } from '../../analyzer/report/diff';
 import { describeApiAccess } from '../../analyzer/report/api-access';
-import { LAYER_NAMES } from '../../analyzer/report/layer-diff';
+import { LAYER_NAMES, describeUnlisted } from '../../analyzer/report/layer-diff';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { outsideLine } from '../../analyzer/report/outside-rows';
 import { DriftFinding, DriftReport, FieldChange } from './drift';
@@ -63,7 +63,8 @@ export function auditText(report: AuditReport): string {
   section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
   for (const { layer, diff } of access.layers) {
     const alone = LAYER_NAMES[layer];
-    section(`${alone}: allowed live, not by the intent`, diff.added.map((edge) => `  + ${describeEdge(edge)}`));
+    const unlisted = diff.unlisted?.change === 'added' ? [`  + ${describeUnlisted(layer, diff.unlisted, { before: 'the intent', after: 'the live cluster' })}`] : [];
+    section(`${alone}: allowed live, not by the intent`, [...diff.added.map((edge) => `  + ${describeEdge(edge)}`), ...unlisted]);
     section(`${alone}: HTTP restrictions looser live`, diff.changed.filter((change) => change.widened).map((change) => `  ~ ${describeChange(change)}`));
     section(`${alone}: outside the cluster, allowed live, not by the intent`, diff.outsideAdded.map((entry) => `  + ${outsideLine(entry)}`));
   }

@@ -145,3 +145,24 @@ export function clusterRoleBinding(name: string, roleRef: string, subjects: read
 }
 
 export const sa = (id: string): Subject => ({ kind: 'ServiceAccount', name: id.split('/')[1], namespace: id.split('/')[0] });
+
+/**
+ * Runs `run` with a tunable threshold (an exported `{ name: value }` object, such as GROUPING or
+ * LIST_LIMIT) set to `value`, and restores it after, also when `run` throws; after the promise
+ * settles when `run` is asynchronous (a CLI command).
+ */
+export function withSetting<S extends Record<string, number>, T>(settings: S, name: keyof S, value: number, run: () => T): T {
+  const saved = settings[name];
+  const restore = () => { settings[name] = saved; };
+  settings[name] = value as S[keyof S];
+  let result: T;
+  try {
+    result = run();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
+}

@@ -215,6 +215,47 @@ describe('mesh-policy reach, explain, diff, lint', () => {
     expect(stdout.trimEnd().split('\n').pop()).toBe('access widened: 0 added, 0 removed, 0 changed; API grants 0 added, 0 removed; Istio alone 0 added, 0 removed, 1 changed');
   });
 
+  describe('diff when one side has no NetworkPolicy at all (adding them to an Istio-only mesh, or removing them all)', () => {
+    // 40 services in a ring, each admitting the next one, by Istio alone or by both layers.
+    const names = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const ring = (networkPolicies: boolean) => tempFile(`ring-${networkPolicies}.yaml`, [
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}',
+      ...names.flatMap((name, i) => {
+        const client = names[(i + 1) % names.length];
+        return [
+          `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop, labels: {app: ${name}}}\nspec: {serviceAccountName: ${name}, containers: [{name: main, image: x, ports: [{containerPort: 8080}]}]}`,
+          `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {app: ${name}}, ports: [{name: http, port: 8080}]}`,
+          `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {matchLabels: {app: ${name}}}, rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/${client}]}}]}]}`,
+          ...(networkPolicies ? [`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec: {podSelector: {matchLabels: {app: ${name}}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: ${client}}}}]}]}`] : []),
+        ];
+      }),
+    ].join('\n---\n'));
+    const [istioOnly, bothLayers] = [ring(false), ring(true)];
+
+    test('GIVEN NetworkPolicies added THEN what they close is counted, not listed pair by pair, and access does not widen', async () => {
+      const { code, stdout } = await cli('diff', istioOnly, bothLayers);
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines.pop()).toBe('access narrowed or unchanged in scope: 0 added, 0 removed, 0 changed; API grants 0 added, 0 removed; '
+        + 'NetworkPolicy alone 0 added, 1520 removed, 0 changed, outside the cluster 0 added, 40 removed');
+      // Each service's ingress from outside the cluster, closed too: one line each.
+      expect(lines.filter((line) => /^NetworkPolicy alone: - outside any IPv4 address -> shop\/s\d+ 8080\/TCP$/.test(line))).toHaveLength(40);
+      expect(lines.filter((line) => !line.includes('outside any IPv4 address'))).toEqual([
+        'NetworkPolicy alone: - 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the old manifests, this layer alone allowed them',
+      ]);
+    });
+
+    test('GIVEN every NetworkPolicy removed THEN NetworkPolicy alone widens by the connections they denied: exit 1, in every format', async () => {
+      const text = await cli('diff', bothLayers, istioOnly);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('NetworkPolicy alone: + 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the new manifests, this layer alone allows them\n');
+      const json = await cli('diff', bothLayers, istioOnly, '--format', 'json');
+      expect(JSON.parse(json.stdout).layers).toEqual([{ layer: 'network', diff: expect.objectContaining({ added: [], widened: true, unlisted: { change: 'added', count: 1520 } }) }]);
+      const markdown = await cli('diff', bothLayers, istioOnly, '--format', 'markdown');
+      expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the new manifests, this layer alone allows them |  |  |  |');
+    });
+  });
+
   describe('diff of two synth outputs (policies without workloads)', () => {
     const dist = fs.readFileSync(path.join(ROOT, 'dist', 'online-boutique.k8s.yaml'), 'utf8');
     // productcatalogservice's gRPC methods widened to every path.

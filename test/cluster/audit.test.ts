@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { LIST_LIMIT } from '../../analyzer/report/layer-diff';
+import { withSetting } from '../analyzer/support';
 import { parseRequestTimeout } from '../../cli/cluster/cluster-options';
 import { DIST, boutiqueCluster } from '../support/boutique-cluster';
 import { CommandResult, runCommand } from '../support/cluster-cli';
@@ -134,6 +136,19 @@ describe('audit against a stand-in API server', () => {
     expect(pairs(report.access.overPermissive)).not.toContain('ads/adservice -> shop/cartservice 7070/TCP');
     expect(stdout).toContain('Istio alone: allowed live, not by the intent');
     expect(stdout).toContain('Istio alone wider than the intent');
+  });
+
+  test('a cluster without any NetworkPolicy: NetworkPolicy alone allows every pair, counted once there are many (exit 1)', async () => {
+    // GIVEN every NetworkPolicy of the intent deleted live
+    for (const policy of boutiqueCluster().filter((object) => object.kind === 'NetworkPolicy')) {
+      server.remove('NetworkPolicy', policy.metadata.namespace, policy.metadata.name);
+    }
+    // WHEN auditing, with the limit on listed edges at 0 (a big cluster's pairs are too many to list)
+    const { code, stdout } = await withSetting(LIST_LIMIT, 'edges', 0, () => runCommand('audit', [DIST], { kubeconfig }));
+    // THEN what this layer alone now lets through beyond the intent is one counted line
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/NetworkPolicy alone: allowed live, not by the intent \(1\):\n {2}\+ \d+ more workload pairs x ports, not listed: with no NetworkPolicy in the live cluster, this layer alone allows them\n/);
+    expect(stdout).toContain('NetworkPolicy alone wider than the intent');
   });
 
   test('a root-namespace policy that the intent holds too is intended, not beyond the intent', async () => {
