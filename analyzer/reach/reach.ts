@@ -6,7 +6,7 @@ import { compareStrings } from '../load/files';
 import { ContainerPort, Inventory, Protocol, Workload } from '../model/types';
 import { Openness, openness } from '../network/network-policy';
 import { CandidateIndex } from './candidates';
-import { classify } from './classes';
+import { WorkloadClass, classify } from './classes';
 import { evaluatePair } from './evaluate';
 import { OutsideAccess, describeOutside, outsideCells } from './outside';
 import { OutsidePartition, outsidePartition } from './outside-partition';
@@ -20,6 +20,29 @@ export interface ReachOptions {
    * and ports. `false` leaves `outside` empty: for callers that compare it run by run (`outsideChanges`).
    */
   readonly outside?: OutsidePartition | false;
+  /**
+   * Sources that only their own egress and proxy tell apart (no ingress rule, no AuthorizationPolicy
+   * narrows them: every source of a cluster without policies) are reported per group, in `grouped`,
+   * instead of edge by edge, which is quadratic there. For callers that compare access (layer-diff).
+   */
+  readonly byGroup?: boolean;
+}
+
+/** A group of sources (`grouped.groups`) allowed to a destination port as a whole. */
+export interface GroupRow {
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly group: number;
+  /** Its sources: the group's workloads other than the destination. */
+  readonly count: number;
+}
+
+/** Access reported per group of sources (`ReachOptions.byGroup`). */
+export interface GroupedAccess {
+  /** The workload ids of each group. */
+  readonly groups: readonly (readonly string[])[];
+  readonly rows: readonly GroupRow[];
 }
 
 export interface ReachEdge {
@@ -78,6 +101,8 @@ export interface ReachReport {
   readonly deniedPairs?: readonly DeniedPair[];
   /** Access from and to addresses outside the cluster (`outsideCells`). */
   readonly outside: readonly OutsideAccess[];
+  /** With `byGroup`: the allowed edges not in `allowed`, per group of sources. */
+  readonly grouped?: GroupedAccess;
 }
 
 /**
@@ -96,11 +121,14 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   const allowed: ReachEdge[] = [];
   const denied: DeniedSummary[] = [];
   const deniedPairs: DeniedPair[] = [];
-  const scan = options.listDenied ? undefined : new SourceScan(index, new CandidateIndex(index, classes), classes);
+  const candidates = new CandidateIndex(index, classes);
+  const scan = options.listDenied ? undefined : new SourceScan(index, candidates, classes, options.byGroup);
+  const rows: GroupRow[] = [];
   for (const destination of classes) {
     for (const { port, protocol } of distinctPorts(destination.representative.ports)) {
-      const plan = scan ? scan.plan(destination, port, protocol) : { evaluate: classes, excluded: [] };
+      const plan = scan ? scan.plan(destination, port, protocol) : { evaluate: classes, excluded: [], allowedGroups: [] };
       for (const target of destination.members) {
+        for (const { group, count } of plan.allowedGroups) rows.push({ to: target.id, port, protocol, group, count });
         const tally = new Tally();
         for (const { layer, reason, count } of plan.excluded) {
           if (count > 0) tally.add(layer, reason(target), count);
@@ -128,17 +156,23 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
     }
   }
   const deniedCount = denied.reduce((sum, summary) => sum + summary.count, 0);
+  const groupedCount = rows.reduce((sum, row) => sum + row.count, 0);
   const listed = classes.flatMap((workloadClass) => workloadClass.members);
   const workloads = listed.map((workload) => describeWorkload(index, workload)).sort((a, b) => compareStrings(a.id, b.id));
   const order = new PairOrder(workloads);
   return {
     workloads,
-    summary: { workloads: listed.length, pairs: allowed.length + deniedCount, allowed: allowed.length, denied: deniedCount },
+    summary: { workloads: listed.length, pairs: allowed.length + groupedCount + deniedCount, allowed: allowed.length + groupedCount, denied: deniedCount },
     allowed: order.sort(allowed),
     denied: order.sort(denied),
     ...(options.listDenied ? { deniedPairs: order.sort(deniedPairs) } : {}),
     outside: options.outside === false ? [] : outsideOf(index, listed, options.outside ?? outsidePartition([inventory])),
+    ...(rows.length > 0 ? { grouped: { groups: groupMembers(candidates, classes), rows } } : {}),
   };
+}
+
+function groupMembers(candidates: CandidateIndex, classes: readonly WorkloadClass[]): string[][] {
+  return candidates.egress().groups.map((group) => group.ids.flatMap((id) => classes[id].members.map((member) => member.id)));
 }
 
 function outsideOf(index: PolicyIndex, workloads: readonly Workload[], partition: OutsidePartition): OutsideAccess[] {

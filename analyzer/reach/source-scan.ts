@@ -4,9 +4,9 @@ import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { noAllowRuleMatches } from '../mesh/authorization';
 import { Protocol, Workload } from '../model/types';
 import { egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason } from '../network/network-policy';
-import { CandidateIndex, ClassSet } from './candidates';
+import { CandidateIndex, ClassSet, SourceGroup } from './candidates';
 import { WorkloadClass } from './classes';
-import { meshProtocol } from './evaluate';
+import { evaluatePair, meshProtocol } from './evaluate';
 
 /**
  * Above how many ingress candidates an isolated destination's are sorted with the egress tables (~45 ms
@@ -28,6 +28,14 @@ export interface Exclusion {
 export interface Plan {
   readonly evaluate: readonly WorkloadClass[];
   readonly excluded: readonly Exclusion[];
+  /** Source groups allowed as a whole (only when asked for: `SourceScan`'s `byGroup`). */
+  readonly allowedGroups: readonly AllowedGroup[];
+}
+
+/** A group of sources (EgressTables.groups) that may all connect, and how many per destination workload. */
+export interface AllowedGroup {
+  readonly group: number;
+  readonly count: number;
 }
 
 /**
@@ -42,7 +50,17 @@ export class SourceScan {
   private readonly egress: Marks;
   private readonly mesh: Marks;
 
-  constructor(private readonly index: PolicyIndex, private readonly candidates: CandidateIndex, private readonly classes: readonly WorkloadClass[]) {
+  /**
+   * `byGroup`: the sources of a destination that no ingress rule, no AuthorizationPolicy and nothing
+   * but their own egress and proxy tell apart (every source of a cluster without policies) are decided
+   * per group, and an allowed group is reported as such rather than evaluated member by member.
+   */
+  constructor(
+    private readonly index: PolicyIndex,
+    private readonly candidates: CandidateIndex,
+    private readonly classes: readonly WorkloadClass[],
+    private readonly byGroup = false,
+  ) {
     this.ingress = new Marks(classes.length);
     this.egress = new Marks(classes.length);
     this.mesh = new Marks(classes.length);
@@ -119,6 +137,10 @@ export class SourceScan {
       admitted += plan.weight(classes[id]);
     }
     plan.exclusions.egress.count += egress.restrictedMembers - (egress.groupOf[destination.id] < 0 ? 1 : 0) - admitted;
+    if (meshSet === 'all' && this.byGroup && noAuthorizationApplies(plan.destinationFacts)) {
+      for (const group of egress.groups) plan.decideGroup(group, classes);
+      return;
+    }
     if (meshSet === 'all') {
       for (const group of egress.groups) for (const id of group.ids) plan.evaluate.push(classes[id]);
       return;
@@ -139,10 +161,15 @@ export class SourceScan {
 /** One destination port's plan as it is filled: the sources to evaluate and the exclusion counts. */
 class PortPlan {
   readonly evaluate: WorkloadClass[] = [];
+  readonly allowedGroups: AllowedGroup[] = [];
   readonly exclusions: { readonly egress: Exclusion; readonly ingress: Exclusion; readonly mesh: Exclusion };
   /** STRICT rejections, one line per way of failing (no sidecar, outbound not captured...). */
   private readonly strictExclusions = new Map<string, Exclusion>();
   private readonly facts: WorkloadFacts;
+
+  get destinationFacts(): WorkloadFacts {
+    return this.facts;
+  }
 
   constructor(
     private readonly index: PolicyIndex,
@@ -189,9 +216,23 @@ class PortPlan {
     }
   }
 
+  /**
+   * A group of sources that ingress and the mesh cannot tell apart here: one of them (not the
+   * destination itself) decides for all, allowed as a group or counted as denied.
+   */
+  decideGroup(group: SourceGroup, classes: readonly WorkloadClass[]): void {
+    const count = group.members - (group.ids.includes(this.destination.id) ? 1 : 0);
+    const target = this.destination.representative;
+    const source = group.ids.map((id) => classes[id].members.find((member) => member !== target)).find((member) => member !== undefined);
+    if (count === 0 || !source) return;
+    const verdict = evaluatePair(this.index, { kind: 'workload', workload: source }, target, this.port, this.protocol);
+    if (verdict.allowed) this.allowedGroups.push({ group: group.index, count });
+    else this.exclude(source, count);
+  }
+
   result(): Plan {
     const { egress, ingress, mesh } = this.exclusions;
-    return { evaluate: this.evaluate, excluded: [egress, ingress, ...this.strictExclusions.values(), mesh] };
+    return { evaluate: this.evaluate, excluded: [egress, ingress, ...this.strictExclusions.values(), mesh], allowedGroups: this.allowedGroups };
   }
 
   private strictFor(reason: string, source: Workload): Exclusion {
@@ -203,6 +244,12 @@ class PortPlan {
     }
     return found;
   }
+}
+
+/** No AuthorizationPolicy of any action applies: the mesh decides by the source's proxy alone. */
+function noAuthorizationApplies(facts: WorkloadFacts): boolean {
+  const { allow, deny, httpDeny } = facts.authorization;
+  return allow.length === 0 && deny.length === 0 && httpDeny.length === 0;
 }
 
 function exclusion(layer: Layer, reason: (destination: Workload) => string): Exclusion {

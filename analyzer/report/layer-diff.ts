@@ -5,10 +5,9 @@
 
 import { Inventory } from '../model/types';
 import { OutsidePartition } from '../reach/outside-partition';
-import { reach } from '../reach/reach';
-import { AccessDiff, ChangedEdge, diffReach } from './diff';
+import { AccessDiff, ChangedEdge } from './diff';
 import { OutsideChanges, OutsideDiff, describeOutsideChanges, outsideChanges } from './outside-diff';
-import { PolicyFreeAccess, isPolicyFree } from './policy-free';
+import { UnlistedCounts, ViewComparison, compareViews } from './view-access';
 
 export type Layer = 'network' | 'mesh';
 
@@ -17,28 +16,25 @@ export const LAYER_NAMES: Readonly<Record<Layer, string>> = { network: 'NetworkP
 
 export interface LayerDiff {
   readonly layer: Layer;
-  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed' | 'widened'> & OutsideDiff & { readonly unlisted?: UnlistedEdges };
+  /**
+   * Edges counted instead of listed: where nothing but the sources' own egress and proxy narrows a
+   * destination (at this layer, no ingress NetworkPolicy or no AuthorizationPolicy applies to it),
+   * nearly every pair of workloads is open, and the pairs open there on one side only are counted
+   * once there are more than LIST_LIMIT of them (view-access.ts).
+   */
+  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed' | 'widened'> & OutsideDiff & { readonly unlisted?: UnlistedCounts };
 }
 
-/**
- * Edges counted instead of listed: when one side has no policy of the layer, it allows nearly every
- * pair of workloads, and what it allows beyond the other side is counted ('added' when the new side
- * has none, 'removed' when the old one had none) once there are more than LIST_LIMIT of them.
- */
-export interface UnlistedEdges {
-  readonly change: 'added' | 'removed';
-  readonly count: number;
-}
-
-/** How many edges a policy-free side may add or remove and still be listed one by one. */
+/** How many edges open by group on one side only may be listed one by one. */
 export const LIST_LIMIT = { edges: 1000 };
 
-const LAYER_POLICIES: Readonly<Record<Layer, string>> = { network: 'NetworkPolicy', mesh: 'AuthorizationPolicy or PeerAuthentication' };
+/** What leaves a destination open to every source at the layer when none applies to it. */
+const NARROWING: Readonly<Record<Layer, string>> = { network: 'ingress NetworkPolicy', mesh: 'AuthorizationPolicy' };
 
-/** A line on the edges counted, not listed; `sides` names the old and the new side for the reader. */
-export function describeUnlisted(layer: Layer, unlisted: UnlistedEdges, sides: { readonly before: string; readonly after: string }): string {
-  const [side, verb] = unlisted.change === 'added' ? [sides.after, 'allows'] : [sides.before, 'allowed'];
-  return `${unlisted.count} more workload pairs x ports, not listed: with no ${LAYER_POLICIES[layer]} in ${side}, this layer alone ${verb} them`;
+/** The line on the edges counted, not listed, of one change; `side` names the side where they are open. */
+export function describeUnlisted(layer: Layer, count: number, side: string): string {
+  return `${count} more workload pairs x ports, not listed: open at this layer alone in ${side}, `
+    + `where no ${NARROWING[layer]} narrows the destination and only the source's egress and proxy decide`;
 }
 
 /** The inventory as one layer alone sees it. */
@@ -72,36 +68,26 @@ export function diffLayers(
   ]);
   return layers.map((layer) => {
     const [was, is] = [layerAlone(before, layer), layerAlone(after, layer)];
-    const { diff, unlisted } = isPolicyFree(was) || isPolicyFree(is)
-      ? againstPolicyFree(was, is, endToEnd)
-      : { diff: diffReach(reach(was, { outside: false }), reach(is, { outside: false })), unlisted: undefined };
+    const { diff, unlisted } = againstEndToEnd(compareViews(was, is, LIST_LIMIT.edges), endToEnd);
     const added = diff.added.filter((edge) => !shown.has(`+${edgeKey(edge)}`));
     const removed = diff.removed.filter((edge) => !shown.has(`-${edgeKey(edge)}`));
     const changed = diff.changed.filter((change) => !shown.has(changeKey(change)));
     const beyond = outside
       ? describeOutsideChanges(outsideChanges(was, is, outside.partition), outside.partition, outside.changes)
       : { outsideAdded: [], outsideRemoved: [] };
-    const widened = added.length > 0 || unlisted?.change === 'added' || beyond.outsideAdded.length > 0 || changed.some((change) => change.widened);
+    const widened = added.length > 0 || (unlisted?.added ?? 0) > 0 || beyond.outsideAdded.length > 0 || changed.some((change) => change.widened);
     return { layer, diff: { added, removed, changed, ...beyond, widened, ...(unlisted ? { unlisted } : {}) } };
   }).filter(({ diff }) => diff.added.length + diff.removed.length + diff.changed.length + diff.outsideAdded.length + diff.outsideRemoved.length
-    + (diff.unlisted?.count ?? 0) > 0);
+    + (diff.unlisted ? diff.unlisted.added + diff.unlisted.removed : 0) > 0);
 }
 
-/**
- * A layer's diff when one side (not both: the layer changed) has no policies: the other side's edges
- * against those the policy-free side allows, worked out per source group (policy-free.ts), with what
- * it allows beyond them counted when there are many, less those the end-to-end diff shows.
- */
-function againstPolicyFree(was: Inventory, is: Inventory, endToEnd: EdgeChanges): { diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>; unlisted?: UnlistedEdges } {
-  const openBefore = isPolicyFree(was);
-  const policed = reach(openBefore ? is : was, { outside: false });
-  const open = new PolicyFreeAccess(openBefore ? was : is).edgesAgainst(policed.allowed, LIST_LIMIT.edges);
-  const diff = openBefore ? diffReach({ allowed: open.edges }, policed) : diffReach(policed, { allowed: open.edges });
-  if (open.unlisted === 0) return { diff };
-  const change = openBefore ? 'removed' : 'added';
-  const shownThere = (openBefore ? endToEnd.removed : endToEnd.added).filter(open.isUnlisted).length;
-  const count = open.unlisted - shownThere;
-  return { diff, ...(count > 0 ? { unlisted: { change, count } } : {}) };
+/** The counted changes, less those the end-to-end diff lists already. */
+function againstEndToEnd(comparison: ViewComparison, endToEnd: EdgeChanges): { diff: ViewComparison['diff']; unlisted?: UnlistedCounts } {
+  const { diff, unlisted } = comparison;
+  if (!unlisted) return { diff };
+  const added = unlisted.added - endToEnd.added.filter((edge) => unlisted.holds(edge, 'added')).length;
+  const removed = unlisted.removed - endToEnd.removed.filter((edge) => unlisted.holds(edge, 'removed')).length;
+  return { diff, ...(added + removed > 0 ? { unlisted: { added, removed } } : {}) };
 }
 
 type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'>;

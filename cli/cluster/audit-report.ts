@@ -63,7 +63,7 @@ export function auditText(report: AuditReport): string {
   section('Kubernetes API access granted by the intent, missing live', access.api.missing.map((grant) => `  - ${describeApiAccess(grant)}`));
   for (const { layer, diff } of access.layers) {
     const alone = LAYER_NAMES[layer];
-    const unlisted = diff.unlisted?.change === 'added' ? [`  + ${describeUnlisted(layer, diff.unlisted, { before: 'the intent', after: 'the live cluster' })}`] : [];
+    const unlisted = diff.unlisted && diff.unlisted.added > 0 ? [`  + ${describeUnlisted(layer, diff.unlisted.added, 'the live cluster')}`] : [];
     section(`${alone}: allowed live, not by the intent`, [...diff.added.map((edge) => `  + ${describeEdge(edge)}`), ...unlisted]);
     section(`${alone}: HTTP restrictions looser live`, diff.changed.filter((change) => change.widened).map((change) => `  ~ ${describeChange(change)}`));
     section(`${alone}: outside the cluster, allowed live, not by the intent`, diff.outsideAdded.map((entry) => `  + ${outsideLine(entry)}`));

@@ -2,7 +2,8 @@ import { Inventory, apiGrants, reach } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
-import { LAYER_NAMES, Layer, LayerDiff, UnlistedEdges, describeUnlisted, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
+import { LAYER_NAMES, Layer, LayerDiff, describeUnlisted, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
+import { UnlistedCounts } from '../../analyzer/report/view-access';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
 import { OutsideDiff, compareOutside } from '../../analyzer/report/outside-diff';
@@ -62,14 +63,16 @@ function requireWorkloads(inventories: readonly Inventory[], paths: readonly str
     + 'or --stand-ins FILE (the declared access a synth wrote, e.g. .mesh-policy/declared-access.json)');
 }
 
-type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'> & OutsideDiff & { readonly unlisted?: UnlistedEdges };
+type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'> & OutsideDiff & { readonly unlisted?: UnlistedCounts };
 
-const SIDES = { before: 'the old manifests', after: 'the new manifests' };
-
-/** A layer's edges counted rather than listed, as one line (none when all are listed). */
-function unlistedLines(layer: Layer, changes: EdgeChanges, prefix: string): string[] {
-  const { unlisted } = changes;
-  return unlisted ? [`${prefix}${unlisted.change === 'added' ? '+' : '-'} ${describeUnlisted(layer, unlisted, SIDES)}`] : [];
+/** A layer's edges counted rather than listed: a sign and a line for each change that has some. */
+function unlisted(layer: Layer, changes: EdgeChanges): { sign: '+' | '-'; change: 'added' | 'removed'; text: string }[] {
+  const counts = changes.unlisted ?? { added: 0, removed: 0 };
+  return (['added', 'removed'] as const).filter((change) => counts[change] > 0).map((change) => ({
+    sign: change === 'added' ? '+' : '-',
+    change,
+    text: describeUnlisted(layer, counts[change], change === 'added' ? 'the new manifests' : 'the old manifests'),
+  }));
 }
 
 function edgeLines(diff: EdgeChanges, prefix = ''): string[] {
@@ -85,8 +88,8 @@ function edgeLines(diff: EdgeChanges, prefix = ''): string[] {
 
 function counts(diff: EdgeChanges): string {
   const outside = diff.outsideAdded.length + diff.outsideRemoved.length > 0 ? `, outside the cluster ${diff.outsideAdded.length} added, ${diff.outsideRemoved.length} removed` : '';
-  const unlisted = (change: UnlistedEdges['change']) => (diff.unlisted?.change === change ? diff.unlisted.count : 0);
-  return `${diff.added.length + unlisted('added')} added, ${diff.removed.length + unlisted('removed')} removed, ${diff.changed.length} changed${outside}`;
+  const { added, removed } = diff.unlisted ?? { added: 0, removed: 0 };
+  return `${diff.added.length + added} added, ${diff.removed.length + removed} removed, ${diff.changed.length} changed${outside}`;
 }
 
 function diffText(diff: LayeredDiff): string {
@@ -96,7 +99,7 @@ function diffText(diff: LayeredDiff): string {
     ...diff.apiRemoved.map((a) => `- API: ${describeApiAccess(a)}`),
   ];
   const layerLines = diff.layers.flatMap(({ layer, diff: changes }) =>
-    [...edgeLines(changes, `${LAYER_NAMES[layer]}: `), ...unlistedLines(layer, changes, `${LAYER_NAMES[layer]}: `)]);
+    [...edgeLines(changes, `${LAYER_NAMES[layer]}: `), ...unlisted(layer, changes).map(({ sign, text }) => `${LAYER_NAMES[layer]}: ${sign} ${text}`)]);
   const verdict = diff.widened ? 'access widened' : lines.length + layerLines.length > 0 ? 'access narrowed or unchanged in scope' : 'no change in access';
   const total = `${counts(diff)}; API grants ${diff.apiAdded.length} added, ${diff.apiRemoved.length} removed`;
   const layerCounts = diff.layers.map(({ layer, diff: d }) => `; ${LAYER_NAMES[layer]} ${counts(d)}`).join('');
@@ -116,9 +119,9 @@ function diffMarkdown(diff: LayeredDiff): string {
     ...changes.outsideAdded.map(outsideRow(`added${where}`)),
     ...changes.outsideRemoved.map(outsideRow(`removed${where}`)),
   ];
-  const unlistedRow = (layer: Layer, { unlisted }: EdgeChanges) =>
-    (unlisted ? [[`${unlisted.change} (${LAYER_NAMES[layer]})`, describeUnlisted(layer, unlisted, SIDES), '', '', '']] : []);
-  const rows = [...rowsOf(diff), ...diff.layers.flatMap(({ layer, diff: changes }) => [...rowsOf(changes, ` (${LAYER_NAMES[layer]})`), ...unlistedRow(layer, changes)])];
+  const unlistedRows = (layer: Layer, changes: EdgeChanges) =>
+    unlisted(layer, changes).map(({ change, text }) => [`${change} (${LAYER_NAMES[layer]})`, text, '', '', '']);
+  const rows = [...rowsOf(diff), ...diff.layers.flatMap(({ layer, diff: changes }) => [...rowsOf(changes, ` (${LAYER_NAMES[layer]})`), ...unlistedRows(layer, changes)])];
   const api = [...diff.apiAdded.map((a) => ['added', describeApiAccess(a)]), ...diff.apiRemoved.map((a) => ['removed', describeApiAccess(a)])];
   const headline = diff.widened ? '**Access widens.**' : '**Access does not widen.**';
   const apiTable = api.length > 0 ? `\n${markdownTable(['Change', 'Kubernetes API access'], api)}` : '';

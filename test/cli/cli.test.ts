@@ -241,18 +241,18 @@ describe('mesh-policy reach, explain, diff, lint', () => {
       // Each service's ingress from outside the cluster, closed too: one line each.
       expect(lines.filter((line) => /^NetworkPolicy alone: - outside any IPv4 address -> shop\/s\d+ 8080\/TCP$/.test(line))).toHaveLength(40);
       expect(lines.filter((line) => !line.includes('outside any IPv4 address'))).toEqual([
-        'NetworkPolicy alone: - 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the old manifests, this layer alone allowed them',
+        'NetworkPolicy alone: - 1520 more workload pairs x ports, not listed: open at this layer alone in the old manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide',
       ]);
     });
 
     test('GIVEN every NetworkPolicy removed THEN NetworkPolicy alone widens by the connections they denied: exit 1, in every format', async () => {
       const text = await cli('diff', bothLayers, istioOnly);
       expect(text.code).toBe(1);
-      expect(text.stdout).toContain('NetworkPolicy alone: + 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the new manifests, this layer alone allows them\n');
+      expect(text.stdout).toContain('NetworkPolicy alone: + 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide\n');
       const json = await cli('diff', bothLayers, istioOnly, '--format', 'json');
-      expect(JSON.parse(json.stdout).layers).toEqual([{ layer: 'network', diff: expect.objectContaining({ added: [], widened: true, unlisted: { change: 'added', count: 1520 } }) }]);
+      expect(JSON.parse(json.stdout).layers).toEqual([{ layer: 'network', diff: expect.objectContaining({ added: [], widened: true, unlisted: { added: 1520, removed: 0 } }) }]);
       const markdown = await cli('diff', bothLayers, istioOnly, '--format', 'markdown');
-      expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: with no NetworkPolicy in the new manifests, this layer alone allows them |  |  |  |');
+      expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide |  |  |  |');
     });
   });
 

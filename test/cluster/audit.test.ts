@@ -147,7 +147,7 @@ describe('audit against a stand-in API server', () => {
     const { code, stdout } = await withSetting(LIST_LIMIT, 'edges', 0, () => runCommand('audit', [DIST], { kubeconfig }));
     // THEN what this layer alone now lets through beyond the intent is one counted line
     expect(code).toBe(1);
-    expect(stdout).toMatch(/NetworkPolicy alone: allowed live, not by the intent \(1\):\n {2}\+ \d+ more workload pairs x ports, not listed: with no NetworkPolicy in the live cluster, this layer alone allows them\n/);
+    expect(stdout).toMatch(/NetworkPolicy alone: allowed live, not by the intent \(1\):\n {2}\+ \d+ more workload pairs x ports, not listed: open at this layer alone in the live cluster, where no ingress NetworkPolicy narrows the destination and only the source's egress and proxy decide\n/);
     expect(stdout).toContain('NetworkPolicy alone wider than the intent');
   });
 

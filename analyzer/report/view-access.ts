@@ -1,0 +1,178 @@
+// A layer compared alone (layer-diff.ts) often leaves destinations that nothing narrows on one side:
+// a pull request that adds NetworkPolicies to an Istio-only mesh, or to some of its namespaces only,
+// compares NetworkPolicy alone with an old side where every pair of workloads is open. Listing those
+// pairs is quadratic (25 million at 5,000 services: `diff` ran out of memory). `reach` reports them
+// per group of sources instead (`byGroup`), and this module compares two such reports: edges listed
+// on either side edge by edge, edges allowed by group on both sides not at all (nothing tells them
+// apart: no HTTP restriction applies there), and those allowed by group on one side only counted,
+// or listed when there are few.
+
+import { policyIndexOf } from '../check';
+import { PolicyIndex } from '../engine/policy-index';
+import { compareStrings } from '../load/files';
+import { Inventory, Protocol, Workload } from '../model/types';
+import { evaluatePair } from '../reach/evaluate';
+import { GroupRow, ReachEdge, ReachReport, reach } from '../reach/reach';
+import { AccessDiff, diffReach } from './diff';
+
+type EdgeRef = Pick<ReachEdge, 'from' | 'to' | 'port' | 'protocol'>;
+/** A destination port. */
+type PortRef = Pick<EdgeRef, 'to' | 'port' | 'protocol'>;
+
+/** Pairs allowed by group on one side and not at all on the other, counted rather than listed. */
+export interface UnlistedCounts {
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** Two views compared: the changes listed, the ones counted, and which edges the counts hold. */
+export interface ViewComparison {
+  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>;
+  readonly unlisted?: UnlistedCounts & { readonly holds: (edge: EdgeRef, change: 'added' | 'removed') => boolean };
+}
+
+/**
+ * Compares what two inventories allow between workloads, as `diffReach` over their `reach` reports
+ * would, in time linear in the workloads and the listed edges. Pairs allowed by group on one side
+ * only are listed when there are at most `listLimit` of them, else counted.
+ */
+export function compareViews(before: Inventory, after: Inventory, listLimit: number): ViewComparison {
+  const [was, is] = [new SideAccess(before), new SideAccess(after)];
+  const sparseBefore = [...was.report.allowed, ...counterparts(was, is.report.allowed)];
+  const sparseAfter = [...is.report.allowed, ...counterparts(is, was.report.allowed)];
+  const removed = beyond(was, is);
+  const added = beyond(is, was);
+  const listed = removed.count + added.count <= listLimit;
+  if (listed) {
+    sparseBefore.push(...removed.edges());
+    sparseAfter.push(...added.edges());
+  }
+  const diff = diffReach({ allowed: sorted(sparseBefore) }, { allowed: sorted(sparseAfter) });
+  if (listed) return { diff };
+  const holds = (edge: EdgeRef, change: 'added' | 'removed') => (change === 'added'
+    ? is.allowsByGroup(edge) && !was.allows(edge)
+    : was.allowsByGroup(edge) && !is.allows(edge));
+  return { diff, unlisted: { added: added.count, removed: removed.count, holds } };
+}
+
+/** One side: its `reach` report by group, indexed for "is this pair allowed, and how". */
+class SideAccess {
+  readonly report: ReachReport;
+  private readonly index: PolicyIndex;
+  private readonly byId = new Map<string, Workload>();
+  /** Listed sources per destination port. */
+  private readonly listed = new Map<string, Set<string>>();
+  /** Groups allowed per destination port. */
+  private readonly allowedGroups = new Map<string, Set<number>>();
+  readonly groups: readonly (readonly string[])[];
+  readonly groupOf = new Map<string, number>();
+
+  constructor(inventory: Inventory) {
+    this.report = reach(inventory, { outside: false, byGroup: true });
+    this.index = policyIndexOf(inventory);
+    for (const workload of inventory.workloads) if (!workload.ownedByListedWorkload) this.byId.set(workload.id, workload);
+    for (const edge of this.report.allowed) setOf(this.listed, portKey(edge)).add(edge.from);
+    this.groups = this.report.grouped?.groups ?? [];
+    this.groups.forEach((members, group) => { for (const id of members) this.groupOf.set(id, group); });
+    for (const row of this.rows) setOf(this.allowedGroups, portKey(row)).add(row.group);
+  }
+
+  get rows(): readonly GroupRow[] {
+    return this.report.grouped?.rows ?? [];
+  }
+
+  allows(edge: EdgeRef): boolean {
+    return this.listed.get(portKey(edge))?.has(edge.from) === true || this.allowsByGroup(edge);
+  }
+
+  allowsByGroup(edge: EdgeRef): boolean {
+    const group = this.groupOf.get(edge.from);
+    return group !== undefined && edge.from !== edge.to && this.allowedGroups.get(portKey(edge))?.has(group) === true;
+  }
+
+  listedAt(to: PortRef): ReadonlySet<string> | undefined {
+    return this.listed.get(portKey(to));
+  }
+
+  groupsAt(to: PortRef): ReadonlySet<number> | undefined {
+    return this.allowedGroups.get(portKey(to));
+  }
+
+  /** The edge as this side allows it, evaluated on its own for its reason (as `reach` lists it). */
+  edge(ref: EdgeRef): ReachEdge {
+    const from = this.byId.get(ref.from) as Workload;
+    const to = this.byId.get(ref.to) as Workload;
+    const verdict = evaluatePair(this.index, { kind: 'workload', workload: from }, to, ref.port, ref.protocol as Protocol);
+    if (!verdict.allowed) throw new Error(`internal error: ${ref.from} -> ${ref.to} ${ref.port}/${ref.protocol} is denied (${verdict.reason}), unlike its group`);
+    const { port, protocol } = ref;
+    return verdict.http
+      ? { from: ref.from, to: ref.to, port, protocol: protocol as Protocol, reason: verdict.reason, http: verdict.http }
+      : { from: ref.from, to: ref.to, port, protocol: protocol as Protocol, reason: verdict.reason };
+  }
+}
+
+/** The other side's listed edges that this side allows by group, as this side allows them. */
+function counterparts(side: SideAccess, otherListed: readonly ReachEdge[]): ReachEdge[] {
+  return otherListed.filter((edge) => side.allowsByGroup(edge)).map((edge) => side.edge(edge));
+}
+
+/**
+ * The pairs `side` allows by group and `other` does not allow: counted per row from how many of
+ * the row's sources the other side lists or allows by its own groups (the sources of two sides'
+ * groups, crossed, are counted once), and written out on demand.
+ */
+function beyond(side: SideAccess, other: SideAccess): { count: number; edges: () => ReachEdge[] } {
+  const crossed = crossCounts(side, other);
+  const rows: { row: GroupRow; count: number }[] = [];
+  let total = 0;
+  for (const row of side.rows) {
+    const members = side.groups[row.group];
+    let allowed = 0;
+    // Listed on the other side: a source its egress names, or a destination its policies narrow.
+    for (const from of other.listedAt(row) ?? []) if (from !== row.to && side.groupOf.get(from) === row.group) allowed++;
+    // Allowed by the other side's groups (never listed there too: a listed source there has no group).
+    for (const group of other.groupsAt(row) ?? []) allowed += crossed.get(row.group)?.get(group) ?? 0;
+    // The destination is not its own source: the crossed counts hold it when both sides group it.
+    const self = other.groupOf.get(row.to);
+    if (side.groupOf.get(row.to) === row.group && self !== undefined && other.groupsAt(row)?.has(self)) allowed--;
+    const count = row.count - allowed;
+    if (count < 0) throw new Error(`internal error: ${members.length} sources of group ${row.group} counted ${allowed} allowed on the other side at ${row.to}`);
+    if (count > 0) {
+      rows.push({ row, count });
+      total += count;
+    }
+  }
+  const edges = () => rows.flatMap(({ row }) => side.groups[row.group]
+    .filter((from) => from !== row.to && !other.allows({ from, to: row.to, port: row.port, protocol: row.protocol }))
+    .map((from) => side.edge({ from, to: row.to, port: row.port, protocol: row.protocol })));
+  return { count: total, edges };
+}
+
+/** How many workloads are in each pair of groups, one of each side: side group, then other group. */
+function crossCounts(side: SideAccess, other: SideAccess): Map<number, Map<number, number>> {
+  const counts = new Map<number, Map<number, number>>();
+  side.groups.forEach((members, group) => {
+    const row = new Map<number, number>();
+    for (const id of members) {
+      const theirs = other.groupOf.get(id);
+      if (theirs !== undefined) row.set(theirs, (row.get(theirs) ?? 0) + 1);
+    }
+    counts.set(group, row);
+  });
+  return counts;
+}
+
+/** In `reach`'s order: source, destination, port, protocol. */
+function sorted(edges: ReachEdge[]): ReachEdge[] {
+  return edges.sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.to, b.to) || a.port - b.port || compareStrings(a.protocol, b.protocol));
+}
+
+function portKey(edge: PortRef): string {
+  return `${edge.to}\u0000${edge.port}\u0000${edge.protocol}`;
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, set = new Set());
+  return set;
+}
