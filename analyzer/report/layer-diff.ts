@@ -31,10 +31,13 @@ export const LIST_LIMIT = { edges: 1000 };
 /** What leaves a destination open to every source at the layer when none applies to it. */
 const NARROWING: Readonly<Record<Layer, string>> = { network: 'ingress NetworkPolicy', mesh: 'AuthorizationPolicy' };
 
-/** The line on the edges counted, not listed, of one change; `side` names the side where they are open. */
-export function describeUnlisted(layer: Layer, count: number, side: string): string {
-  return `${count} more workload pairs x ports, not listed: open at this layer alone in ${side}, `
-    + `where no ${NARROWING[layer]} narrows the destination and only the source's egress and proxy decide`;
+/**
+ * The line on the edges counted, not listed, of one change, for a layer alone or (no layer) end to
+ * end; `side` names the side where they are open.
+ */
+export function describeUnlisted(layer: Layer | undefined, count: number, side: string): string {
+  const where = layer ? `at this layer alone in ${side}, where no ${NARROWING[layer]}` : `in ${side}, where neither an ${NARROWING.network} nor an ${NARROWING.mesh}`;
+  return `${count} more workload pairs x ports, not listed: open ${where} narrows the destination and only the source's egress and proxy decide`;
 }
 
 /** The inventory as one layer alone sees it. */
@@ -47,7 +50,9 @@ export function layerAlone(inventory: Inventory, layer: Layer): Inventory {
 /**
  * Each layer's own diff, for the layers whose policies differ between the two inventories (an
  * unchanged layer's access moves only with the workloads, which the end-to-end diff shows), less
- * the changes the end-to-end diff already shows: what is left is hidden behind the other layer.
+ * the changes the end-to-end diff already lists: what is left is hidden behind the other layer.
+ * (Pairs the end-to-end diff counts rather than lists are not taken off a layer's counts: a layer
+ * may count them again, and its `widened` then repeats the end-to-end one.)
  * With `outside` (the partition and the end-to-end changes), access from and to addresses outside
  * the cluster too.
  */

@@ -13,6 +13,7 @@ import { compareStrings } from '../load/files';
 import { Inventory, Protocol, Workload } from '../model/types';
 import { evaluatePair } from '../reach/evaluate';
 import { GroupRow, ReachEdge, ReachReport, reach } from '../reach/reach';
+import { ApiGrantEntry } from '../rbac/grants';
 import { AccessDiff, diffReach } from './diff';
 
 type EdgeRef = Pick<ReachEdge, 'from' | 'to' | 'port' | 'protocol'>;
@@ -25,9 +26,12 @@ export interface UnlistedCounts {
   readonly removed: number;
 }
 
-/** Two views compared: the changes listed, the ones counted, and which edges the counts hold. */
+/**
+ * Two inventories compared: the changes listed (and API grants when given), the ones counted, and
+ * which edges the counts hold. `diff.widened` does not count the counted ones.
+ */
 export interface ViewComparison {
-  readonly diff: Pick<AccessDiff, 'added' | 'removed' | 'changed'>;
+  readonly diff: AccessDiff;
   readonly unlisted?: UnlistedCounts & { readonly holds: (edge: EdgeRef, change: 'added' | 'removed') => boolean };
 }
 
@@ -36,7 +40,12 @@ export interface ViewComparison {
  * would, in time linear in the workloads and the listed edges. Pairs allowed by group on one side
  * only are listed when there are at most `listLimit` of them, else counted.
  */
-export function compareViews(before: Inventory, after: Inventory, listLimit: number): ViewComparison {
+export function compareViews(
+  before: Inventory,
+  after: Inventory,
+  listLimit: number,
+  apiGrants?: { readonly before: readonly ApiGrantEntry[]; readonly after: readonly ApiGrantEntry[] },
+): ViewComparison {
   const [was, is] = [new SideAccess(before), new SideAccess(after)];
   const sparseBefore = [...was.report.allowed, ...counterparts(was, is.report.allowed)];
   const sparseAfter = [...is.report.allowed, ...counterparts(is, was.report.allowed)];
@@ -47,7 +56,7 @@ export function compareViews(before: Inventory, after: Inventory, listLimit: num
     sparseBefore.push(...removed.edges());
     sparseAfter.push(...added.edges());
   }
-  const diff = diffReach({ allowed: sorted(sparseBefore) }, { allowed: sorted(sparseAfter) });
+  const diff = diffReach({ allowed: sorted(sparseBefore) }, { allowed: sorted(sparseAfter) }, apiGrants);
   if (listed) return { diff };
   const holds = (edge: EdgeRef, change: 'added' | 'removed') => (change === 'added'
     ? is.allowsByGroup(edge) && !was.allows(edge)

@@ -29,7 +29,7 @@ export function auditReport(
   notes: readonly string[],
   unread: readonly string[] = [],
 ): AuditReport {
-  const overPermissive = access.overPermissive.length > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0
+  const overPermissive = access.overPermissive.length > 0 || (access.unlisted?.added ?? 0) > 0 || access.widened.length > 0 || access.api.overPermissive.length > 0
     || access.outsideOverPermissive.length > 0 || access.layers.some(({ diff }) => diff.widened);
   return {
     ...target,
@@ -53,9 +53,11 @@ export function auditText(report: AuditReport): string {
   };
   section('Drift', report.drift.flatMap(describeFinding), report.drift.length);
   const { access } = report;
-  section('Over-permissive: allowed live, not by the intent', access.overPermissive.map((edge) => `  + ${describeEdge(edge)}`));
+  const counted = (change: 'added' | 'removed', side: string) =>
+    ((access.unlisted?.[change] ?? 0) > 0 ? [`  ${change === 'added' ? '+' : '-'} ${describeUnlisted(undefined, access.unlisted![change], side)}`] : []);
+  section('Over-permissive: allowed live, not by the intent', [...access.overPermissive.map((edge) => `  + ${describeEdge(edge)}`), ...counted('added', 'the live cluster')]);
   section('HTTP restrictions looser live than in the intent', access.widened.map((change) => `  ~ ${describeChange(change)}`));
-  section('Missing access: allowed by the intent, denied live', access.underPermissive.map((edge) => `  - ${describeEdge(edge)}`));
+  section('Missing access: allowed by the intent, denied live', [...access.underPermissive.map((edge) => `  - ${describeEdge(edge)}`), ...counted('removed', 'the intent')]);
   section('HTTP restrictions tighter live than in the intent', access.narrowed.map((change) => `  ~ ${describeChange(change)}`));
   section('Outside the cluster: allowed live, not by the intent', access.outsideOverPermissive.map((entry) => `  + ${outsideLine(entry)}`));
   section('Outside the cluster: allowed by the intent, denied live', access.outsideUnderPermissive.map((entry) => `  - ${outsideLine(entry)}`));
@@ -77,7 +79,7 @@ export function auditText(report: AuditReport): string {
 
 function verdict(report: AuditReport): string {
   const { access } = report;
-  const missing = access.underPermissive.length + access.narrowed.length + access.api.missing.length + access.outsideUnderPermissive.length;
+  const missing = access.underPermissive.length + (access.unlisted?.removed ?? 0) + access.narrowed.length + access.api.missing.length + access.outsideUnderPermissive.length;
   if (report.clean) {
     return missing > 0
       ? `The cluster allows nothing beyond the intent, but ${missing} intended access(es) are missing or narrower live.`
@@ -85,7 +87,7 @@ function verdict(report: AuditReport): string {
   }
   const problems = [
     ...(report.drift.length > 0 ? [`${report.drift.length} drifted object(s)`] : []),
-    ...(access.overPermissive.length > 0 ? [`${access.overPermissive.length} over-permissive edge(s)`] : []),
+    ...(access.overPermissive.length + (access.unlisted?.added ?? 0) > 0 ? [`${access.overPermissive.length + (access.unlisted?.added ?? 0)} over-permissive edge(s)`] : []),
     ...(access.widened.length > 0 ? [`${access.widened.length} edge(s) with looser HTTP restrictions`] : []),
     ...(access.outsideOverPermissive.length > 0 ? [`${access.outsideOverPermissive.length} access(es) to or from outside the cluster beyond the intent`] : []),
     ...(access.api.overPermissive.length > 0 ? [`${access.api.overPermissive.length} API grant(s) beyond the intent`] : []),

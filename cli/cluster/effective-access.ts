@@ -1,6 +1,7 @@
-import { LoadedObject, MeshOptions, ReachEdge, buildInventory, reach } from '../../analyzer';
-import { ChangedEdge, diffReach } from '../../analyzer/report/diff';
-import { LayerDiff, diffLayers } from '../../analyzer/report/layer-diff';
+import { LoadedObject, MeshOptions, ReachEdge, buildInventory } from '../../analyzer';
+import { ChangedEdge } from '../../analyzer/report/diff';
+import { LIST_LIMIT, LayerDiff, diffLayers } from '../../analyzer/report/layer-diff';
+import { UnlistedCounts, compareViews } from '../../analyzer/report/view-access';
 import { compareOutside } from '../../analyzer/report/outside-diff';
 import { OutsideAccess } from '../../analyzer/reach/outside';
 import { ApiAccessComparison, compareApiAccess } from './api-access';
@@ -15,6 +16,12 @@ export interface AccessComparison {
   readonly overPermissive: readonly ReachEdge[];
   /** Allowed by the intent, denied live. */
   readonly underPermissive: readonly ReachEdge[];
+  /**
+   * Pairs open on one side only where no policy narrows the destination (a live cluster without
+   * NetworkPolicies or Istio policies allows nearly every pair): counted, not listed, past
+   * LIST_LIMIT; `added` are over-permissive, `removed` missing.
+   */
+  readonly unlisted?: UnlistedCounts;
   /** Allowed by both, with looser HTTP restrictions live. */
   readonly widened: readonly ChangedEdge[];
   /** Allowed by both, with tighter (or reworded) HTTP restrictions live. */
@@ -52,21 +59,20 @@ export function compareAccess(
   options: MeshOptions & { readonly readNamespaces?: ReadonlySet<string> },
 ): AccessComparison {
   const liveInventory = buildInventory(live, options);
-  // Outside access is compared below, run by run (compareOutside).
-  const liveReach = reach(liveInventory, { outside: false });
   const { rootNamespace } = liveInventory.mesh;
   const rootPolicy = (object: LoadedObject['object']) => MESH_WIDE_KINDS.has(object.kind) && scopeOf(object) === rootNamespace && !audited.has(rootNamespace);
   // The intent's own root-namespace policies are intended: they replace the live copies, not vanish.
   const intendedRoot = new Set(intent.filter(({ object }) => rootPolicy(object)).map(({ object }) => objectKey(object)));
   const meshWide = (object: LoadedObject['object']) => rootPolicy(object) && !intendedRoot.has(objectKey(object));
   const intendedInventory = buildInventory(intendedCluster(live, intent, audited, meshWide, rootPolicy), options);
-  const intendedReach = reach(intendedInventory, { outside: false });
-  const diff = diffReach(intendedReach, liveReach);
+  // Outside access is compared apart, run by run (compareOutside).
+  const { diff, unlisted } = compareViews(intendedInventory, liveInventory, LIST_LIMIT.edges);
   const outside = compareOutside(intendedInventory, liveInventory);
   return {
-    workloads: liveReach.summary.workloads,
+    workloads: liveInventory.workloads.filter((workload) => !workload.ownedByListedWorkload).length,
     overPermissive: diff.added,
     underPermissive: diff.removed,
+    ...(unlisted ? { unlisted: { added: unlisted.added, removed: unlisted.removed } } : {}),
     widened: diff.changed.filter((change) => change.widened),
     narrowed: diff.changed.filter((change) => !change.widened),
     outsideOverPermissive: outside.diff.outsideAdded,

@@ -1,9 +1,9 @@
-import { Inventory, apiGrants, reach } from '../../analyzer';
+import { Inventory, apiGrants } from '../../analyzer';
 import { describeApiAccess } from '../../analyzer/report/api-access';
 import { InputError } from '../../analyzer/errors';
-import { AccessDiff, diffReach } from '../../analyzer/report/diff';
-import { LAYER_NAMES, Layer, LayerDiff, describeUnlisted, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
-import { UnlistedCounts } from '../../analyzer/report/view-access';
+import { AccessDiff } from '../../analyzer/report/diff';
+import { LAYER_NAMES, LIST_LIMIT, Layer, LayerDiff, describeUnlisted, diffLayers, fingerprint } from '../../analyzer/report/layer-diff';
+import { UnlistedCounts, compareViews } from '../../analyzer/report/view-access';
 import { describeHttpAccess } from '../../analyzer/report/http-summary';
 import { markdownTable } from '../../analyzer/report/markdown';
 import { OutsideDiff, compareOutside } from '../../analyzer/report/outside-diff';
@@ -36,17 +36,19 @@ export function runDiff(args: ParsedArgs, io: CliIo): number {
 }
 
 /**
- * Both sides' reports, compared. Built here so that they are garbage before the layers are compared:
- * at 50,000 services each holds hundreds of megabytes. Access outside the cluster is compared run by
- * run, over one cut for both sides (compareOutside).
+ * Both sides compared (view-access.ts: pairs open by group on one side only are counted past
+ * LIST_LIMIT, as in a cluster without policies). Built here so that the reports are garbage before
+ * the layers are compared: at 50,000 services each holds hundreds of megabytes. Access outside the
+ * cluster is compared run by run, over one cut for both sides (compareOutside).
  */
-function diffEndToEnd(before: Inventory, after: Inventory): AccessDiff {
-  const reportOf = (inventory: Inventory) => reach(inventory, { outside: false });
-  return diffReach(reportOf(before), reportOf(after), { before: apiGrants(before), after: apiGrants(after) });
+function diffEndToEnd(before: Inventory, after: Inventory): AccessDiff & { readonly unlisted?: UnlistedCounts } {
+  const { diff, unlisted } = compareViews(before, after, LIST_LIMIT.edges, { before: apiGrants(before), after: apiGrants(after) });
+  if (!unlisted) return diff;
+  return { ...diff, widened: diff.widened || unlisted.added > 0, unlisted: { added: unlisted.added, removed: unlisted.removed } };
 }
 
 /** The end-to-end diff, and each changed layer's own; widened when any of them widens. */
-type LayeredDiff = AccessDiff & OutsideDiff & { readonly layers: readonly LayerDiff[] };
+type LayeredDiff = AccessDiff & OutsideDiff & { readonly unlisted?: UnlistedCounts; readonly layers: readonly LayerDiff[] };
 
 /**
  * Policies decide between workloads: without any on either side a change of NetworkPolicy or Istio
@@ -65,8 +67,8 @@ function requireWorkloads(inventories: readonly Inventory[], paths: readonly str
 
 type EdgeChanges = Pick<AccessDiff, 'added' | 'removed' | 'changed'> & OutsideDiff & { readonly unlisted?: UnlistedCounts };
 
-/** A layer's edges counted rather than listed: a sign and a line for each change that has some. */
-function unlisted(layer: Layer, changes: EdgeChanges): { sign: '+' | '-'; change: 'added' | 'removed'; text: string }[] {
+/** Edges counted rather than listed (of a layer, or end to end): a sign and a line for each change that has some. */
+function unlisted(layer: Layer | undefined, changes: EdgeChanges): { sign: '+' | '-'; change: 'added' | 'removed'; text: string }[] {
   const counts = changes.unlisted ?? { added: 0, removed: 0 };
   return (['added', 'removed'] as const).filter((change) => counts[change] > 0).map((change) => ({
     sign: change === 'added' ? '+' : '-',
@@ -95,6 +97,7 @@ function counts(diff: EdgeChanges): string {
 function diffText(diff: LayeredDiff): string {
   const lines = [
     ...edgeLines(diff),
+    ...unlisted(undefined, diff).map(({ sign, text }) => `${sign} ${text}`),
     ...diff.apiAdded.map((a) => `+ API: ${describeApiAccess(a)}`),
     ...diff.apiRemoved.map((a) => `- API: ${describeApiAccess(a)}`),
   ];
@@ -119,9 +122,9 @@ function diffMarkdown(diff: LayeredDiff): string {
     ...changes.outsideAdded.map(outsideRow(`added${where}`)),
     ...changes.outsideRemoved.map(outsideRow(`removed${where}`)),
   ];
-  const unlistedRows = (layer: Layer, changes: EdgeChanges) =>
-    unlisted(layer, changes).map(({ change, text }) => [`${change} (${LAYER_NAMES[layer]})`, text, '', '', '']);
-  const rows = [...rowsOf(diff), ...diff.layers.flatMap(({ layer, diff: changes }) => [...rowsOf(changes, ` (${LAYER_NAMES[layer]})`), ...unlistedRows(layer, changes)])];
+  const unlistedRows = (layer: Layer | undefined, changes: EdgeChanges) =>
+    unlisted(layer, changes).map(({ change, text }) => [layer ? `${change} (${LAYER_NAMES[layer]})` : change, text, '', '', '']);
+  const rows = [...rowsOf(diff), ...unlistedRows(undefined, diff), ...diff.layers.flatMap(({ layer, diff: changes }) => [...rowsOf(changes, ` (${LAYER_NAMES[layer]})`), ...unlistedRows(layer, changes)])];
   const api = [...diff.apiAdded.map((a) => ['added', describeApiAccess(a)]), ...diff.apiRemoved.map((a) => ['removed', describeApiAccess(a)])];
   const headline = diff.widened ? '**Access widens.**' : '**Access does not widen.**';
   const apiTable = api.length > 0 ? `\n${markdownTable(['Change', 'Kubernetes API access'], api)}` : '';

@@ -3,6 +3,7 @@ import * as connection from '../../analyzer/engine/connection';
 import { reach } from '../../analyzer';
 import { AccessDiff, diffReach } from '../../analyzer/report/diff';
 import { LIST_LIMIT, Layer, diffLayers, layerAlone } from '../../analyzer/report/layer-diff';
+import { compareViews } from '../../analyzer/report/view-access';
 import { Inventory } from '../../analyzer/model/types';
 import { Cluster, cluster, manifests } from './random-cluster';
 import { authorizationPolicy, inventoryOf, namespace, networkPolicy, pod, service, withSetting } from './support';
@@ -33,9 +34,9 @@ function keeping(spec: Cluster, layer: Layer, keep: readonly boolean[]): Cluster
     : { ...spec, authz: kept(spec.authz, 0), strict: kept(spec.strict, 2), disabled: kept(spec.disabled, 4) };
 }
 
-/** The edges a view allows by group of sources (reach `byGroup`), one by one. */
-function byGroup(inventory: Inventory, layer: Layer): Set<string> {
-  const { grouped } = reach(layerAlone(inventory, layer), { outside: false, byGroup: true });
+/** The edges a view (a layer alone, or both) allows by group of sources (reach `byGroup`), one by one. */
+function byGroup(inventory: Inventory, layer?: Layer): Set<string> {
+  const { grouped } = reach(layer ? layerAlone(inventory, layer) : inventory, { outside: false, byGroup: true });
   return new Set((grouped?.rows ?? []).flatMap((row) => grouped!.groups[row.group].filter((from) => from !== row.to)
     .map((from) => key({ from, to: row.to, port: row.port, protocol: row.protocol }))));
 }
@@ -68,6 +69,26 @@ describe('diff of a layer whose destinations one side leaves open to every sourc
       expect(counted?.diff.unlisted).toEqual(unlisted);
       if (counted) expect(counted.diff.widened).toBe(listed?.diff.widened);
     }), { numRuns: 400 });
+  });
+
+  test('end to end too: the same changes as comparing every allowed edge, the by-group ones counted (property)', () => {
+    const change = fc.record({ spec: cluster, keep: fc.array(fc.boolean(), { maxLength: 6 }), adding: fc.boolean() });
+    fc.assert(fc.property(change, ({ spec, keep, adding }) => {
+      const [policed, fewer] = [inventoryOf(manifests(spec)), inventoryOf(manifests(keeping(keeping(spec, 'network', keep), 'mesh', keep)))];
+      const [before, after] = adding ? [fewer, policed] : [policed, fewer];
+      const expected = diffReach(reach(before, { outside: false }), reach(after, { outside: false }));
+      expect(compareViews(before, after, 1000)).toEqual({ diff: expected });
+      const counted = compareViews(before, after, 0);
+      const [openBefore, openAfter] = [byGroup(before), byGroup(after)];
+      expect(counted.diff.added).toEqual(expected.added.filter((e) => !openAfter.has(key(e))));
+      expect(counted.diff.removed).toEqual(expected.removed.filter((e) => !openBefore.has(key(e))));
+      expect(counted.diff.changed).toEqual(expected.changed);
+      const [added, removed] = [expected.added.filter((e) => openAfter.has(key(e))), expected.removed.filter((e) => openBefore.has(key(e)))];
+      expect(counted.unlisted && { added: counted.unlisted.added, removed: counted.unlisted.removed })
+        .toEqual(added.length + removed.length > 0 ? { added: added.length, removed: removed.length } : undefined);
+      for (const edge of added) expect(counted.unlisted?.holds(edge, 'added')).toBe(true);
+      for (const edge of counted.diff.added) expect(counted.unlisted?.holds(edge, 'added') ?? false).toBe(false);
+    }), { numRuns: 200 });
   });
 
   /** `count` services in one namespace, each admitting the next one only, by Istio and, for those `policed` picks, by NetworkPolicy. */

@@ -218,14 +218,14 @@ describe('mesh-policy reach, explain, diff, lint', () => {
   describe('diff when one side has no NetworkPolicy at all (adding them to an Istio-only mesh, or removing them all)', () => {
     // 40 services in a ring, each admitting the next one, by Istio alone or by both layers.
     const names = Array.from({ length: 40 }, (_, i) => `s${i}`);
-    const ring = (networkPolicies: boolean) => tempFile(`ring-${networkPolicies}.yaml`, [
+    const ring = (networkPolicies: boolean, istio = true) => tempFile(`ring-${networkPolicies}-${istio}.yaml`, [
       'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {istio-injection: enabled}}',
       ...names.flatMap((name, i) => {
         const client = names[(i + 1) % names.length];
         return [
           `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop, labels: {app: ${name}}}\nspec: {serviceAccountName: ${name}, containers: [{name: main, image: x, ports: [{containerPort: 8080}]}]}`,
           `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {app: ${name}}, ports: [{name: http, port: 8080}]}`,
-          `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {matchLabels: {app: ${name}}}, rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/${client}]}}]}]}`,
+          ...(istio ? [`apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {matchLabels: {app: ${name}}}, rules: [{from: [{source: {principals: [cluster.local/ns/shop/sa/${client}]}}]}]}`] : []),
           ...(networkPolicies ? [`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: shop}\nspec: {podSelector: {matchLabels: {app: ${name}}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: ${client}}}}]}]}`] : []),
         ];
       }),
@@ -253,6 +253,16 @@ describe('mesh-policy reach, explain, diff, lint', () => {
       expect(JSON.parse(json.stdout).layers).toEqual([{ layer: 'network', diff: expect.objectContaining({ added: [], widened: true, unlisted: { added: 1520, removed: 0 } }) }]);
       const markdown = await cli('diff', bothLayers, istioOnly, '--format', 'markdown');
       expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide |  |  |  |');
+    });
+    test('GIVEN a cluster without any policy THEN end to end too, the pairs open there are counted: adopting policies narrows, dropping them all widens', async () => {
+      const none = ring(false, false);
+      const adopting = await cli('diff', none, bothLayers);
+      expect(adopting.code).toBe(0);
+      expect(adopting.stdout.split('\n')).toContain('- 1520 more workload pairs x ports, not listed: open in the old manifests, '
+        + "where neither an ingress NetworkPolicy nor an AuthorizationPolicy narrows the destination and only the source's egress and proxy decide");
+      const dropping = await cli('diff', bothLayers, none, '--format', 'json');
+      expect(dropping.code).toBe(1);
+      expect(JSON.parse(dropping.stdout)).toMatchObject({ added: [], widened: true, unlisted: { added: 1520, removed: 0 } });
     });
   });
 

@@ -151,6 +151,19 @@ describe('audit against a stand-in API server', () => {
     expect(stdout).toContain('NetworkPolicy alone wider than the intent');
   });
 
+  test('a cluster without any policy: what it opens beyond the intent is counted once there are many (exit 1)', async () => {
+    // GIVEN every NetworkPolicy, AuthorizationPolicy and PeerAuthentication of the intent deleted live
+    for (const policy of boutiqueCluster().filter((object) => ['NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication'].includes(object.kind))) {
+      server.remove(policy.kind, policy.metadata.namespace, policy.metadata.name);
+    }
+    const { code, stdout } = await withSetting(LIST_LIMIT, 'edges', 0, () => runCommand('audit', [DIST], { kubeconfig }));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Over-permissive: allowed live, not by the intent \(1\):\n {2}\+ (\d+) more workload pairs x ports, not listed: open in the live cluster, where neither an ingress NetworkPolicy nor an AuthorizationPolicy narrows the destination/);
+    const count = Number(/\+ (\d+) more workload pairs x ports, not listed: open in the live cluster/.exec(stdout)?.[1]);
+    expect(stdout).toContain(`${count} over-permissive edge(s)`);
+    expect(count).toBeGreaterThan(100);
+  });
+
   test('a root-namespace policy that the intent holds too is intended, not beyond the intent', async () => {
     const meshOpen = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'mesh-open', namespace: 'istio-system' }, spec: { rules: [{}] } };
     server.apply(meshOpen);
