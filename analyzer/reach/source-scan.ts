@@ -138,7 +138,7 @@ export class SourceScan {
     }
     plan.exclusions.egress.count += egress.restrictedMembers - (egress.groupOf[destination.id] < 0 ? 1 : 0) - admitted;
     if (meshSet === 'all' && this.byGroup && noAuthorizationApplies(plan.destinationFacts)) {
-      for (const group of egress.groups) plan.decideGroup(group, classes);
+      for (const group of egress.groups) plan.decideGroup(group, classes, egress.groupOf[destination.id] === group.index);
       return;
     }
     if (meshSet === 'all') {
@@ -220,14 +220,28 @@ class PortPlan {
    * A group of sources that ingress and the mesh cannot tell apart here: one of them (not the
    * destination itself) decides for all, allowed as a group or counted as denied.
    */
-  decideGroup(group: SourceGroup, classes: readonly WorkloadClass[]): void {
-    const count = group.members - (group.ids.includes(this.destination.id) ? 1 : 0);
-    const target = this.destination.representative;
-    const source = group.ids.map((id) => classes[id].members.find((member) => member !== target)).find((member) => member !== undefined);
-    if (count === 0 || !source) return;
-    const verdict = evaluatePair(this.index, { kind: 'workload', workload: source }, target, this.port, this.protocol);
+  decideGroup(group: SourceGroup, classes: readonly WorkloadClass[], holdsDestination: boolean): void {
+    const count = group.members - (holdsDestination ? 1 : 0);
+    if (count === 0) return;
+    const source = this.memberOtherThanDestination(group, classes);
+    const verdict = evaluatePair(this.index, { kind: 'workload', workload: source }, this.destination.representative, this.port, this.protocol);
     if (verdict.allowed) this.allowedGroups.push({ group: group.index, count });
     else this.exclude(source, count);
+  }
+
+  /**
+   * A source of the group that is not the destination: in its first class, or its second when the
+   * first is the destination alone. Never a scan of the group (all workloads of a cluster without
+   * policies, for every destination).
+   */
+  private memberOtherThanDestination(group: SourceGroup, classes: readonly WorkloadClass[]): Workload {
+    const target = this.destination.representative;
+    for (let i = 0; i < Math.min(2, group.ids.length); i++) {
+      const { members } = classes[group.ids[i]];
+      const member = members[0] === target ? members[1] : members[0];
+      if (member) return member;
+    }
+    throw new Error(`internal error: source group ${group.index} has no workload besides ${target.id}`);
   }
 
   result(): Plan {
