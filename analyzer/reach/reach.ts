@@ -121,8 +121,8 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
   const allowed: ReachEdge[] = [];
   const denied: DeniedSummary[] = [];
   const deniedPairs: DeniedPair[] = [];
-  const candidates = new CandidateIndex(index, classes);
-  const scan = options.listDenied ? undefined : new SourceScan(index, candidates, classes, options.byGroup);
+  const candidates = options.listDenied ? undefined : new CandidateIndex(index, classes);
+  const scan = candidates && new SourceScan(index, candidates, classes, options.byGroup);
   const rows: GroupRow[] = [];
   for (const destination of classes) {
     for (const { port, protocol } of distinctPorts(destination.representative.ports)) {
@@ -167,7 +167,7 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
     denied: order.sort(denied),
     ...(options.listDenied ? { deniedPairs: order.sort(deniedPairs) } : {}),
     outside: options.outside === false ? [] : outsideOf(index, listed, options.outside ?? outsidePartition([inventory])),
-    ...(rows.length > 0 ? { grouped: { groups: groupMembers(candidates, classes), rows } } : {}),
+    ...(candidates && rows.length > 0 ? { grouped: { groups: groupMembers(candidates, classes), rows } } : {}),
   };
 }
 
