@@ -19,6 +19,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Cli, runToFile } from './cli-run';
 import { median, option } from './numbers';
 import { writeStandIns } from './stand-ins';
 import { standardWorkload } from './workload';
@@ -94,14 +95,10 @@ async function runJob(args: string[]): Promise<void> {
   const lib = path.resolve(option(args, '--lib')!);
   const input = option(args, '--input')!;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require(path.join(lib, 'cli', 'main')) as { run: (argv: string[], io: unknown) => Promise<number> };
+  const cli = require(path.join(lib, 'cli', 'main')) as Cli;
   if (startupOnly) return;
   // As `npm run bench` times it: the report written to a file, synchronously.
-  const out = fs.openSync(path.join(input, `reach-${process.pid}.out`), 'w');
-  const io = { stdout: (s: string) => { fs.writeSync(out, s); }, stderr: (s: string) => process.stderr.write(s) };
-  const code = await cli.run(['reach', input, '--format', 'json'], io);
-  fs.closeSync(out);
-  if (code !== 0) throw new Error(`mesh-policy reach exited ${code}`);
+  await runToFile(cli, ['reach', input, '--format', 'json'], path.join(input, `reach-${process.pid}.out`));
 }
 
 const giga = (instructions: number) => `${(instructions / 1e9).toFixed(3)} G`;

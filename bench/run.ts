@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Cli, runToFile } from './cli-run';
 import type { Measurement } from './contenders';
 import { median, option } from './numbers';
 import { writeStandIns } from './stand-ins';
@@ -42,16 +43,9 @@ function finish(measurement: Measurement): Run {
  */
 async function analyzer(argv: string[], dir: string, phase: string): Promise<Measurement> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require('../cli/main') as { run: (argv: string[], io: unknown) => Promise<number> };
+  const cli = require('../cli/main') as Cli;
   const outFile = path.join(dir, `${phase}.out`);
-  // Written as `mesh-policy ... > file` writes: process.stdout to a file is synchronous, so writing counts.
-  const out = fs.openSync(outFile, 'w');
-  const io = { stdout: (s: string) => { fs.writeSync(out, s); }, stderr: (s: string) => process.stderr.write(s) };
-  const start = performance.now();
-  const code = await cli.run(argv, io);
-  const phases = { [phase]: performance.now() - start };
-  fs.closeSync(out);
-  if (code !== 0) throw new Error(`mesh-policy ${argv[0]} exited ${code}`);
+  const phases = { [phase]: await runToFile(cli, argv, outFile) };
   return { phases, objects: 0, bytes: fs.statSync(outFile).size };
 }
 

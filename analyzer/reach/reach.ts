@@ -1,5 +1,5 @@
 import { policyIndexOf } from '../check';
-import { Layer } from '../engine/connection';
+import { Layer, Verdict } from '../engine/connection';
 import { PolicyIndex } from '../engine/policy-index';
 import { HttpAccess } from '../mesh/authorization';
 import { compareStrings } from '../load/files';
@@ -137,12 +137,8 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
           for (const member of source.members) {
             if (member === target) continue;
             const verdict = evaluatePair(index, { kind: 'workload', workload: member }, target, port, protocol);
-            // Literals, not `{ ...pair, reason }`: each spread object would get a hidden class of its own,
-            // which makes tens of thousands of edges slow to sort and to serialize.
             if (verdict.allowed) {
-              allowed.push(verdict.http
-                ? { from: member.id, to: target.id, port, protocol, reason: verdict.reason, http: verdict.http }
-                : { from: member.id, to: target.id, port, protocol, reason: verdict.reason });
+              allowed.push(allowedEdge(member.id, target.id, port, protocol, verdict));
             } else {
               tally.add(verdict.layer, verdict.reason, 1);
               if (options.listDenied) {
@@ -169,6 +165,16 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
     outside: options.outside === false ? [] : outsideOf(index, listed, options.outside ?? outsidePartition([inventory])),
     ...(candidates && rows.length > 0 ? { grouped: { groups: groupMembers(candidates, classes), rows } } : {}),
   };
+}
+
+/**
+ * An allowed edge as `reach` lists it. Literals, not `{ ...pair, reason }`: each spread object would
+ * get a hidden class of its own, which makes tens of thousands of edges slow to sort and to serialize.
+ */
+export function allowedEdge(from: string, to: string, port: number, protocol: Protocol, verdict: Extract<Verdict, { allowed: true }>): ReachEdge {
+  return verdict.http
+    ? { from, to, port, protocol, reason: verdict.reason, http: verdict.http }
+    : { from, to, port, protocol, reason: verdict.reason };
 }
 
 function groupMembers(candidates: CandidateIndex, classes: readonly WorkloadClass[]): string[][] {

@@ -165,11 +165,7 @@ class PortPlan {
   readonly exclusions: { readonly egress: Exclusion; readonly ingress: Exclusion; readonly mesh: Exclusion };
   /** STRICT rejections, one line per way of failing (no sidecar, outbound not captured...). */
   private readonly strictExclusions = new Map<string, Exclusion>();
-  private readonly facts: WorkloadFacts;
-
-  get destinationFacts(): WorkloadFacts {
-    return this.facts;
-  }
+  readonly destinationFacts: WorkloadFacts;
 
   constructor(
     private readonly index: PolicyIndex,
@@ -179,7 +175,7 @@ class PortPlan {
     readonly inMeshSuperset: (id: number) => boolean,
   ) {
     const facts = index.facts(destination.representative);
-    this.facts = facts;
+    this.destinationFacts = facts;
     this.exclusions = {
       egress: exclusion('network', (target) =>
         `egress of the source is limited by its NetworkPolicies and no rule allows ${target.id} on ${port}/${protocol}`),
@@ -205,7 +201,7 @@ class PortPlan {
    * `check` would give first.
    */
   exclude(source: Workload, count: number): void {
-    const { index, facts, port, protocol } = this;
+    const { index, destinationFacts: facts, port, protocol } = this;
     const from = index.facts(source);
     if (!egressAdmits(from, facts, port, protocol)) this.exclusions.egress.count += count;
     else if (!ingressAdmits(from, facts, port, protocol)) this.exclusions.ingress.count += count;

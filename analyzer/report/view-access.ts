@@ -12,7 +12,7 @@ import { PolicyIndex } from '../engine/policy-index';
 import { compareStrings } from '../load/files';
 import { Inventory, Protocol, Workload } from '../model/types';
 import { evaluatePair } from '../reach/evaluate';
-import { GroupRow, ReachEdge, ReachReport, reach } from '../reach/reach';
+import { GroupRow, ReachEdge, ReachReport, allowedEdge, reach } from '../reach/reach';
 import { ApiGrantEntry } from '../rbac/grants';
 import { AccessDiff, diffReach } from './diff';
 
@@ -113,10 +113,7 @@ class SideAccess {
     const to = this.byId.get(ref.to) as Workload;
     const verdict = evaluatePair(this.index, { kind: 'workload', workload: from }, to, ref.port, ref.protocol as Protocol);
     if (!verdict.allowed) throw new Error(`internal error: ${ref.from} -> ${ref.to} ${ref.port}/${ref.protocol} is denied (${verdict.reason}), unlike its group`);
-    const { port, protocol } = ref;
-    return verdict.http
-      ? { from: ref.from, to: ref.to, port, protocol: protocol as Protocol, reason: verdict.reason, http: verdict.http }
-      : { from: ref.from, to: ref.to, port, protocol: protocol as Protocol, reason: verdict.reason };
+    return allowedEdge(ref.from, ref.to, ref.port, ref.protocol as Protocol, verdict);
   }
 }
 
