@@ -2,6 +2,7 @@ import { IdentityHint } from '../mesh/authorization-rules';
 import { PolicyIndex } from '../engine/policy-index';
 import { LabelIndex } from '../model/label-index';
 import { interceptionKey } from '../mesh/interception';
+import { LabelSelector } from '../model/labels';
 import { Namespace, NetworkPeer, NetworkPolicy, NetworkPolicyRule, Protocol } from '../model/types';
 import { ipBlockAdmits, portsAdmit } from '../network/network-policy';
 import { WorkloadClass } from './classes';
@@ -79,6 +80,23 @@ export class CandidateIndex {
       }
     }
     return ids;
+  }
+
+  /**
+   * Whether the ingress rules admitting this port select whole namespaces only: every peer a namespace
+   * selector alone, or with a pod selector that selects everything (no IP block, no pod picked).
+   */
+  admitsWholeNamespaces(destination: WorkloadClass, port: number, protocol: Protocol): boolean {
+    const facts = this.index.facts(destination.representative);
+    for (const policy of facts.ingressPolicies) {
+      for (const rule of policy.ingress ?? []) {
+        if (!portsAdmit(rule.ports, port, protocol, facts.endpoint.ports)) continue;
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind !== 'pods' || (peer.podSelector && !selectsEverything(peer.podSelector))) return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -184,10 +202,7 @@ export class CandidateIndex {
     if (peer.kind === 'ipBlock') {
       return this.classes.filter((c) => ipBlockAdmits(peer.cidr, peer.except, c.representative.podIPs)).map((c) => c.id);
     }
-    if (!peer.podSelector && peer.namespaceSelector && peer.namespaceSelector.matchLabels.length === 0
-      && peer.namespaceSelector.requirements.length === 0) {
-      return 'all';
-    }
+    if (!peer.podSelector && peer.namespaceSelector && selectsEverything(peer.namespaceSelector)) return 'all';
     const namespaces = peer.namespaceSelector
       ? this.namespaces.select(peer.namespaceSelector).map((namespace) => namespace.name)
       : [policyNamespace];
@@ -234,6 +249,10 @@ export interface SourceGroup {
 function sourceGroupKey(source: WorkloadClass, egressPolicies: readonly NetworkPolicy[]): string {
   const { sidecar, annotations } = source.representative;
   return [egressPolicies.map((policy) => policy.ref).join(','), sidecar.injected, sidecar.gateway, interceptionKey(annotations)].join('\u0000');
+}
+
+function selectsEverything(selector: LabelSelector): boolean {
+  return selector.matchLabels.length === 0 && selector.requirements.length === 0;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

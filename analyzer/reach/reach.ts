@@ -34,7 +34,9 @@ export interface GroupRow {
   readonly port: number;
   readonly protocol: Protocol;
   readonly group: number;
-  /** Its sources: the group's workloads other than the destination. */
+  /** Set when only the group's workloads in this namespace are allowed (ingress admits whole namespaces). */
+  readonly namespace: string | undefined;
+  /** Its sources: the group's workloads (in `namespace`, when set) other than the destination. */
   readonly count: number;
 }
 
@@ -128,7 +130,7 @@ export function reach(inventory: Inventory, options: ReachOptions = {}): ReachRe
     for (const { port, protocol } of distinctPorts(destination.representative.ports)) {
       const plan = scan ? scan.plan(destination, port, protocol) : { evaluate: classes, excluded: [], allowedGroups: [] };
       for (const target of destination.members) {
-        for (const { group, count } of plan.allowedGroups) rows.push({ to: target.id, port, protocol, group, count });
+        for (const { group, namespace, count } of plan.allowedGroups) rows.push({ to: target.id, port, protocol, group, namespace, count });
         const tally = new Tally();
         for (const { layer, reason, count } of plan.excluded) {
           if (count > 0) tally.add(layer, reason(target), count);

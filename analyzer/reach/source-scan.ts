@@ -4,7 +4,7 @@ import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { noAllowRuleMatches } from '../mesh/authorization';
 import { Protocol, Workload } from '../model/types';
 import { egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason } from '../network/network-policy';
-import { CandidateIndex, ClassSet, SourceGroup } from './candidates';
+import { CandidateIndex, ClassSet, EgressTables, SourceGroup } from './candidates';
 import { WorkloadClass } from './classes';
 import { evaluatePair, meshProtocol } from './evaluate';
 
@@ -32,9 +32,13 @@ export interface Plan {
   readonly allowedGroups: readonly AllowedGroup[];
 }
 
-/** A group of sources (EgressTables.groups) that may all connect, and how many per destination workload. */
+/**
+ * A group of sources (EgressTables.groups) that may all connect, or (`namespace` set) its sources in
+ * one namespace, and how many per destination workload.
+ */
 export interface AllowedGroup {
   readonly group: number;
+  readonly namespace: string | undefined;
   readonly count: number;
 }
 
@@ -73,7 +77,7 @@ export class SourceScan {
       ? this.mesh.load(candidates.meshCandidates(destination, port, meshProtocol(index, destination.representative, port) === 'tcp'))
       : 'all';
     const plan = new PortPlan(index, destination, port, protocol, (id) => meshSet === 'all' || this.mesh.has(id));
-    if (ingressSet !== 'all') this.fromIngressCandidates(plan, ingressSet);
+    if (ingressSet !== 'all') this.fromIngressCandidates(plan, ingressSet, meshSet);
     else this.fromAnySource(plan, meshSet);
     return plan.result();
   }
@@ -86,9 +90,14 @@ export class SourceScan {
    * denied there, counted rather than evaluated (evaluated, each would add a reason naming it); those
    * failing the mesh superset are counted by group.
    */
-  private fromIngressCandidates(plan: PortPlan, ingressSet: readonly number[]): void {
+  private fromIngressCandidates(plan: PortPlan, ingressSet: readonly number[], meshSet: ClassSet): void {
     const { classes } = this;
     const egress = ingressSet.length > GROUPING.candidates ? this.candidates.egress() : undefined;
+    if (egress && meshSet === 'all' && this.byGroup && noAuthorizationApplies(plan.destinationFacts)
+      && this.candidates.admitsWholeNamespaces(plan.destination, plan.port, plan.protocol)) {
+      this.fromNamespaceCells(plan, ingressSet, egress);
+      return;
+    }
     if (egress) this.egress.load(egress.admitters[plan.destination.id]);
     const outsideMesh: number[] = [];
     let admitted = 0;
@@ -117,6 +126,44 @@ export class SourceScan {
     }
     // The first candidate of a group, admitted by ingress like the others, fails like them.
     for (const { first, count } of byGroup.values()) if (count > 0) plan.exclude(first.representative, count);
+  }
+
+  /**
+   * With `byGroup`, when ingress admits whole namespaces (rules of namespace selectors alone, as
+   * "from the namespaces of team X") and no AuthorizationPolicy applies: an admitted source whose
+   * egress may go anywhere passes or fails like every source of its group in its namespace (ingress
+   * admits them all; the mesh tells sources apart by their proxy only). Each such cell is decided
+   * once, and an allowed one is reported as a whole, so that a destination does not list every
+   * workload of the namespaces it admits. Sources whose egress rules name the destination are
+   * evaluated; the other egress-restricted ones are denied by their egress.
+   */
+  private fromNamespaceCells(plan: PortPlan, ingressSet: readonly number[], egress: EgressTables): void {
+    const { classes } = this;
+    this.egress.load(egress.admitters[plan.destination.id]);
+    const cells = new Map<number, Map<string, { readonly first: WorkloadClass; count: number }>>();
+    let admitted = 0;
+    for (const id of ingressSet) {
+      const source = classes[id];
+      const weight = plan.weight(source);
+      admitted += weight;
+      const group = egress.groupOf[id];
+      if (group < 0) {
+        if (this.egress.has(id)) plan.evaluate.push(source);
+        else plan.exclusions.egress.count += weight;
+        continue;
+      }
+      if (weight === 0) continue;
+      let inGroup = cells.get(group);
+      if (!inGroup) cells.set(group, inGroup = new Map());
+      const { namespace } = source.representative;
+      const cell = inGroup.get(namespace);
+      if (cell) cell.count += weight;
+      else inGroup.set(namespace, { first: source, count: weight });
+    }
+    plan.exclusions.ingress.count += this.candidates.memberCount - 1 - admitted;
+    for (const [group, inGroup] of cells) {
+      for (const [namespace, { first, count }] of inGroup) plan.decide(plan.memberOtherThanDestination([first]), { group, namespace, count });
+    }
   }
 
   /**
@@ -170,8 +217,8 @@ class PortPlan {
   constructor(
     private readonly index: PolicyIndex,
     readonly destination: WorkloadClass,
-    private readonly port: number,
-    private readonly protocol: Protocol,
+    readonly port: number,
+    readonly protocol: Protocol,
     readonly inMeshSuperset: (id: number) => boolean,
   ) {
     const facts = index.facts(destination.representative);
@@ -219,25 +266,29 @@ class PortPlan {
   decideGroup(group: SourceGroup, classes: readonly WorkloadClass[], holdsDestination: boolean): void {
     const count = group.members - (holdsDestination ? 1 : 0);
     if (count === 0) return;
-    const source = this.memberOtherThanDestination(group, classes);
+    const firstClasses = group.ids.slice(0, 2).map((id) => classes[id]);
+    this.decide(this.memberOtherThanDestination(firstClasses), { group: group.index, namespace: undefined, count });
+  }
+
+  /** `source` decides for the sources `allowed` stands for: allowed as a whole, or counted as denied. */
+  decide(source: Workload, sources: AllowedGroup): void {
     const verdict = evaluatePair(this.index, { kind: 'workload', workload: source }, this.destination.representative, this.port, this.protocol);
-    if (verdict.allowed) this.allowedGroups.push({ group: group.index, count });
-    else this.exclude(source, count);
+    if (verdict.allowed) this.allowedGroups.push(sources);
+    else this.exclude(source, sources.count);
   }
 
   /**
-   * A source of the group that is not the destination: in its first class, or its second when the
-   * first is the destination alone. Never a scan of the group (all workloads of a cluster without
-   * policies, for every destination).
+   * A source that is not the destination: in the first class, or the second when the first is the
+   * destination alone. Given the first two classes of a group, never a scan of it (all workloads of a
+   * cluster without policies, for every destination).
    */
-  private memberOtherThanDestination(group: SourceGroup, classes: readonly WorkloadClass[]): Workload {
+  memberOtherThanDestination(firstClasses: readonly WorkloadClass[]): Workload {
     const target = this.destination.representative;
-    for (let i = 0; i < Math.min(2, group.ids.length); i++) {
-      const { members } = classes[group.ids[i]];
+    for (const { members } of firstClasses) {
       const member = members[0] === target ? members[1] : members[0];
       if (member) return member;
     }
-    throw new Error(`internal error: source group ${group.index} has no workload besides ${target.id}`);
+    throw new Error(`internal error: no source besides ${target.id} among ${firstClasses.length} classes`);
   }
 
   result(): Plan {

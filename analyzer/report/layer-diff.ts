@@ -28,16 +28,23 @@ export interface LayerDiff {
 /** How many edges open by group on one side only may be listed one by one. */
 export const LIST_LIMIT = { edges: 1000 };
 
-/** What leaves a destination open to every source at the layer when none applies to it. */
-const NARROWING: Readonly<Record<Layer, string>> = { network: 'ingress NetworkPolicy', mesh: 'AuthorizationPolicy' };
+/**
+ * Where pairs are counted by group (reach `byGroup`), for a layer alone or end to end: at destinations
+ * that admit every workload, or (NetworkPolicy) the workloads of whole namespaces.
+ */
+const OPEN_BY_GROUP: Readonly<Record<Layer | 'both', string>> = {
+  network: "ingress NetworkPolicies admit every workload or whole namespaces, and only the source's namespace, egress and proxy decide",
+  mesh: "no AuthorizationPolicy narrows the destination and only the source's egress and proxy decide",
+  both: "no AuthorizationPolicy applies, ingress NetworkPolicies admit every workload or whole namespaces, and only the source's namespace, egress and proxy decide",
+};
 
 /**
  * The line on the edges counted, not listed, of one change, for a layer alone or (no layer) end to
  * end; `side` names the side where they are open.
  */
 export function describeUnlisted(layer: Layer | undefined, count: number, side: string): string {
-  const where = layer ? `at this layer alone in ${side}, where no ${NARROWING[layer]}` : `in ${side}, where neither an ${NARROWING.network} nor an ${NARROWING.mesh}`;
-  return `${count} more workload pairs x ports, not listed: open ${where} narrows the destination and only the source's egress and proxy decide`;
+  const where = layer ? `at this layer alone in ${side}` : `in ${side}`;
+  return `${count} more workload pairs x ports, not listed: open ${where}, where ${OPEN_BY_GROUP[layer ?? 'both']}`;
 }
 
 /** The inventory as one layer alone sees it. */

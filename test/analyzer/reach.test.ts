@@ -14,7 +14,7 @@ const edges = (report: ReachReport) => report.allowed.map((edge) => `${edge.from
 function expanded(report: ReachReport): string[] {
   const { groups, rows } = report.grouped ?? { groups: [], rows: [] };
   const fromRows = rows.flatMap((row) => {
-    const sources = groups[row.group].filter((from) => from !== row.to);
+    const sources = groups[row.group].filter((from) => from !== row.to && (row.namespace === undefined || from.startsWith(`${row.namespace}/`)));
     expect(sources).toHaveLength(row.count);
     return sources.map((from) => `${from} -> ${row.to} ${row.port}/${row.protocol}`);
   });
@@ -189,6 +189,12 @@ describe('reach: the indexed evaluation equals the exhaustive one (property)', (
       const byGroup = reach(inventory, { byGroup: true });
       expect(expanded(byGroup)).toEqual(edges(indexed).sort());
       expect(byGroup.summary).toEqual(indexed.summary);
+      // With every isolated destination's candidates sorted by group: those admitted by rules of whole
+      // namespaces are allowed per group and namespace.
+      const byCell = withGrouping(0, () => reach(inventory, { byGroup: true }));
+      expect(expanded(byCell)).toEqual(edges(indexed).sort());
+      expect(byCell.summary).toEqual(indexed.summary);
+      expect(counts(byCell)).toEqual(counts(indexed));
     }), {
       numRuns: 500,
       // Found by this property: a source that the egress candidate set admits but the exact check denies

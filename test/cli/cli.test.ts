@@ -241,25 +241,25 @@ describe('mesh-policy reach, explain, diff, lint', () => {
       // Each service's ingress from outside the cluster, closed too: one line each.
       expect(lines.filter((line) => /^NetworkPolicy alone: - outside any IPv4 address -> shop\/s\d+ 8080\/TCP$/.test(line))).toHaveLength(40);
       expect(lines.filter((line) => !line.includes('outside any IPv4 address'))).toEqual([
-        'NetworkPolicy alone: - 1520 more workload pairs x ports, not listed: open at this layer alone in the old manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide',
+        'NetworkPolicy alone: - 1520 more workload pairs x ports, not listed: open at this layer alone in the old manifests, where ingress NetworkPolicies admit every workload or whole namespaces, and only the source\'s namespace, egress and proxy decide',
       ]);
     });
 
     test('GIVEN every NetworkPolicy removed THEN NetworkPolicy alone widens by the connections they denied: exit 1, in every format', async () => {
       const text = await cli('diff', bothLayers, istioOnly);
       expect(text.code).toBe(1);
-      expect(text.stdout).toContain('NetworkPolicy alone: + 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide\n');
+      expect(text.stdout).toContain('NetworkPolicy alone: + 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where ingress NetworkPolicies admit every workload or whole namespaces, and only the source\'s namespace, egress and proxy decide\n');
       const json = await cli('diff', bothLayers, istioOnly, '--format', 'json');
       expect(JSON.parse(json.stdout).layers).toEqual([{ layer: 'network', diff: expect.objectContaining({ added: [], widened: true, unlisted: { added: 1520, removed: 0 } }) }]);
       const markdown = await cli('diff', bothLayers, istioOnly, '--format', 'markdown');
-      expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where no ingress NetworkPolicy narrows the destination and only the source\'s egress and proxy decide |  |  |  |');
+      expect(markdown.stdout).toContain('| added (NetworkPolicy alone) | 1520 more workload pairs x ports, not listed: open at this layer alone in the new manifests, where ingress NetworkPolicies admit every workload or whole namespaces, and only the source\'s namespace, egress and proxy decide |  |  |  |');
     });
     test('GIVEN a cluster without any policy THEN end to end too, the pairs open there are counted: adopting policies narrows, dropping them all widens', async () => {
       const none = ring(false, false);
       const adopting = await cli('diff', none, bothLayers);
       expect(adopting.code).toBe(0);
-      expect(adopting.stdout.split('\n')).toContain('- 1520 more workload pairs x ports, not listed: open in the old manifests, '
-        + "where neither an ingress NetworkPolicy nor an AuthorizationPolicy narrows the destination and only the source's egress and proxy decide");
+      expect(adopting.stdout.split('\n')).toContain('- 1520 more workload pairs x ports, not listed: open in the old manifests, where no AuthorizationPolicy '
+        + "applies, ingress NetworkPolicies admit every workload or whole namespaces, and only the source's namespace, egress and proxy decide");
       const dropping = await cli('diff', bothLayers, none, '--format', 'json');
       expect(dropping.code).toBe(1);
       expect(JSON.parse(dropping.stdout)).toMatchObject({ added: [], widened: true, unlisted: { added: 1520, removed: 0 } });

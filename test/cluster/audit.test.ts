@@ -147,7 +147,7 @@ describe('audit against a stand-in API server', () => {
     const { code, stdout } = await withSetting(LIST_LIMIT, 'edges', 0, () => runCommand('audit', [DIST], { kubeconfig }));
     // THEN what this layer alone now lets through beyond the intent is one counted line
     expect(code).toBe(1);
-    expect(stdout).toMatch(/NetworkPolicy alone: allowed live, not by the intent \(1\):\n {2}\+ \d+ more workload pairs x ports, not listed: open at this layer alone in the live cluster, where no ingress NetworkPolicy narrows the destination and only the source's egress and proxy decide\n/);
+    expect(stdout).toMatch(/NetworkPolicy alone: allowed live, not by the intent \(1\):\n {2}\+ \d+ more workload pairs x ports, not listed: open at this layer alone in the live cluster, where ingress NetworkPolicies admit every workload or whole namespaces, and only the source's namespace, egress and proxy decide\n/);
     expect(stdout).toContain('NetworkPolicy alone wider than the intent');
   });
 
@@ -158,7 +158,7 @@ describe('audit against a stand-in API server', () => {
     }
     const { code, stdout } = await withSetting(LIST_LIMIT, 'edges', 0, () => runCommand('audit', [DIST], { kubeconfig }));
     expect(code).toBe(1);
-    expect(stdout).toMatch(/Over-permissive: allowed live, not by the intent \(1\):\n {2}\+ (\d+) more workload pairs x ports, not listed: open in the live cluster, where neither an ingress NetworkPolicy nor an AuthorizationPolicy narrows the destination/);
+    expect(stdout).toMatch(/Over-permissive: allowed live, not by the intent \(1\):\n {2}\+ (\d+) more workload pairs x ports, not listed: open in the live cluster, where no AuthorizationPolicy applies, ingress NetworkPolicies admit every workload or whole namespaces/);
     const count = Number(/\+ (\d+) more workload pairs x ports, not listed: open in the live cluster/.exec(stdout)?.[1]);
     expect(stdout).toContain(`${count} over-permissive edge(s)`);
     expect(count).toBeGreaterThan(100);
