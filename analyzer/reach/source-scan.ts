@@ -88,7 +88,8 @@ export class SourceScan {
    * at the network. Many candidates (a rule that admits whole namespaces) are sorted with the egress
    * tables, as for an open destination: those whose egress rules name other destinations only are
    * denied there, counted rather than evaluated (evaluated, each would add a reason naming it); those
-   * failing the mesh superset are counted by group.
+   * failing the mesh superset are counted by group. With `byGroup`, when the rules admit whole
+   * namespaces and the mesh cannot tell sources apart, they are decided per group and namespace.
    */
   private fromIngressCandidates(plan: PortPlan, ingressSet: readonly number[], meshSet: ClassSet): void {
     const { classes } = this;
