@@ -56,7 +56,8 @@ export function layerAlone(inventory: Inventory, layer: Layer): Inventory {
 
 /**
  * Each layer's own diff, for the layers whose policies differ between the two inventories (an
- * unchanged layer's access moves only with the workloads, which the end-to-end diff shows), less
+ * unchanged layer's access moves only with the workloads, which the end-to-end diff shows) while
+ * the other layer has policies on some side (else the layer alone is the end-to-end view), less
  * the changes the end-to-end diff already lists: what is left is hidden behind the other layer.
  * (Pairs the end-to-end diff counts rather than lists are not taken off a layer's counts: a layer
  * may count them again, and its `widened` then repeats the end-to-end one.)
@@ -70,8 +71,11 @@ export function diffLayers(
   outside?: { readonly partition: OutsidePartition; readonly changes: OutsideChanges },
 ): LayerDiff[] {
   const layers: Layer[] = [];
-  if (fingerprint(before.networkPolicies) !== fingerprint(after.networkPolicies)) layers.push('network');
-  if (fingerprint([before.authorizationPolicies, before.peerAuthentications]) !== fingerprint([after.authorizationPolicies, after.peerAuthentications])) layers.push('mesh');
+  const meshPolicies = (inventory: Inventory) => [inventory.authorizationPolicies, inventory.peerAuthentications];
+  const anyPolicy = (lists: readonly (readonly unknown[])[]) => lists.some((list) => list.length > 0);
+  const [networkAnywhere, meshAnywhere] = [anyPolicy([before.networkPolicies, after.networkPolicies]), anyPolicy([...meshPolicies(before), ...meshPolicies(after)])];
+  if (meshAnywhere && fingerprint(before.networkPolicies) !== fingerprint(after.networkPolicies)) layers.push('network');
+  if (networkAnywhere && fingerprint(meshPolicies(before)) !== fingerprint(meshPolicies(after))) layers.push('mesh');
   // Only the identical change is already shown: an edge removed end to end may still have opened in one layer.
   const shown = new Set([
     ...endToEnd.added.map((edge) => `+${edgeKey(edge)}`),
