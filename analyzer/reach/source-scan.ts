@@ -4,7 +4,7 @@ import { PolicyIndex, WorkloadFacts } from '../engine/policy-index';
 import { noAllowRuleMatches } from '../mesh/authorization';
 import { Protocol, Workload } from '../model/types';
 import { egressAdmittedBy, ingressAdmittedBy, ingressDeniedReason } from '../network/network-policy';
-import { CandidateIndex, ClassSet, EgressTables, SourceGroup } from './candidates';
+import { CandidateIndex, ClassSet, SourceGroup } from './candidates';
 import { WorkloadClass } from './classes';
 import { evaluatePair, meshProtocol } from './evaluate';
 
@@ -89,26 +89,30 @@ export class SourceScan {
    * tables, as for an open destination: those whose egress rules name other destinations only are
    * denied there, counted rather than evaluated (evaluated, each would add a reason naming it); those
    * failing the mesh superset are counted by group. With `byGroup`, when the rules admit whole
-   * namespaces and the mesh cannot tell sources apart, they are decided per group and namespace.
+   * namespaces (as "from the namespaces of team X") and no AuthorizationPolicy applies, a source
+   * whose egress may go anywhere passes or fails like every source of its group in its namespace
+   * (ingress admits them all; the mesh tells sources apart by their proxy only): `NamespaceCells`.
    */
   private fromIngressCandidates(plan: PortPlan, ingressSet: readonly number[], meshSet: ClassSet): void {
     const { classes } = this;
     const egress = ingressSet.length > GROUPING.candidates ? this.candidates.egress() : undefined;
-    if (egress && meshSet === 'all' && this.byGroup && noAuthorizationApplies(plan.destinationFacts)
-      && this.candidates.admitsWholeNamespaces(plan.destination, plan.port, plan.protocol)) {
-      this.fromNamespaceCells(plan, ingressSet, egress);
-      return;
-    }
     if (egress) this.egress.load(egress.admitters[plan.destination.id]);
+    const cells = egress && meshSet === 'all' && this.byGroup && noAuthorizationApplies(plan.destinationFacts)
+      && this.candidates.admitsWholeNamespaces(plan.destination, plan.port, plan.protocol) ? new NamespaceCells() : undefined;
     const outsideMesh: number[] = [];
     let admitted = 0;
     for (const id of ingressSet) {
       admitted += plan.weight(classes[id]);
       if (egress && egress.groupOf[id] < 0 && !this.egress.has(id)) plan.exclusions.egress.count += plan.weight(classes[id]);
+      else if (cells && egress && egress.groupOf[id] >= 0) cells.add(egress.groupOf[id], classes[id], plan.weight(classes[id]));
       else if (plan.inMeshSuperset(id)) plan.evaluate.push(classes[id]);
       else outsideMesh.push(id);
     }
     plan.exclusions.ingress.count += this.candidates.memberCount - 1 - admitted;
+    if (cells) {
+      cells.decide(plan); // the mesh superset is every source: nothing is outside it
+      return;
+    }
     if (!egress) {
       for (const id of outsideMesh) plan.exclude(classes[id].representative, plan.weight(classes[id]));
       return;
@@ -127,44 +131,6 @@ export class SourceScan {
     }
     // The first candidate of a group, admitted by ingress like the others, fails like them.
     for (const { first, count } of byGroup.values()) if (count > 0) plan.exclude(first.representative, count);
-  }
-
-  /**
-   * With `byGroup`, when ingress admits whole namespaces (rules of namespace selectors alone, as
-   * "from the namespaces of team X") and no AuthorizationPolicy applies: an admitted source whose
-   * egress may go anywhere passes or fails like every source of its group in its namespace (ingress
-   * admits them all; the mesh tells sources apart by their proxy only). Each such cell is decided
-   * once, and an allowed one is reported as a whole, so that a destination does not list every
-   * workload of the namespaces it admits. Sources whose egress rules name the destination are
-   * evaluated; the other egress-restricted ones are denied by their egress.
-   */
-  private fromNamespaceCells(plan: PortPlan, ingressSet: readonly number[], egress: EgressTables): void {
-    const { classes } = this;
-    this.egress.load(egress.admitters[plan.destination.id]);
-    const cells = new Map<number, Map<string, { readonly first: WorkloadClass; count: number }>>();
-    let admitted = 0;
-    for (const id of ingressSet) {
-      const source = classes[id];
-      const weight = plan.weight(source);
-      admitted += weight;
-      const group = egress.groupOf[id];
-      if (group < 0) {
-        if (this.egress.has(id)) plan.evaluate.push(source);
-        else plan.exclusions.egress.count += weight;
-        continue;
-      }
-      if (weight === 0) continue;
-      let inGroup = cells.get(group);
-      if (!inGroup) cells.set(group, inGroup = new Map());
-      const { namespace } = source.representative;
-      const cell = inGroup.get(namespace);
-      if (cell) cell.count += weight;
-      else inGroup.set(namespace, { first: source, count: weight });
-    }
-    plan.exclusions.ingress.count += this.candidates.memberCount - 1 - admitted;
-    for (const [group, inGroup] of cells) {
-      for (const [namespace, { first, count }] of inGroup) plan.decide(plan.memberOtherThanDestination([first]), { group, namespace, count });
-    }
   }
 
   /**
@@ -202,6 +168,31 @@ export class SourceScan {
     }
     for (const group of egress.groups) {
       if (outside[group.index] > 0) plan.exclude(group.representative.representative, outside[group.index]);
+    }
+  }
+}
+
+/**
+ * Admitted sources whose egress may go anywhere, by group and namespace: each such cell is decided
+ * once, and an allowed one is reported as a whole, so that a destination does not list every workload
+ * of the namespaces it admits.
+ */
+class NamespaceCells {
+  private readonly cells = new Map<number, Map<string, { readonly first: WorkloadClass; count: number }>>();
+
+  add(group: number, source: WorkloadClass, weight: number): void {
+    if (weight === 0) return; // the destination alone
+    let inGroup = this.cells.get(group);
+    if (!inGroup) this.cells.set(group, inGroup = new Map());
+    const { namespace } = source.representative;
+    const cell = inGroup.get(namespace);
+    if (cell) cell.count += weight;
+    else inGroup.set(namespace, { first: source, count: weight });
+  }
+
+  decide(plan: PortPlan): void {
+    for (const [group, inGroup] of this.cells) {
+      for (const [namespace, { first, count }] of inGroup) plan.decide(plan.memberOtherThanDestination([first]), { group, namespace, count });
     }
   }
 }
